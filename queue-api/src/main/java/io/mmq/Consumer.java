@@ -1,0 +1,47 @@
+package io.mmq;
+
+/**
+ * One reader of a queue. Every consumer receives every message published after its start position,
+ * exactly once and in order; consumers do not share or steal messages from each other. While a
+ * consumer is open, the producer never overwrites a message it has not yet read.
+ *
+ * <p>Memory ordering: the actions of the producer before it published a message happen-before the
+ * return of {@link #poll} calls that deliver that message, across processes.
+ *
+ * <p>A consumer is not thread-safe: use it from one thread at a time.
+ */
+public interface Consumer extends AutoCloseable
+{
+    /**
+     * Delivers up to {@code limit} available messages to {@code handler}, without waiting, then records
+     * the new position so the producer may reuse the space. A message whose handler throws counts as
+     * read; the exception propagates.
+     *
+     * @return the number of messages delivered, {@code 0} if none was available.
+     * @throws QueueFormatException if the record at the consumer's position is corrupt; the consumer
+     *         neither reads outside the ring nor moves past the bad record.
+     */
+    int poll(MessageHandler handler, int limit);
+
+    /**
+     * @return the position of the next message this consumer will read.
+     */
+    long position();
+
+    /**
+     * @return how many bytes of published messages this consumer has not yet read.
+     */
+    long lag();
+
+    /**
+     * @return which consumer slot of the queue file this consumer holds.
+     */
+    int slot();
+
+    /**
+     * Leaves the queue: frees the slot and releases the producer from waiting on this consumer.
+     * Safe to call twice.
+     */
+    @Override
+    void close();
+}

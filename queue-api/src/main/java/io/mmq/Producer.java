@@ -1,0 +1,74 @@
+package io.mmq;
+
+import java.util.concurrent.TimeUnit;
+
+import org.agrona.DirectBuffer;
+
+/**
+ * The single writer of a queue. At most one producer exists per queue file at a time, across all
+ * processes; opening a second one fails with {@link QueueBusyException}.
+ *
+ * <p>Methods return the queue position after the published message (a positive, increasing byte
+ * position) or one of the negative status codes below; the caller chooses how to wait.
+ *
+ * <p>Memory ordering: everything a producer process wrote before a successful {@code offer} or
+ * {@code commit} (the message bytes above all) is visible to any consumer, in any process, that
+ * receives that message. Messages are received in the order they were published.
+ *
+ * <p>A producer is not thread-safe: use it from one thread at a time.
+ */
+public interface Producer extends AutoCloseable
+{
+    /**
+     * The ring has no room: some active consumer has not yet read what would be overwritten. Nothing was
+     * written; try again later.
+     */
+    long BACK_PRESSURED = -1;
+
+    /**
+     * The producer or its queue was closed.
+     */
+    long CLOSED = -2;
+
+    /**
+     * Publishes a copy of {@code buffer[offset, offset + length)} if the ring has room, without waiting.
+     *
+     * @return the new position, or {@link #BACK_PRESSURED} or {@link #CLOSED}.
+     * @throws IllegalArgumentException if {@code length} is negative or exceeds {@link #maxMessageLength()};
+     *         the ring is left untouched.
+     */
+    long offer(DirectBuffer buffer, int offset, int length);
+
+    /**
+     * Publishes like {@link #offer(DirectBuffer, int, int)}, waiting up to {@code timeout} for room.
+     *
+     * @return the new position, or {@link #BACK_PRESSURED} if the ring was still full at the deadline,
+     *         or {@link #CLOSED}.
+     */
+    long offer(DirectBuffer buffer, int offset, int length, long timeout, TimeUnit unit);
+
+    /**
+     * Claims room for a message of {@code length} bytes to be written in place; see {@link BufferClaim}.
+     *
+     * @return the position the message will end at once committed, or {@link #BACK_PRESSURED} or
+     *         {@link #CLOSED}; on a negative return the claim is untouched.
+     * @throws IllegalArgumentException if {@code length} is negative or exceeds {@link #maxMessageLength()}.
+     */
+    long tryClaim(int length, BufferClaim claim);
+
+    /**
+     * @return the position after the last published message.
+     */
+    long position();
+
+    /**
+     * @return the largest message this queue accepts, in bytes.
+     */
+    int maxMessageLength();
+
+    /**
+     * Gives up the producer role. Published messages stay in the queue. Safe to call twice.
+     */
+    @Override
+    void close();
+}

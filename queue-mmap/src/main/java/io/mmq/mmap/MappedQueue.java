@@ -1,0 +1,230 @@
+package io.mmq.mmap;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+import io.mmq.Consumer;
+import io.mmq.MessageQueue;
+import io.mmq.MmqException;
+import io.mmq.Producer;
+import io.mmq.QueueOptions;
+import io.mmq.StartPosition;
+import io.mmq.mmap.file.JvmAccess;
+import io.mmq.mmap.file.QueueFile;
+import io.mmq.mmap.file.QueueFileFormat;
+import io.mmq.mmap.file.QueueGeometry;
+import io.mmq.mmap.ring.MappedConsumer;
+import io.mmq.mmap.ring.MappedProducer;
+
+/**
+ * A queue in a memory-mapped file: the entry point of mmq.
+ *
+ * <pre>{@code
+ * try (MappedQueue queue = MappedQueue.openOrCreate(Path.of("/dev/shm/orders.mmq"), QueueOptions.defaults());
+ *      Producer producer = queue.producer())
+ * {
+ *     producer.offer(buffer, 0, length);
+ * }
+ * }</pre>
+ *
+ * <p>Every process that opens the same file shares the same ring. An existing file is checked before
+ * use and never reinitialised: a file that is not a queue, or not one of the expected geometry, is
+ * refused with a {@link io.mmq.QueueFormatException} and left as it was.
+ *
+ * <p>The JVM must run with {@value JvmAccess#REQUIRED_FLAG}; without it, opening a queue fails with an
+ * exception that says so.
+ */
+public final class MappedQueue implements MessageQueue
+{
+    private final QueueFile file;
+    private final QueueOptions options;
+    private final List<AutoCloseable> open = new ArrayList<>();
+    private boolean closed;
+
+    private MappedQueue(final QueueFile file)
+    {
+        this.file = file;
+        final QueueGeometry geometry = file.geometry();
+        this.options = QueueOptions.defaults()
+            .withCapacity(geometry.capacity())
+            .withMaxMessageLength(geometry.maxMessageLength())
+            .withConsumerSlots(geometry.consumerSlots());
+    }
+
+    /**
+     * Creates a new queue file at {@code path} and opens it.
+     *
+     * @throws MmqException if the file already exists (it is left alone) or cannot be created.
+     */
+    public static MappedQueue create(final Path path, final QueueOptions options)
+    {
+        Objects.requireNonNull(options, "options");
+        JvmAccess.requireAgronaAccess();
+        try
+        {
+            QueueFileFormat.create(path, options);
+        }
+        catch (final FileAlreadyExistsException ex)
+        {
+            throw new MmqException(path + ": cannot create the queue, a file already exists there", ex);
+        }
+        catch (final IOException ex)
+        {
+            throw new MmqException(path + ": cannot create the queue: " + ex, ex);
+        }
+        return open(path, options);
+    }
+
+    /**
+     * Opens an existing queue with whatever geometry its file has.
+     */
+    public static MappedQueue open(final Path path)
+    {
+        return open(path, null);
+    }
+
+    /**
+     * Opens an existing queue, checking that its geometry is the one given.
+     *
+     * @param expected the expected geometry, or {@code null} to accept the file's.
+     */
+    public static MappedQueue open(final Path path, final QueueOptions expected)
+    {
+        try
+        {
+            return new MappedQueue(QueueFile.open(path, expected));
+        }
+        catch (final NoSuchFileException ex)
+        {
+            throw new MmqException(path + ": no queue file there", ex);
+        }
+        catch (final IOException ex)
+        {
+            throw new MmqException(path + ": cannot open the queue: " + ex, ex);
+        }
+    }
+
+    /**
+     * Opens the queue at {@code path}, creating it with {@code options} if there is none. When several
+     * processes race to do this, exactly one creates the file and all open the same queue.
+     */
+    public static MappedQueue openOrCreate(final Path path, final QueueOptions options)
+    {
+        Objects.requireNonNull(options, "options");
+        JvmAccess.requireAgronaAccess();
+        while (true)
+        {
+            try
+            {
+                return new MappedQueue(QueueFile.open(path, options));
+            }
+            catch (final NoSuchFileException ignore)
+            {
+                try
+                {
+                    QueueFileFormat.create(path, options);
+                }
+                catch (final FileAlreadyExistsException raced)
+                {
+                    // Another process created it between our open and our create: open theirs.
+                }
+                catch (final IOException ex)
+                {
+                    throw new MmqException(path + ": cannot create the queue: " + ex, ex);
+                }
+            }
+            catch (final IOException ex)
+            {
+                throw new MmqException(path + ": cannot open the queue: " + ex, ex);
+            }
+        }
+    }
+
+    @Override
+    public synchronized Producer producer()
+    {
+        requireOpen();
+        final MappedProducer[] created = new MappedProducer[1];
+        created[0] = new MappedProducer(file, () -> forget(created[0]));
+        open.add(created[0]);
+        return created[0];
+    }
+
+    @Override
+    public synchronized Consumer consumer(final StartPosition start)
+    {
+        Objects.requireNonNull(start, "start");
+        requireOpen();
+        final MappedConsumer[] created = new MappedConsumer[1];
+        created[0] = new MappedConsumer(file, start, () -> forget(created[0]));
+        open.add(created[0]);
+        return created[0];
+    }
+
+    private synchronized void forget(final AutoCloseable closeable)
+    {
+        open.remove(closeable);
+    }
+
+    @Override
+    public QueueOptions options()
+    {
+        return options;
+    }
+
+    public Path path()
+    {
+        return file.path();
+    }
+
+    /**
+     * @return a read-only view of the file's counters, for tools and tests.
+     */
+    public QueueCounters counters()
+    {
+        return new QueueCounters(file);
+    }
+
+    private void requireOpen()
+    {
+        if (closed)
+        {
+            throw new IllegalStateException(file.path() + ": queue is closed");
+        }
+    }
+
+    /**
+     * Closes every producer and consumer made from this queue, then unmaps the file once no other
+     * queue of this JVM uses it. Do not close a queue while another thread polls or publishes on it.
+     */
+    @Override
+    public synchronized void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        try
+        {
+            for (final AutoCloseable closeable : List.copyOf(open))
+            {
+                closeable.close();
+            }
+        }
+        catch (final Exception ex)
+        {
+            throw new MmqException(file.path() + ": failed to close", ex);
+        }
+        finally
+        {
+            closed = true;
+            file.release();
+        }
+    }
+}

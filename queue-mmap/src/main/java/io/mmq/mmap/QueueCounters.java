@@ -1,0 +1,64 @@
+package io.mmq.mmap;
+
+import io.mmq.mmap.file.QueueFile;
+import io.mmq.mmap.file.QueueGeometry;
+import io.mmq.mmap.layout.ConsumerSlotLayout;
+import io.mmq.mmap.layout.HeaderLayout;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * A read-only view of the positions in a queue file, as other processes write them. Reading never
+ * disturbs the queue. Valid while the queue it came from is open.
+ */
+public final class QueueCounters
+{
+    /** Returned by {@link #consumerPosition(int)} for a free slot. */
+    public static final long FREE_SLOT = -1;
+
+    private final UnsafeBuffer buffer;
+    private final QueueGeometry geometry;
+
+    QueueCounters(final QueueFile file)
+    {
+        this.buffer = file.buffer();
+        this.geometry = file.geometry();
+    }
+
+    public long producerPosition()
+    {
+        return buffer.getLongVolatile(HeaderLayout.PRODUCER_POSITION_OFFSET);
+    }
+
+    public long joinPosition()
+    {
+        return buffer.getLongVolatile(HeaderLayout.JOIN_POSITION_OFFSET);
+    }
+
+    public long reclaimPosition()
+    {
+        return buffer.getLongVolatile(HeaderLayout.RECLAIM_POSITION_OFFSET);
+    }
+
+    public int consumerSlots()
+    {
+        return geometry.consumerSlots();
+    }
+
+    /**
+     * @return the position of the consumer in {@code slot}, or {@link #FREE_SLOT}.
+     */
+    public long consumerPosition(final int slot)
+    {
+        final int offset = geometry.slotOffset(slot);
+        if (buffer.getIntVolatile(offset + ConsumerSlotLayout.STATE_OFFSET) != ConsumerSlotLayout.ACTIVE)
+        {
+            return FREE_SLOT;
+        }
+        return buffer.getLongVolatile(offset + ConsumerSlotLayout.POSITION_OFFSET);
+    }
+
+    public int capacity()
+    {
+        return geometry.capacity();
+    }
+}

@@ -1,0 +1,187 @@
+package io.mmq.mmap.file;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+
+import io.mmq.MmqException;
+import io.mmq.QueueOptions;
+import io.mmq.mmap.layout.LockLayout;
+import org.agrona.IoUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * One queue file mapped into this process, shared by every {@code MappedQueue} of this JVM that opens
+ * the same file, and unmapped when the last of them closes.
+ *
+ * <p>Why shared: the locks that coordinate processes are POSIX record locks, which belong to the
+ * process, not to a channel; closing any channel on the file would release every lock this process holds
+ * on it. One channel per file per JVM keeps them. One mapping per file also keeps address space small
+ * when many consumers in one JVM read the same queue.
+ */
+public final class QueueFile
+{
+    private static final Map<Object, QueueFile> OPEN = new HashMap<>();
+
+    private final Path path;
+    private final Object key;
+    private final FileChannel channel;
+    private final MappedByteBuffer mapped;
+    private final UnsafeBuffer buffer;
+    private final QueueGeometry geometry;
+    private final ReentrantLock slotTableLock = new ReentrantLock();
+    private int references = 1;
+
+    private QueueFile(
+        final Path path, final Object key, final FileChannel channel, final MappedByteBuffer mapped,
+        final QueueGeometry geometry)
+    {
+        this.path = path;
+        this.key = key;
+        this.channel = channel;
+        this.mapped = mapped;
+        this.buffer = new UnsafeBuffer(mapped);
+        this.geometry = geometry;
+    }
+
+    /**
+     * Opens (or shares) the mapping of an existing queue file after checking its header.
+     *
+     * @param expected the geometry the caller expects, or {@code null} to accept the file's.
+     * @throws NoSuchFileException if there is no file at {@code path}.
+     */
+    public static QueueFile open(final Path path, final QueueOptions expected) throws IOException
+    {
+        JvmAccess.requireAgronaAccess();
+        synchronized (OPEN)
+        {
+            final Object key = keyOf(path);
+            final QueueFile shared = OPEN.get(key);
+            if (null != shared)
+            {
+                QueueFileFormat.validate(path, shared.channel, expected);
+                shared.references++;
+                return shared;
+            }
+
+            final FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            try
+            {
+                final QueueGeometry geometry = QueueFileFormat.validate(path, channel, expected);
+                final MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, geometry.fileLength());
+                final QueueFile file = new QueueFile(path, key, channel, mapped, geometry);
+                OPEN.put(key, file);
+                return file;
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                channel.close();
+                throw ex;
+            }
+        }
+    }
+
+    private static Object keyOf(final Path path) throws IOException
+    {
+        final Object fileKey = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+        return null != fileKey ? fileKey : path.toRealPath();
+    }
+
+    public Path path()
+    {
+        return path;
+    }
+
+    /**
+     * @return the whole file, mapped; offsets are file offsets.
+     */
+    public UnsafeBuffer buffer()
+    {
+        return buffer;
+    }
+
+    public QueueGeometry geometry()
+    {
+        return geometry;
+    }
+
+    /**
+     * Tries to take the producer lock without waiting.
+     *
+     * @return the lock, or {@code null} if another process or another producer in this JVM holds it.
+     */
+    public FileLock tryLockProducer()
+    {
+        try
+        {
+            return channel.tryLock(LockLayout.PRODUCER_LOCK_OFFSET, LockLayout.LOCK_LENGTH, false);
+        }
+        catch (final OverlappingFileLockException ex)
+        {
+            return null;
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(path + ": could not take the producer lock", ex);
+        }
+    }
+
+    /**
+     * Runs {@code action} while holding the consumer-table lock, against every thread and process.
+     */
+    public <T> T withSlotTableLock(final java.util.function.Supplier<T> action)
+    {
+        slotTableLock.lock();
+        try (FileLock ignored = channel.lock(LockLayout.SLOT_TABLE_LOCK_OFFSET, LockLayout.LOCK_LENGTH, false))
+        {
+            return action.get();
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(path + ": could not take the consumer table lock", ex);
+        }
+        finally
+        {
+            slotTableLock.unlock();
+        }
+    }
+
+    /**
+     * Drops one reference; the last one closes the channel and unmaps the file. After the last release no
+     * buffer handed out by this file may be touched.
+     */
+    public void release()
+    {
+        synchronized (OPEN)
+        {
+            if (--references > 0)
+            {
+                return;
+            }
+            OPEN.remove(key);
+            try
+            {
+                channel.close();
+            }
+            catch (final IOException ex)
+            {
+                throw new MmqException(path + ": could not close the queue file", ex);
+            }
+            finally
+            {
+                IoUtil.unmap(mapped);
+            }
+        }
+    }
+}

@@ -1,0 +1,232 @@
+package io.mmq.mmap.file;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
+
+import io.mmq.MmqException;
+import io.mmq.QueueFormatException;
+import io.mmq.QueueOptions;
+import io.mmq.mmap.layout.ConsumerSlotLayout;
+import io.mmq.mmap.layout.HeaderLayout;
+import org.agrona.IoUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import static io.mmq.mmap.layout.HeaderLayout.*;
+
+/**
+ * Writes a new queue file and checks an existing one. A queue file is never initialised in place: it is
+ * written in full under a temporary name in the same directory, then linked to its real name in one
+ * atomic step, so a file at the real name is always a complete queue and a crash during creation
+ * leaves nothing another process could mistake for one.
+ */
+public final class QueueFileFormat
+{
+    private QueueFileFormat()
+    {
+    }
+
+    /**
+     * Creates a queue file at {@code file}.
+     *
+     * @throws FileAlreadyExistsException if something already exists at {@code file}; it is left alone.
+     */
+    public static void create(final Path file, final QueueOptions options) throws IOException
+    {
+        requireLittleEndianPlatform(file);
+        final Path absolute = file.toAbsolutePath();
+        final Path directory = absolute.getParent();
+        if (Files.exists(absolute, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+        {
+            throw new FileAlreadyExistsException(absolute.toString());
+        }
+
+        final QueueGeometry geometry =
+            new QueueGeometry(options.capacity(), options.maxMessageLength(), options.consumerSlots());
+        final Path temporary = directory.resolve(
+            "." + absolute.getFileName() + "." + ProcessHandle.current().pid() + "." + System.nanoTime() + ".creating");
+        try
+        {
+            createOwnedFile(temporary, options);
+            writeNewQueue(temporary, geometry);
+            publish(temporary, absolute);
+        }
+        finally
+        {
+            Files.deleteIfExists(temporary);
+        }
+    }
+
+    private static void createOwnedFile(final Path temporary, final QueueOptions options) throws IOException
+    {
+        if (temporary.getFileSystem().supportedFileAttributeViews().contains("posix"))
+        {
+            final FileAttribute<?> permissions = PosixFilePermissions.asFileAttribute(options.permissions());
+            Files.createFile(temporary, permissions);
+            // createFile applies the umask; set the exact permissions asked for.
+            Files.setPosixFilePermissions(temporary, options.permissions());
+        }
+        else
+        {
+            Files.createFile(temporary);
+        }
+    }
+
+    private static void writeNewQueue(final Path temporary, final QueueGeometry geometry) throws IOException
+    {
+        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.READ, StandardOpenOption.WRITE))
+        {
+            FileSpace.allocate(channel, temporary, geometry.fileLength());
+            final MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, HEADER_LENGTH);
+            try
+            {
+                final UnsafeBuffer header = new UnsafeBuffer(mapped);
+                header.putInt(VERSION_OFFSET, FORMAT_VERSION);
+                header.putInt(HEADER_LENGTH_OFFSET, HEADER_LENGTH);
+                header.putInt(CAPACITY_OFFSET, geometry.capacity());
+                header.putInt(MAX_MESSAGE_LENGTH_OFFSET, geometry.maxMessageLength());
+                header.putInt(CONSUMER_SLOTS_OFFSET, geometry.consumerSlots());
+                header.putInt(SLOT_LENGTH_OFFSET, ConsumerSlotLayout.SLOT_LENGTH);
+                header.putInt(RING_OFFSET_OFFSET, geometry.ringOffset());
+                header.putLong(MAGIC_OFFSET, MAGIC);
+                mapped.force();
+            }
+            finally
+            {
+                IoUtil.unmap(mapped);
+            }
+        }
+    }
+
+    private static void publish(final Path temporary, final Path file) throws IOException
+    {
+        try
+        {
+            // link(2) fails if the name exists: no other process's queue is ever replaced.
+            Files.createLink(file, temporary);
+        }
+        catch (final UnsupportedOperationException | FileSystemException ex)
+        {
+            if (ex instanceof FileAlreadyExistsException)
+            {
+                throw (FileAlreadyExistsException)ex;
+            }
+            // A filesystem without hard links: move without replacing (not atomic against a racing creator).
+            Files.move(temporary, file);
+        }
+    }
+
+    /**
+     * Reads and checks the header of an open queue file without changing a byte of it.
+     *
+     * @param expected the options the caller expects, or {@code null} to accept the file's geometry.
+     * @return the geometry stored in the file.
+     * @throws QueueFormatException naming the file and the field, if the file is not a queue this code can open.
+     */
+    public static QueueGeometry validate(final Path file, final FileChannel channel, final QueueOptions expected)
+        throws IOException
+    {
+        requireLittleEndianPlatform(file);
+        final long size = channel.size();
+        if (size < HEADER_LENGTH)
+        {
+            throw new QueueFormatException(file, "not an mmq queue: the file is " + size +
+                " bytes, shorter than the " + HEADER_LENGTH + "-byte header (empty or truncated)");
+        }
+
+        final ByteBuffer header = ByteBuffer.allocate(HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+        while (header.hasRemaining())
+        {
+            if (channel.read(header, header.position()) < 0)
+            {
+                throw new QueueFormatException(file, "the file ended while its header was read");
+            }
+        }
+
+        final long magic = header.getLong(MAGIC_OFFSET);
+        if (magic != MAGIC)
+        {
+            throw new QueueFormatException(file, String.format(
+                "not an mmq queue: magic is 0x%016x, expected 0x%016x (\"MMQUEUE\\0\")", magic, MAGIC));
+        }
+        final int version = header.getInt(VERSION_OFFSET);
+        if (version != FORMAT_VERSION)
+        {
+            throw new QueueFormatException(file, "format version is " + version + ", this mmq reads version " +
+                FORMAT_VERSION + (version > FORMAT_VERSION ? " (the file was made by a newer mmq)" : ""));
+        }
+        requireField(file, "header length", header.getInt(HEADER_LENGTH_OFFSET), HEADER_LENGTH);
+        requireField(file, "slot length", header.getInt(SLOT_LENGTH_OFFSET), ConsumerSlotLayout.SLOT_LENGTH);
+
+        final int capacity = header.getInt(CAPACITY_OFFSET);
+        if (capacity < QueueOptions.MIN_CAPACITY || capacity > QueueOptions.MAX_CAPACITY ||
+            Integer.bitCount(capacity) != 1)
+        {
+            throw new QueueFormatException(file, "ring capacity is " + capacity + ", not a power of two from " +
+                QueueOptions.MIN_CAPACITY + " to " + QueueOptions.MAX_CAPACITY);
+        }
+        final int maxMessageLength = header.getInt(MAX_MESSAGE_LENGTH_OFFSET);
+        if (maxMessageLength < 0 || maxMessageLength > QueueOptions.maxMessageLengthLimit(capacity))
+        {
+            throw new QueueFormatException(file, "max message length is " + maxMessageLength +
+                ", outside 0 to " + QueueOptions.maxMessageLengthLimit(capacity) + " for a capacity of " + capacity);
+        }
+        final int consumerSlots = header.getInt(CONSUMER_SLOTS_OFFSET);
+        if (consumerSlots < 1 || consumerSlots > QueueOptions.MAX_CONSUMER_SLOTS)
+        {
+            throw new QueueFormatException(file, "consumer slots is " + consumerSlots +
+                ", outside 1 to " + QueueOptions.MAX_CONSUMER_SLOTS);
+        }
+        final QueueGeometry geometry = new QueueGeometry(capacity, maxMessageLength, consumerSlots);
+        requireField(file, "ring offset", header.getInt(RING_OFFSET_OFFSET), geometry.ringOffset());
+
+        if (size != geometry.fileLength())
+        {
+            throw new QueueFormatException(file, "the file is " + size + " bytes but its header describes " +
+                geometry.fileLength() + " bytes (" + (size < geometry.fileLength() ? "truncated" : "extended") + ")");
+        }
+
+        if (null != expected)
+        {
+            requireSame(file, "ring capacity", capacity, expected.capacity());
+            requireSame(file, "max message length", maxMessageLength, expected.maxMessageLength());
+            requireSame(file, "consumer slots", consumerSlots, expected.consumerSlots());
+        }
+        return geometry;
+    }
+
+    private static void requireField(final Path file, final String field, final int actual, final int expected)
+    {
+        if (actual != expected)
+        {
+            throw new QueueFormatException(file, field + " is " + actual + ", expected " + expected);
+        }
+    }
+
+    private static void requireSame(final Path file, final String field, final int inFile, final int asked)
+    {
+        if (inFile != asked)
+        {
+            throw new QueueFormatException(file, field + " in the file is " + inFile + " but " + asked +
+                " was asked for; open it with the file's geometry or delete it first");
+        }
+    }
+
+    private static void requireLittleEndianPlatform(final Path file)
+    {
+        if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN)
+        {
+            throw new MmqException(file + ": mmq queue files are little-endian and this platform is " +
+                ByteOrder.nativeOrder() + "; mmq runs on little-endian platforms only");
+        }
+    }
+}

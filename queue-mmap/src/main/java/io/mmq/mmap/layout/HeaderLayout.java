@@ -1,0 +1,114 @@
+package io.mmq.mmap.layout;
+
+import static org.agrona.BitUtil.CACHE_LINE_LENGTH;
+
+/**
+ * The file header: what the file is, its geometry, and the producer's positions. The Java twin of
+ * "The header" in {@code docs/format.md}; every value is little-endian.
+ *
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +---------------------------------------------------------------+
+ *  |                  Magic "MMQUEUE\0" (8 bytes)                  |  0
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |                        Format Version                         |  8
+ *  +---------------------------------------------------------------+
+ *  |                         Header Length                         | 12
+ *  +---------------------------------------------------------------+
+ *  |                         Ring Capacity                         | 16
+ *  +---------------------------------------------------------------+
+ *  |                      Max Message Length                       | 20
+ *  +---------------------------------------------------------------+
+ *  |                        Consumer Slots                         | 24
+ *  +---------------------------------------------------------------+
+ *  |                          Slot Length                          | 28
+ *  +---------------------------------------------------------------+
+ *  |                          Ring Offset                          | 32
+ *  +---------------------------------------------------------------+
+ *  |                   Reserved, zero (to 128)                    ...
+ * ...                                                              |
+ *  +---------------------------------------------------------------+
+ *  |                 Producer Position (8 bytes)                   | 128
+ *  +---------------------------------------------------------------+
+ *  |                   Join Position (8 bytes)                     | 136
+ *  +---------------------------------------------------------------+
+ *  |                  Reclaim Position (8 bytes)                   | 144
+ *  +---------------------------------------------------------------+
+ *  |                 Producer Process Id (8 bytes)                 | 152
+ *  +---------------------------------------------------------------+
+ *  |                   Reserved, zero (to 256)                    ...
+ * ...                                                              |
+ *  +---------------------------------------------------------------+
+ * </pre>
+ *
+ * Bytes 0 to 127 are written once, when the file is created, and never again. Bytes 128 to 255 are
+ * written only by the producer that holds the producer lock; they sit on their own pair of cache lines
+ * so that writing them never invalidates the geometry other processes read.
+ */
+public final class HeaderLayout
+{
+    /** "MMQUEUE\0" read as a little-endian long. */
+    public static final long MAGIC = 0x0045_5545_5551_4D4DL;
+
+    /** The format this code reads and writes. Bumped whenever a byte changes meaning. */
+    public static final int FORMAT_VERSION = 1;
+
+    public static final int MAGIC_OFFSET = 0;
+    public static final int VERSION_OFFSET = 8;
+    public static final int HEADER_LENGTH_OFFSET = 12;
+    public static final int CAPACITY_OFFSET = 16;
+    public static final int MAX_MESSAGE_LENGTH_OFFSET = 20;
+    public static final int CONSUMER_SLOTS_OFFSET = 24;
+    public static final int SLOT_LENGTH_OFFSET = 28;
+    public static final int RING_OFFSET_OFFSET = 32;
+
+    /**
+     * Position just past the last message the producer published. Written by the producer with an
+     * ordered store after each publication; read by consumers that join at {@code LATEST} and by tools.
+     */
+    public static final int PRODUCER_POSITION_OFFSET = 2 * CACHE_LINE_LENGTH;
+
+    /**
+     * The earliest position a joining consumer may start at. Only ever increases. Written by the producer
+     * with a volatile store before it checks the consumer table; see {@code docs/design.md}.
+     */
+    public static final int JOIN_POSITION_OFFSET = PRODUCER_POSITION_OFFSET + 8;
+
+    /**
+     * Every active consumer is at or past this position, so the producer may overwrite the bytes of any
+     * position before it. Written by the producer with an ordered store; read by a producer taking over.
+     */
+    public static final int RECLAIM_POSITION_OFFSET = JOIN_POSITION_OFFSET + 8;
+
+    /** The process id of the producer that last took the role; for tools and error messages only. */
+    public static final int PRODUCER_PID_OFFSET = RECLAIM_POSITION_OFFSET + 8;
+
+    /** The header takes four cache lines: two for the fixed fields, two for the producer's. */
+    public static final int HEADER_LENGTH = 4 * CACHE_LINE_LENGTH;
+
+    /** The ring starts on a page boundary, after the header and the consumer table. */
+    public static final int RING_ALIGNMENT = 4096;
+
+    private HeaderLayout()
+    {
+    }
+
+    /**
+     * @return the file offset at which the ring starts for a table of {@code consumerSlots} slots.
+     */
+    public static int ringOffset(final int consumerSlots)
+    {
+        final int tableEnd = HEADER_LENGTH + consumerSlots * ConsumerSlotLayout.SLOT_LENGTH;
+        return (tableEnd + RING_ALIGNMENT - 1) & -RING_ALIGNMENT;
+    }
+
+    /**
+     * @return the exact length of a queue file with this geometry.
+     */
+    public static long fileLength(final int consumerSlots, final int capacity)
+    {
+        return (long)ringOffset(consumerSlots) + capacity;
+    }
+}

@@ -1,0 +1,23 @@
+package io.mmq.mmap.layout;
+
+/**
+ * Byte-range locks on the queue file, taken where a compare-and-swap is not enough. They lie far beyond
+ * the end of the file, so they never cover a byte anyone reads or writes; POSIX {@code fcntl} and Windows
+ * {@code LockFileEx} both allow locking past the end. The kernel releases a lock when its holder dies.
+ * The Java twin of "Locks" in {@code docs/format.md}.
+ */
+public final class LockLayout
+{
+    /** Held exclusively, for as long as it lives, by the process that has the producer role. */
+    public static final long PRODUCER_LOCK_OFFSET = 1L << 62;
+
+    /** Held exclusively, briefly, while a consumer slot is claimed. */
+    public static final long SLOT_TABLE_LOCK_OFFSET = PRODUCER_LOCK_OFFSET + 1;
+
+    /** Every lock is one byte long. */
+    public static final long LOCK_LENGTH = 1;
+
+    private LockLayout()
+    {
+    }
+}

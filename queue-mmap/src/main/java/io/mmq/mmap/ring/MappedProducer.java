@@ -1,0 +1,418 @@
+package io.mmq.mmap.ring;
+
+import java.io.IOException;
+import java.nio.channels.FileLock;
+import java.util.concurrent.TimeUnit;
+
+import io.mmq.BufferClaim;
+import io.mmq.MmqException;
+import io.mmq.Producer;
+import io.mmq.QueueBusyException;
+import io.mmq.mmap.file.QueueFile;
+import io.mmq.mmap.file.QueueGeometry;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import static io.mmq.mmap.layout.ConsumerSlotLayout.ACTIVE;
+import static io.mmq.mmap.layout.ConsumerSlotLayout.POSITION_OFFSET;
+import static io.mmq.mmap.layout.ConsumerSlotLayout.STATE_OFFSET;
+import static io.mmq.mmap.layout.FrameLayout.HEADER_LENGTH;
+import static io.mmq.mmap.layout.FrameLayout.TYPE_MESSAGE;
+import static io.mmq.mmap.layout.FrameLayout.TYPE_OFFSET;
+import static io.mmq.mmap.layout.FrameLayout.TYPE_PADDING;
+import static io.mmq.mmap.layout.FrameLayout.alignedLength;
+import static io.mmq.mmap.layout.HeaderLayout.JOIN_POSITION_OFFSET;
+import static io.mmq.mmap.layout.HeaderLayout.PRODUCER_PID_OFFSET;
+import static io.mmq.mmap.layout.HeaderLayout.PRODUCER_POSITION_OFFSET;
+import static io.mmq.mmap.layout.HeaderLayout.RECLAIM_POSITION_OFFSET;
+
+/**
+ * The producer of a mapped queue: the one process that writes frames into the ring.
+ *
+ * <p>It never overwrites bytes an active consumer still needs. It keeps a cached {@link #limit}, the
+ * position it may write up to, and reads the consumer table only when a claim would pass it (see
+ * {@link #refreshLimit}); the common publication is a bounds check, a copy and two ordered stores.
+ */
+public final class MappedProducer implements Producer, BufferClaim.Completion
+{
+    private final QueueFile file;
+    private final FileLock producerLock;
+    private final UnsafeBuffer buffer;
+    private final int ringOffset;
+    private final int capacity;
+    private final int mask;
+    private final int maxMessageLength;
+    private final int consumerSlots;
+    private final int slotTableOffset;
+    private final long limitSlack;
+    private final FrameReader frames;
+    private final IdleStrategy idleStrategy = new BackoffIdleStrategy();
+    private final Runnable onClose;
+
+    /** Where the next frame goes; only this producer writes it. */
+    private long tail;
+
+    /** Every active consumer is at or past this position, so bytes of earlier positions may be reused. */
+    private long reclaimPosition;
+
+    /** Mirror of the header's join position, which only this producer writes. */
+    private long joinPosition;
+
+    /** A frame boundary at or past {@link #reclaimPosition}, remembered so each frame is walked once. */
+    private long walkPosition;
+
+    /** {@code reclaimPosition + capacity}: no write may reach past it without a refresh. */
+    private long limit;
+
+    private long claimedPosition = -1;
+    private int claimedFrameLength;
+    private boolean closed;
+
+    /**
+     * Takes the producer role for {@code file}, resuming after the last complete frame.
+     *
+     * @throws QueueBusyException if another producer holds the role.
+     */
+    public MappedProducer(final QueueFile file, final Runnable onClose)
+    {
+        this.file = file;
+        this.onClose = onClose;
+        final QueueGeometry geometry = file.geometry();
+        this.buffer = file.buffer();
+        this.ringOffset = geometry.ringOffset();
+        this.capacity = geometry.capacity();
+        this.mask = capacity - 1;
+        this.maxMessageLength = geometry.maxMessageLength();
+        this.consumerSlots = geometry.consumerSlots();
+        this.slotTableOffset = geometry.slotOffset(0);
+        this.limitSlack = capacity / 4;
+        this.frames = new FrameReader(file);
+
+        producerLock = file.tryLockProducer();
+        if (null == producerLock)
+        {
+            throw new QueueBusyException(file.path(), "another producer holds this queue (last producer pid " +
+                buffer.getLongVolatile(PRODUCER_PID_OFFSET) + "); a queue has one producer at a time");
+        }
+        try
+        {
+            recover();
+        }
+        catch (final RuntimeException ex)
+        {
+            releaseLock();
+            throw ex;
+        }
+        buffer.putLongOrdered(PRODUCER_PID_OFFSET, ProcessHandle.current().pid());
+    }
+
+    /**
+     * Continues from the positions in the header. A previous producer may have died after committing a
+     * frame but before advancing the producer position: walk forward over committed frames to the zeroed
+     * header that always follows the last one.
+     */
+    private void recover()
+    {
+        final long position = buffer.getLongVolatile(PRODUCER_POSITION_OFFSET);
+        final long join = buffer.getLongVolatile(JOIN_POSITION_OFFSET);
+        final long reclaim = buffer.getLongVolatile(RECLAIM_POSITION_OFFSET);
+        if (reclaim < 0 || reclaim > join || join > position || position - reclaim > capacity ||
+            ((reclaim | join | position) & (HEADER_LENGTH - 1)) != 0)
+        {
+            throw frames.corrupt(position, "producer positions are inconsistent: reclaim " + reclaim +
+                ", join " + join + ", producer " + position);
+        }
+
+        long end = position;
+        int frameLength;
+        while ((frameLength = buffer.getIntVolatile(ringOffset + (int)(end & mask))) != 0)
+        {
+            end += frames.checkedAlignedLength(end, frameLength);
+            if (end - reclaim > capacity)
+            {
+                throw frames.corrupt(end, "committed frames run past the reclaim position " + reclaim +
+                    " plus the ring capacity");
+            }
+        }
+
+        tail = end;
+        reclaimPosition = reclaim;
+        joinPosition = join;
+        walkPosition = join;
+        limit = reclaim + capacity;
+        buffer.putLongOrdered(PRODUCER_POSITION_OFFSET, end);
+    }
+
+    @Override
+    public long offer(final DirectBuffer source, final int offset, final int length)
+    {
+        checkMessageLength(length);
+        if (closed)
+        {
+            return CLOSED;
+        }
+        if (claimedPosition >= 0)
+        {
+            throw new IllegalStateException(file.path() + ": a claim is open; commit or abort it first");
+        }
+
+        final int frameLength = HEADER_LENGTH + length;
+        final long position = claimFrame(alignedLength(frameLength));
+        if (position < 0)
+        {
+            return position;
+        }
+        final int index = ringOffset + (int)(position & mask);
+        buffer.putInt(index + TYPE_OFFSET, TYPE_MESSAGE);
+        buffer.putBytes(index + HEADER_LENGTH, source, offset, length);
+        return commitFrame(position, index, frameLength);
+    }
+
+    @Override
+    public long offer(
+        final DirectBuffer source, final int offset, final int length, final long timeout, final TimeUnit unit)
+    {
+        final long deadline = System.nanoTime() + unit.toNanos(timeout);
+        idleStrategy.reset();
+        while (true)
+        {
+            final long result = offer(source, offset, length);
+            if (result != BACK_PRESSURED || System.nanoTime() - deadline >= 0)
+            {
+                return result;
+            }
+            idleStrategy.idle();
+        }
+    }
+
+    @Override
+    public long tryClaim(final int length, final BufferClaim claim)
+    {
+        checkMessageLength(length);
+        if (closed)
+        {
+            return CLOSED;
+        }
+        if (claimedPosition >= 0)
+        {
+            throw new IllegalStateException(file.path() + ": a claim is open; commit or abort it first");
+        }
+
+        final int frameLength = HEADER_LENGTH + length;
+        final int alignedLength = alignedLength(frameLength);
+        final long position = claimFrame(alignedLength);
+        if (position < 0)
+        {
+            return position;
+        }
+        final int index = ringOffset + (int)(position & mask);
+        buffer.putInt(index + TYPE_OFFSET, TYPE_MESSAGE);
+        claimedPosition = position;
+        claimedFrameLength = frameLength;
+        claim.wrap(buffer, index + HEADER_LENGTH, length, this);
+        return position + alignedLength;
+    }
+
+    @Override
+    public void commit(final BufferClaim claim)
+    {
+        final long position = requireOpenClaim();
+        claimedPosition = -1;
+        commitFrame(position, ringOffset + (int)(position & mask), claimedFrameLength);
+    }
+
+    @Override
+    public void abort(final BufferClaim claim)
+    {
+        requireOpenClaim();
+        // The frame length at the claimed position is still zero: nobody can see the claim, and the
+        // next claim starts at the same position.
+        claimedPosition = -1;
+    }
+
+    private long requireOpenClaim()
+    {
+        if (claimedPosition < 0)
+        {
+            throw new IllegalStateException(file.path() + ": no open claim");
+        }
+        return claimedPosition;
+    }
+
+    /**
+     * Finds room for a frame of {@code alignedLength} bytes at the tail, writing a padding frame first if
+     * the frame would not fit before the end of the ring.
+     *
+     * @return the position of the frame, or {@link #BACK_PRESSURED}.
+     */
+    private long claimFrame(final int alignedLength)
+    {
+        long position = tail;
+        final int offset = (int)(position & mask);
+        final int toEnd = capacity - offset;
+        final int padding = alignedLength > toEnd ? toEnd : 0;
+
+        // The claim writes up to the end of the frame plus the header after it, which it zeroes.
+        final long end = position + padding + alignedLength + HEADER_LENGTH;
+        if (end > limit && !refreshLimit(end))
+        {
+            return BACK_PRESSURED;
+        }
+
+        if (padding > 0)
+        {
+            final int index = ringOffset + offset;
+            buffer.putInt(index + TYPE_OFFSET, TYPE_PADDING);
+            buffer.putLong(ringOffset, 0L);
+            buffer.putIntOrdered(index, padding);
+            position += padding;
+            tail = position;
+        }
+        return position;
+    }
+
+    /**
+     * Publishes the frame at {@code position}: zero the header after it, then store its length. The
+     * ordered store is the commit: a consumer that sees the length sees the whole frame and the zero.
+     */
+    private long commitFrame(final long position, final int index, final int frameLength)
+    {
+        final long next = position + alignedLength(frameLength);
+        buffer.putLong(ringOffset + (int)(next & mask), 0L);
+        buffer.putIntOrdered(index, frameLength);
+        tail = next;
+        buffer.putLongOrdered(PRODUCER_POSITION_OFFSET, next);
+        return next;
+    }
+
+    /**
+     * Called when a write would reach {@code end}, past the cached limit. Writing up to {@code end}
+     * reuses the bytes of every position below {@code end - capacity}, so every active consumer must be
+     * at or past it. The new reclaim position is also where consumers may join, so it is advanced no
+     * further than needed plus a quarter of the ring: joining at EARLIEST keeps most of the ring's history,
+     * and the table is read at most about four times per lap.
+     *
+     * <p>Correctness across processes rests on a store-then-load on each side (the Dekker pattern):
+     * the producer publishes the join position with a volatile store and then reads the table; a joining
+     * consumer writes its position with a volatile store and then reads the join position. One of them
+     * sees the other, so a consumer that settles at a position is always seen before that position is
+     * reused. {@code docs/design.md} gives the whole argument.
+     */
+    private boolean refreshLimit(final long end)
+    {
+        final long needed = end - capacity;
+        long candidate = Math.min(minActiveConsumerPosition(), walkTo(Math.min(needed + limitSlack, tail)));
+        if (candidate < needed)
+        {
+            return false;
+        }
+        if (candidate > joinPosition)
+        {
+            joinPosition = candidate;
+            buffer.putLongVolatile(JOIN_POSITION_OFFSET, candidate);
+        }
+
+        // A consumer that joined while the table was read may sit below the candidate: read it again.
+        candidate = Math.min(candidate, minActiveConsumerPosition());
+        if (candidate < needed)
+        {
+            return false;
+        }
+        reclaimPosition = candidate;
+        buffer.putLongOrdered(RECLAIM_POSITION_OFFSET, candidate);
+        limit = candidate + capacity;
+        return true;
+    }
+
+    /**
+     * @return the lowest position of an active consumer at or past the reclaim position, or
+     *         {@code Long.MAX_VALUE} if there is none. A position below the reclaim position belongs to a
+     *         consumer still joining; it will move up to the join position before it reads anything.
+     */
+    private long minActiveConsumerPosition()
+    {
+        final UnsafeBuffer buffer = this.buffer;
+        long min = Long.MAX_VALUE;
+        for (int i = 0, offset = slotTableOffset; i < consumerSlots; i++, offset += io.mmq.mmap.layout.ConsumerSlotLayout.SLOT_LENGTH)
+        {
+            if (buffer.getIntVolatile(offset + STATE_OFFSET) == ACTIVE)
+            {
+                final long position = buffer.getLongVolatile(offset + POSITION_OFFSET);
+                if (position >= reclaimPosition && position < min)
+                {
+                    min = position;
+                }
+            }
+        }
+        return min;
+    }
+
+    /**
+     * @return the first frame boundary at or past {@code target}, found by walking the frames this
+     *         producer wrote; the frames at and after the reclaim position are intact, so the walk is safe.
+     */
+    private long walkTo(final long target)
+    {
+        long position = Math.max(walkPosition, reclaimPosition);
+        while (position < target)
+        {
+            final int frameLength = buffer.getInt(ringOffset + (int)(position & mask));
+            position += frames.checkedAlignedLength(position, frameLength);
+        }
+        walkPosition = position;
+        return position;
+    }
+
+    private void checkMessageLength(final int length)
+    {
+        if (length < 0 || length > maxMessageLength)
+        {
+            throw new IllegalArgumentException(file.path() + ": message length " + length +
+                " is outside 0 to the queue's max message length of " + maxMessageLength);
+        }
+    }
+
+    @Override
+    public long position()
+    {
+        return tail;
+    }
+
+    @Override
+    public int maxMessageLength()
+    {
+        return maxMessageLength;
+    }
+
+    public boolean isClosed()
+    {
+        return closed;
+    }
+
+    @Override
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        claimedPosition = -1;
+        releaseLock();
+        onClose.run();
+    }
+
+    private void releaseLock()
+    {
+        try
+        {
+            producerLock.release();
+        }
+        catch (final IOException ex)
+        {
+            throw new MmqException(file.path() + ": could not release the producer lock", ex);
+        }
+    }
+}
