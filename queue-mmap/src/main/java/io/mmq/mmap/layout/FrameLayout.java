@@ -10,12 +10,17 @@ package io.mmq.mmap.layout;
  *  +---------------------------------------------------------------+
  *  |                         Frame Length                          |  0
  *  +---------------------------------------------------------------+
- *  |                          Frame Type                           |  4
- *  +---------------------------------------------------------------+
+ *  |                      Lap                      |  Frame Type   |  4
+ *  +-----------------------------------------------+---------------+
  *  |                        Message bytes                         ...
  * ...                                                              |
  *  +---------------------------------------------------------------+
  * </pre>
+ *
+ * <p>The second word holds the frame type in its low 8 bits and, above them, the low 24 bits of the
+ * lap the frame was written in ({@code position >>> log2(capacity)}). A reader knows the position it
+ * reads at, so a frame left from another lap, or bytes that were never a frame, fail the check instead of
+ * being delivered; that bounds how far a damaged ring can lead a reader.
  *
  * <p>The frame length counts the header and the message, not the padding; the next frame starts at
  * {@link #alignedLength(int)} bytes further on. It is the commit word: the producer writes everything
@@ -27,7 +32,7 @@ package io.mmq.mmap.layout;
 public final class FrameLayout
 {
     public static final int LENGTH_OFFSET = 0;
-    public static final int TYPE_OFFSET = 4;
+    public static final int TYPE_AND_LAP_OFFSET = 4;
     public static final int HEADER_LENGTH = 8;
 
     /** Every frame starts at a multiple of this, so the 4- and 8-byte header words are aligned. */
@@ -41,6 +46,26 @@ public final class FrameLayout
 
     private FrameLayout()
     {
+    }
+
+    /** The frame type is the low 8 bits of the type-and-lap word. */
+    public static final int TYPE_BITS = 8;
+
+    /**
+     * @return the type-and-lap word of a frame of {@code type} at {@code position} in a ring of
+     *         {@code 1 << capacityShift} bytes.
+     */
+    public static int typeAndLap(final int type, final long position, final int capacityShift)
+    {
+        return type | lapBits(position, capacityShift);
+    }
+
+    /**
+     * @return the lap of {@code position}, shifted into place; the int shift keeps its low 24 bits.
+     */
+    public static int lapBits(final long position, final int capacityShift)
+    {
+        return (int)(position >>> capacityShift) << TYPE_BITS;
     }
 
     public static int alignedLength(final int frameLength)

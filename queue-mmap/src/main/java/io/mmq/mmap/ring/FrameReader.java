@@ -6,7 +6,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import static io.mmq.mmap.layout.FrameLayout.HEADER_LENGTH;
 import static io.mmq.mmap.layout.FrameLayout.TYPE_MESSAGE;
-import static io.mmq.mmap.layout.FrameLayout.TYPE_OFFSET;
+import static io.mmq.mmap.layout.FrameLayout.TYPE_AND_LAP_OFFSET;
+import static io.mmq.mmap.layout.FrameLayout.lapBits;
 import static io.mmq.mmap.layout.FrameLayout.TYPE_PADDING;
 import static io.mmq.mmap.layout.FrameLayout.alignedLength;
 
@@ -22,6 +23,7 @@ final class FrameReader
     private final int capacity;
     private final int mask;
     private final int maxFrameLength;
+    private final int capacityShift;
 
     FrameReader(final QueueFile file)
     {
@@ -31,18 +33,21 @@ final class FrameReader
         this.capacity = file.geometry().capacity();
         this.mask = capacity - 1;
         this.maxFrameLength = file.geometry().maxFrameLength();
+        this.capacityShift = Integer.numberOfTrailingZeros(capacity);
     }
 
     /**
      * @param position the frame's position.
      * @param frameLength its committed, non-zero frame length.
-     * @return how far the next frame is: the aligned frame length.
-     * @throws QueueFormatException if the header is not one the producer could have written.
+     * @return the frame type, {@code TYPE_MESSAGE} or {@code TYPE_PADDING}.
+     * @throws QueueFormatException if the header is not one the producer could have written at
+     *         {@code position}.
      */
-    int checkedAlignedLength(final long position, final int frameLength)
+    int checkedType(final long position, final int frameLength)
     {
         final int offset = (int)(position & mask);
-        final int type = buffer.getInt(ringOffset + offset + TYPE_OFFSET);
+        final int typeAndLap = buffer.getInt(ringOffset + offset + TYPE_AND_LAP_OFFSET);
+        final int type = typeAndLap ^ lapBits(position, capacityShift);
         if (type == TYPE_MESSAGE)
         {
             if (frameLength < HEADER_LENGTH || frameLength > maxFrameLength ||
@@ -62,9 +67,20 @@ final class FrameReader
         }
         else
         {
-            throw corrupt(position, "frame type " + type + " is neither message (" + TYPE_MESSAGE +
-                ") nor padding (" + TYPE_PADDING + "); frame length " + frameLength);
+            throw corrupt(position, String.format(
+                "type-and-lap word is 0x%08x, expected lap 0x%06x with type %d (message) or %d (padding): " +
+                "a frame from another lap or not a frame at all; frame length %d",
+                typeAndLap, (int)(position >>> capacityShift) & 0xFFFFFF, TYPE_MESSAGE, TYPE_PADDING, frameLength));
         }
+        return type;
+    }
+
+    /**
+     * @return how far the next frame is, after checking the frame as {@link #checkedType} does.
+     */
+    int checkedAlignedLength(final long position, final int frameLength)
+    {
+        checkedType(position, frameLength);
         return alignedLength(frameLength);
     }
 

@@ -16,7 +16,7 @@ import static io.mmq.mmap.layout.ConsumerSlotLayout.POSITION_OFFSET;
 import static io.mmq.mmap.layout.ConsumerSlotLayout.STATE_OFFSET;
 import static io.mmq.mmap.layout.FrameLayout.HEADER_LENGTH;
 import static io.mmq.mmap.layout.FrameLayout.TYPE_MESSAGE;
-import static io.mmq.mmap.layout.FrameLayout.TYPE_OFFSET;
+import static io.mmq.mmap.layout.FrameLayout.alignedLength;
 import static io.mmq.mmap.layout.HeaderLayout.JOIN_POSITION_OFFSET;
 import static io.mmq.mmap.layout.HeaderLayout.PRODUCER_POSITION_OFFSET;
 
@@ -116,9 +116,9 @@ public final class MappedConsumer implements Consumer
                 {
                     break;
                 }
-                final int alignedLength = frames.checkedAlignedLength(position, frameLength);
-                position += alignedLength;
-                if (buffer.getInt(index + TYPE_OFFSET) == TYPE_MESSAGE)
+                final int type = frames.checkedType(position, frameLength);
+                position += alignedLength(frameLength);
+                if (type == TYPE_MESSAGE)
                 {
                     delivered++;
                     handler.onMessage(buffer, index + HEADER_LENGTH, frameLength - HEADER_LENGTH);

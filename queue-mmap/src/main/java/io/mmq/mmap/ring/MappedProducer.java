@@ -20,7 +20,8 @@ import static io.mmq.mmap.layout.ConsumerSlotLayout.POSITION_OFFSET;
 import static io.mmq.mmap.layout.ConsumerSlotLayout.STATE_OFFSET;
 import static io.mmq.mmap.layout.FrameLayout.HEADER_LENGTH;
 import static io.mmq.mmap.layout.FrameLayout.TYPE_MESSAGE;
-import static io.mmq.mmap.layout.FrameLayout.TYPE_OFFSET;
+import static io.mmq.mmap.layout.FrameLayout.TYPE_AND_LAP_OFFSET;
+import static io.mmq.mmap.layout.FrameLayout.typeAndLap;
 import static io.mmq.mmap.layout.FrameLayout.TYPE_PADDING;
 import static io.mmq.mmap.layout.FrameLayout.alignedLength;
 import static io.mmq.mmap.layout.HeaderLayout.JOIN_POSITION_OFFSET;
@@ -43,6 +44,7 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
     private final int ringOffset;
     private final int capacity;
     private final int mask;
+    private final int capacityShift;
     private final int maxMessageLength;
     private final int consumerSlots;
     private final int slotTableOffset;
@@ -84,6 +86,7 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
         this.ringOffset = geometry.ringOffset();
         this.capacity = geometry.capacity();
         this.mask = capacity - 1;
+        this.capacityShift = Integer.numberOfTrailingZeros(capacity);
         this.maxMessageLength = geometry.maxMessageLength();
         this.consumerSlots = geometry.consumerSlots();
         this.slotTableOffset = geometry.slotOffset(0);
@@ -165,7 +168,7 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
             return position;
         }
         final int index = ringOffset + (int)(position & mask);
-        buffer.putInt(index + TYPE_OFFSET, TYPE_MESSAGE);
+        buffer.putInt(index + TYPE_AND_LAP_OFFSET, typeAndLap(TYPE_MESSAGE, position, capacityShift));
         buffer.putBytes(index + HEADER_LENGTH, source, offset, length);
         return commitFrame(position, index, frameLength);
     }
@@ -208,7 +211,7 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
             return position;
         }
         final int index = ringOffset + (int)(position & mask);
-        buffer.putInt(index + TYPE_OFFSET, TYPE_MESSAGE);
+        buffer.putInt(index + TYPE_AND_LAP_OFFSET, typeAndLap(TYPE_MESSAGE, position, capacityShift));
         claimedPosition = position;
         claimedFrameLength = frameLength;
         claim.wrap(buffer, index + HEADER_LENGTH, length, this);
@@ -264,7 +267,7 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
         if (padding > 0)
         {
             final int index = ringOffset + offset;
-            buffer.putInt(index + TYPE_OFFSET, TYPE_PADDING);
+            buffer.putInt(index + TYPE_AND_LAP_OFFSET, typeAndLap(TYPE_PADDING, position, capacityShift));
             buffer.putLong(ringOffset, 0L);
             buffer.putIntOrdered(index, padding);
             position += padding;

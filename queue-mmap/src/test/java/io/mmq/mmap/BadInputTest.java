@@ -1,0 +1,231 @@
+package io.mmq.mmap;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.stream.Stream;
+
+import io.mmq.Consumer;
+import io.mmq.MmqException;
+import io.mmq.Producer;
+import io.mmq.QueueFormatException;
+import io.mmq.QueueOptions;
+import io.mmq.StartPosition;
+import io.mmq.mmap.layout.FrameLayout;
+import io.mmq.mmap.layout.HeaderLayout;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * A file that is not a valid queue is refused with an exception that names the file and the field, and
+ * not one byte of it changes. A damaged record stops a reader with an exception, inside the ring.
+ */
+class BadInputTest
+{
+    private static final QueueOptions OPTIONS =
+        QueueOptions.defaults().withCapacity(8192).withMaxMessageLength(512).withConsumerSlots(2);
+
+    private Path directory;
+    private Path file;
+
+    @BeforeEach
+    void setUp() throws Exception
+    {
+        directory = TempQueues.directory();
+        file = directory.resolve("bad.mmq");
+    }
+
+    @AfterEach
+    void tearDown() throws Exception
+    {
+        try (Stream<Path> files = Files.list(directory))
+        {
+            for (final Path path : files.toList())
+            {
+                Files.delete(path);
+            }
+        }
+        Files.delete(directory);
+    }
+
+    @Test
+    void aWrongMagicIsNotAQueue() throws Exception
+    {
+        createQueue();
+        patchInt(HeaderLayout.MAGIC_OFFSET, 0x12345678);
+        assertRefusedUnchanged("magic", OPTIONS);
+    }
+
+    @Test
+    void aNewerFormatVersionIsRefusedAsNewer() throws Exception
+    {
+        createQueue();
+        patchInt(HeaderLayout.VERSION_OFFSET, HeaderLayout.FORMAT_VERSION + 1);
+        assertTrue(assertRefusedUnchanged("format version", OPTIONS).getMessage().contains("newer"));
+    }
+
+    @Test
+    void aGeometryOtherThanTheOneAskedForIsRefused() throws Exception
+    {
+        createQueue();
+        assertRefusedUnchanged("ring capacity", OPTIONS.withCapacity(16384));
+        assertRefusedUnchanged("max message length", OPTIONS.withMaxMessageLength(256));
+        assertRefusedUnchanged("consumer slots", OPTIONS.withConsumerSlots(3));
+    }
+
+    @Test
+    void aCorruptGeometryFieldIsNamed() throws Exception
+    {
+        createQueue();
+        patchInt(HeaderLayout.CAPACITY_OFFSET, 5000);
+        assertRefusedUnchanged("ring capacity is 5000", null);
+    }
+
+    @Test
+    void aTruncatedQueueIsRefused() throws Exception
+    {
+        createQueue();
+        final byte[] whole = Files.readAllBytes(file);
+        Files.write(file, Arrays.copyOf(whole, whole.length / 2));
+        assertRefusedUnchanged("truncated", OPTIONS);
+    }
+
+    @Test
+    void aFileShorterThanTheHeaderIsRefused() throws Exception
+    {
+        Files.write(file, new byte[100]);
+        assertRefusedUnchanged("shorter than the 256-byte header", null);
+        Files.write(file, new byte[0]);
+        assertRefusedUnchanged("shorter than the 256-byte header", null);
+    }
+
+    @Test
+    void aFileThatIsNotAQueueIsNeverReinitialised() throws Exception
+    {
+        Files.write(file, "a file that holds something else entirely\n".repeat(100).getBytes(StandardCharsets.US_ASCII));
+        assertRefusedUnchanged("not an mmq queue", OPTIONS);
+
+        final byte[] before = Files.readAllBytes(file);
+        assertThrows(QueueFormatException.class, () -> MappedQueue.openOrCreate(file, OPTIONS));
+        final MmqException error = assertThrows(MmqException.class, () -> MappedQueue.create(file, OPTIONS));
+        assertTrue(error.getMessage().contains("already exists"), error.getMessage());
+        assertArrayEquals(before, Files.readAllBytes(file));
+    }
+
+    @Test
+    void openingAMissingFileSaysSo()
+    {
+        final MmqException error = assertThrows(MmqException.class, () -> MappedQueue.open(file));
+        assertTrue(error.getMessage().contains(file.toString()) && error.getMessage().contains("no queue file"),
+            error.getMessage());
+        assertFalse(Files.exists(file), "open never creates");
+    }
+
+    @Test
+    void aCorruptFrameLengthStopsTheReaderInsideTheRing() throws Exception
+    {
+        createQueue();
+        try (MappedQueue queue = MappedQueue.open(file);
+             Consumer consumer = queue.consumer(StartPosition.LATEST);
+             Producer producer = queue.producer())
+        {
+            final UnsafeBuffer message = new UnsafeBuffer(new byte[64]);
+            producer.offer(message, 0, 64);
+            producer.offer(message, 0, 64);
+
+            final int ring = HeaderLayout.ringOffset(2);
+            for (final int corrupt : new int[] {Integer.MAX_VALUE, -8, 3, 8192, 512 + FrameLayout.HEADER_LENGTH + 1})
+            {
+                patchIntLive(ring, corrupt);
+                final QueueFormatException error = assertThrows(QueueFormatException.class,
+                    () -> consumer.poll((buffer, offset, length) -> fail("delivered a corrupt frame"), 10));
+                assertTrue(error.getMessage().contains("corrupt record at position 0"), error.getMessage());
+                assertTrue(error.getMessage().contains(file.toString()), error.getMessage());
+                assertEquals(0, consumer.position(), "the reader does not move past a bad record");
+            }
+
+            patchIntLive(ring, FrameLayout.HEADER_LENGTH + 64);
+            patchIntLive(ring + FrameLayout.TYPE_AND_LAP_OFFSET, 77);
+            final QueueFormatException badType = assertThrows(QueueFormatException.class,
+                () -> consumer.poll((buffer, offset, length) -> fail("delivered a corrupt frame"), 10));
+            assertTrue(badType.getMessage().contains("type-and-lap word is 0x0000004d"), badType.getMessage());
+
+            // A well-formed message frame, but from the next lap: not the frame this position holds.
+            patchIntLive(ring + FrameLayout.TYPE_AND_LAP_OFFSET, FrameLayout.TYPE_MESSAGE | (1 << 8));
+            final QueueFormatException otherLap = assertThrows(QueueFormatException.class,
+                () -> consumer.poll((buffer, offset, length) -> fail("delivered a frame from another lap"), 10));
+            assertTrue(otherLap.getMessage().contains("another lap"), otherLap.getMessage());
+
+            patchIntLive(ring + FrameLayout.TYPE_AND_LAP_OFFSET, FrameLayout.TYPE_MESSAGE);
+            assertEquals(2, consumer.poll((buffer, offset, length) -> assertEquals(64, length), 10),
+                "once repaired, the frames are read");
+        }
+    }
+
+    @Test
+    void aNewFileIsReadableAndWritableByItsOwnerOnly() throws Exception
+    {
+        createQueue();
+        assertEquals(PosixFilePermissions.fromString("rw-------"), Files.getPosixFilePermissions(file));
+
+        final Path shared = directory.resolve("shared.mmq");
+        MappedQueue.create(shared, OPTIONS.withPermissions(EnumSet.of(
+            PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
+            PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE))).close();
+        assertEquals(PosixFilePermissions.fromString("rw-rw----"), Files.getPosixFilePermissions(shared));
+    }
+
+    @Test
+    void creationLeavesNoTemporaryFileBehind() throws Exception
+    {
+        createQueue();
+        try (Stream<Path> files = Files.list(directory))
+        {
+            assertEquals(1, files.count());
+        }
+    }
+
+    private void createQueue()
+    {
+        MappedQueue.create(file, OPTIONS).close();
+    }
+
+    private QueueFormatException assertRefusedUnchanged(final String expectedText, final QueueOptions expected)
+        throws Exception
+    {
+        final byte[] before = Files.readAllBytes(file);
+        final QueueFormatException error =
+            assertThrows(QueueFormatException.class, () -> MappedQueue.open(file, expected));
+        assertTrue(error.getMessage().contains(file.toString()), error.getMessage());
+        assertTrue(error.getMessage().contains(expectedText), error.getMessage());
+        assertEquals(file, error.file());
+        assertArrayEquals(before, Files.readAllBytes(file), "the file must be left exactly as it was");
+        return error;
+    }
+
+    private void patchInt(final int offset, final int value) throws Exception
+    {
+        final byte[] bytes = Files.readAllBytes(file);
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putInt(offset, value);
+        Files.write(file, bytes);
+    }
+
+    /** Writes through the file system while the queue is mapped: the same page cache, so the same bytes. */
+    private void patchIntLive(final int offset, final int value) throws Exception
+    {
+        try (var channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE))
+        {
+            channel.write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(0, value), offset);
+        }
+    }
+}

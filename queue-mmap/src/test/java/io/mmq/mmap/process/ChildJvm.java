@@ -1,0 +1,185 @@
+package io.mmq.mmap.process;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real, separate JVM running a {@code main} from the test classpath. Its standard output is read line
+ * by line so a test can wait for a line with a deadline; standard error is kept for failure messages.
+ */
+final class ChildJvm implements AutoCloseable
+{
+    private final String name;
+    private final Process process;
+    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    private final List<String> output = new ArrayList<>();
+    private final StringBuffer errors = new StringBuffer();
+    private final PrintWriter input;
+    private final java.util.concurrent.CountDownLatch outputEnded = new java.util.concurrent.CountDownLatch(1);
+
+    private ChildJvm(final String name, final Process process)
+    {
+        this.name = name;
+        this.process = process;
+        this.input = new PrintWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8), true);
+        daemon(() -> pump(new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)), true));
+        daemon(() -> pump(new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8)), false));
+    }
+
+    static ChildJvm start(final String name, final Class<?> main, final Object... args) throws IOException
+    {
+        final List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx256m");
+        command.add("-XX:+UseSerialGC");
+        command.addAll(List.of(System.getProperty("mmq.jvm.flags",
+            "--add-exports java.base/jdk.internal.misc=ALL-UNNAMED").split(" ")));
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(main.getName());
+        for (final Object arg : args)
+        {
+            command.add(String.valueOf(arg));
+        }
+        return new ChildJvm(name, new ProcessBuilder(command).start());
+    }
+
+    private static void daemon(final Runnable task)
+    {
+        final Thread thread = new Thread(task);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void pump(final BufferedReader reader, final boolean isOutput)
+    {
+        try
+        {
+            String line;
+            while ((line = reader.readLine()) != null)
+            {
+                if (isOutput)
+                {
+                    synchronized (output)
+                    {
+                        output.add(line);
+                    }
+                    lines.add(line);
+                }
+                else
+                {
+                    errors.append(line).append('\n');
+                }
+            }
+        }
+        catch (final IOException ignore)
+        {
+            // The process ended.
+        }
+        finally
+        {
+            if (isOutput)
+            {
+                outputEnded.countDown();
+            }
+        }
+    }
+
+    /**
+     * @return the first unread output line that starts with {@code prefix}; fails after {@code seconds}.
+     */
+    String awaitLine(final String prefix, final long seconds) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (true)
+        {
+            final String line = lines.poll(100, TimeUnit.MILLISECONDS);
+            if (null != line)
+            {
+                if (line.startsWith(prefix))
+                {
+                    return line;
+                }
+                continue;
+            }
+            final boolean noMoreOutput = outputEnded.getCount() == 0 && lines.isEmpty();
+            if (noMoreOutput || System.nanoTime() - deadline >= 0)
+            {
+                process.waitFor(5, TimeUnit.SECONDS);
+                throw new AssertionError(name + ": no line starting with '" + prefix + "' " +
+                    (process.isAlive() ? "within " + seconds + " s" : "before it exited with " + process.exitValue()) +
+                    "; output so far " + output() + "; stderr:\n" + errors);
+            }
+        }
+    }
+
+    void send(final String line)
+    {
+        input.println(line);
+    }
+
+    int awaitExit(final long seconds) throws InterruptedException
+    {
+        if (!process.waitFor(seconds, TimeUnit.SECONDS))
+        {
+            process.destroyForcibly();
+            throw new AssertionError(name + ": still running after " + seconds + " s; output " + output() +
+                "; stderr:\n" + errors);
+        }
+        return process.exitValue();
+    }
+
+    Process process()
+    {
+        return process;
+    }
+
+    List<String> output()
+    {
+        synchronized (output)
+        {
+            return List.copyOf(output);
+        }
+    }
+
+    String errors()
+    {
+        return errors.toString();
+    }
+
+    String name()
+    {
+        return name;
+    }
+
+    @Override
+    public void close()
+    {
+        process.destroyForcibly();
+    }
+
+    /**
+     * Parses {@code key=value} pairs from a line such as {@code DONE received=10 crc=3}.
+     */
+    static long field(final String line, final String key)
+    {
+        for (final String part : line.split(" "))
+        {
+            if (part.startsWith(key + "="))
+            {
+                return Long.parseLong(part.substring(key.length() + 1));
+            }
+        }
+        throw new AssertionError("no " + key + " in: " + line);
+    }
+}

@@ -1,0 +1,179 @@
+package io.mmq.mmap.process;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import io.mmq.Producer;
+import io.mmq.QueueOptions;
+import io.mmq.mmap.CheckedMessages;
+import io.mmq.mmap.MappedQueue;
+import io.mmq.mmap.layout.FrameLayout;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static io.mmq.mmap.process.ChildJvm.field;
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The queue's promises across real processes: separate JVMs that share nothing but the file.
+ */
+class MultiProcessQueueTest
+{
+    private static final int CAPACITY = 64 * 1024;
+    private static final int MAX_MESSAGE = 1024;
+    private static final long MESSAGES = Long.getLong("mmq.test.messages", 3_000_000);
+    private static final long SEED = 20261125;
+    private static final int TIMEOUT_SECONDS = 300;
+
+    private Path directory;
+    private Path file;
+    private final List<ChildJvm> children = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() throws Exception
+    {
+        directory = Files.createTempDirectory(Path.of(Files.isDirectory(Path.of("/dev/shm")) ? "/dev/shm" :
+            System.getProperty("java.io.tmpdir")), "mmq-process-");
+        file = directory.resolve("shared.mmq");
+    }
+
+    @AfterEach
+    void tearDown() throws Exception
+    {
+        children.forEach(ChildJvm::close);
+        try (Stream<Path> files = Files.list(directory))
+        {
+            for (final Path path : files.toList())
+            {
+                Files.delete(path);
+            }
+        }
+        Files.delete(directory);
+    }
+
+    @Test
+    void everyConsumerProcessReceivesEveryMessageInOrderIntactWhileBackPressureHolds() throws Exception
+    {
+        MappedQueue.create(file, QueueOptions.defaults()
+            .withCapacity(CAPACITY).withMaxMessageLength(MAX_MESSAGE).withConsumerSlots(8)).close();
+
+        final List<ChildJvm> fromTheStart = new ArrayList<>();
+        for (int i = 0; i < 3; i++)
+        {
+            final ChildJvm consumer = startConsumer("consumer-" + i, "LATEST");
+            consumer.awaitLine("JOINED", 60);
+            fromTheStart.add(consumer);
+        }
+
+        final long half = MESSAGES / 2;
+        final ChildJvm producer = start("producer", ProducerProcess.class, SEED, MAX_MESSAGE, MESSAGES, half);
+        producer.awaitLine("PAUSED", TIMEOUT_SECONDS);
+
+        // With the producer paused half way, consumers that join now know exactly where they must start.
+        final ChildJvm latest = startConsumer("late-latest", "LATEST");
+        latest.awaitLine("JOINED", 60);
+        final ChildJvm earliest = startConsumer("late-earliest", "EARLIEST");
+        earliest.awaitLine("JOINED", 60);
+        producer.send("go");
+
+        final String produced = producer.awaitLine("DONE", TIMEOUT_SECONDS);
+        assertEquals(0, producer.awaitExit(60), producer.errors());
+        assertTrue(field(produced, "backPressured") > 0, "the ring was small enough to push back: " + produced);
+        assertTrue(field(produced, "maxLag") <= CAPACITY, produced);
+
+        for (final ChildJvm consumer : fromTheStart)
+        {
+            final String done = awaitDone(consumer);
+            assertEquals(0, field(done, "first"), consumer.name() + ": " + done);
+            assertEquals(MESSAGES, field(done, "received"), consumer.name() + ": " + done);
+            assertEquals(field(produced, "crc"), field(done, "crc"), consumer.name() + " checksum: " + done);
+        }
+
+        final String fromLatest = awaitDone(latest);
+        assertEquals(half, field(fromLatest, "first"), "LATEST starts at the next message: " + fromLatest);
+        assertEquals(MESSAGES - half, field(fromLatest, "received"), fromLatest);
+
+        final String fromEarliest = awaitDone(earliest);
+        final long earliestFirst = field(fromEarliest, "first");
+        assertTrue(earliestFirst < half, "EARLIEST starts before LATEST: " + fromEarliest);
+        assertEquals(MESSAGES - earliestFirst, field(fromEarliest, "received"), fromEarliest);
+        assertTrue(retainedBytes(earliestFirst, half) >= CAPACITY / 2,
+            "EARLIEST received at least half a ring of history: " + retainedBytes(earliestFirst, half) + " bytes");
+    }
+
+    @Test
+    void aSecondProducerInAnotherProcessIsRefusedWhileTheFirstLives() throws Exception
+    {
+        MappedQueue.create(file, QueueOptions.defaults().withCapacity(CAPACITY)).close();
+        try (MappedQueue queue = MappedQueue.open(file))
+        {
+            final Producer producer = queue.producer();
+            final ChildJvm refused = start("second-producer", TakeProducerProcess.class);
+            assertTrue(refused.awaitLine("", 60).startsWith("BUSY"), refused.output().toString());
+            assertTrue(refused.output().get(0).contains(String.valueOf(ProcessHandle.current().pid())),
+                "the refusal names the holder's pid: " + refused.output());
+            assertEquals(2, refused.awaitExit(60));
+
+            producer.close();
+            final ChildJvm accepted = start("next-producer", TakeProducerProcess.class);
+            assertEquals("PRODUCER", accepted.awaitLine("", 60));
+            assertEquals(0, accepted.awaitExit(60));
+        }
+    }
+
+    @Test
+    void processesRacingToCreateTheSameQueueAllOpenOneQueue() throws Exception
+    {
+        final List<ChildJvm> racers = new ArrayList<>();
+        for (int i = 0; i < 8; i++)
+        {
+            racers.add(start("racer-" + i, OpenOrCreateProcess.class, CAPACITY));
+        }
+        for (final ChildJvm racer : racers)
+        {
+            assertEquals("OPENED capacity=" + CAPACITY, racer.awaitLine("OPENED", 60), racer.errors());
+            assertEquals(0, racer.awaitExit(60), racer.errors());
+        }
+        try (Stream<Path> files = Files.list(directory))
+        {
+            assertEquals(List.of(file), files.toList(), "one queue file and no leftovers");
+        }
+    }
+
+    private long retainedBytes(final long fromSeq, final long toSeq)
+    {
+        final CheckedMessages messages = new CheckedMessages(SEED, MAX_MESSAGE);
+        long bytes = 0;
+        for (long seq = fromSeq; seq < toSeq; seq++)
+        {
+            bytes += FrameLayout.alignedLength(FrameLayout.HEADER_LENGTH + messages.length(seq));
+        }
+        return bytes;
+    }
+
+    private String awaitDone(final ChildJvm consumer) throws InterruptedException
+    {
+        final String done = consumer.awaitLine("DONE", TIMEOUT_SECONDS);
+        assertEquals(0, consumer.awaitExit(60), consumer.name() + ": " + consumer.errors());
+        return done;
+    }
+
+    private ChildJvm startConsumer(final String name, final String start) throws Exception
+    {
+        return start(name, ConsumerProcess.class, start, SEED, MAX_MESSAGE, MESSAGES);
+    }
+
+    private ChildJvm start(final String name, final Class<?> main, final Object... args) throws Exception
+    {
+        final Object[] withFile = new Object[args.length + 1];
+        withFile[0] = file;
+        System.arraycopy(args, 0, withFile, 1, args.length);
+        final ChildJvm child = ChildJvm.start(name, main, withFile);
+        children.add(child);
+        return child;
+    }
+}
