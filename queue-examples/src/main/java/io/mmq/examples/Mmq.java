@@ -1,0 +1,106 @@
+package io.mmq.examples;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import io.mmq.MmqException;
+import io.mmq.examples.demo.Demo;
+import io.mmq.examples.demo.DemoRoles;
+
+/**
+ * The {@code mmq} command. User mistakes end in one line on standard error and a non-zero exit.
+ */
+public final class Mmq
+{
+    private static final String USAGE = String.join("\n",
+        "usage: mmq demo [--messages N] [--size BYTES] [--consumers N] [--latency-messages N] [--rate PER_SECOND]",
+        "                [--results DIR]",
+        "  Runs one producer and several consumers as separate JVMs over one queue file, shows live",
+        "  progress, and ends with throughput and latency percentiles per consumer.");
+
+    private Mmq()
+    {
+    }
+
+    public static void main(final String[] args)
+    {
+        try
+        {
+            System.exit(run(args));
+        }
+        catch (final IllegalArgumentException | MmqException ex)
+        {
+            System.err.println("mmq: " + ex.getMessage());
+            System.exit(2);
+        }
+        catch (final Exception ex)
+        {
+            System.err.println("mmq: " + ex);
+            System.exit(1);
+        }
+    }
+
+    private static int run(final String[] args) throws Exception
+    {
+        if (args.length == 0 || "--help".equals(args[0]) || "-h".equals(args[0]))
+        {
+            System.out.println(USAGE);
+            return args.length == 0 ? 2 : 0;
+        }
+        switch (args[0])
+        {
+            case "demo":
+                final Map<String, String> options = options(args);
+                final Demo demo = new Demo(
+                    longOption(options, "--messages", 10_000_000),
+                    (int)longOption(options, "--size", 64),
+                    (int)longOption(options, "--consumers", 2),
+                    longOption(options, "--latency-messages", 200_000),
+                    longOption(options, "--rate", 100_000),
+                    Path.of(options.getOrDefault("--results", "mmq-demo-results")));
+                options.remove("--results");
+                if (!options.isEmpty())
+                {
+                    throw new IllegalArgumentException("unknown option " + options.keySet() + "; try 'mmq --help'");
+                }
+                return demo.run();
+            case "demo-producer":
+            case "demo-consumer":
+                return DemoRoles.run(args);
+            default:
+                throw new IllegalArgumentException("unknown command '" + args[0] + "'; try 'mmq --help'");
+        }
+    }
+
+    private static Map<String, String> options(final String[] args)
+    {
+        final Map<String, String> options = new HashMap<>();
+        for (int i = 1; i < args.length; i += 2)
+        {
+            if (!args[i].startsWith("--") || i + 1 >= args.length)
+            {
+                throw new IllegalArgumentException("expected '--option value' pairs, got '" + args[i] + "'");
+            }
+            options.put(args[i], args[i + 1]);
+        }
+        return options;
+    }
+
+    private static long longOption(final Map<String, String> options, final String name, final long otherwise)
+    {
+        final String value = options.remove(name);
+        if (null == value)
+        {
+            return otherwise;
+        }
+        try
+        {
+            return Long.parseLong(value.replace("_", ""));
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new IllegalArgumentException(name + " takes a whole number, got '" + value + "'");
+        }
+    }
+}

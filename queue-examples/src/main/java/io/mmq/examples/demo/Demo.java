@@ -1,0 +1,155 @@
+package io.mmq.examples.demo;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.mmq.QueueOptions;
+import io.mmq.mmap.MappedQueue;
+
+/**
+ * The main job: one producer and several consumers, each a separate JVM, sharing one queue file.
+ * Shows live progress, then a summary of throughput and latency percentiles per consumer.
+ */
+public final class Demo
+{
+    private final long messages;
+    private final int size;
+    private final int consumers;
+    private final long latencyMessages;
+    private final long rate;
+    private final Path results;
+
+    public Demo(
+        final long messages, final int size, final int consumers, final long latencyMessages, final long rate,
+        final Path results)
+    {
+        if (size < DemoMessage.MIN_LENGTH)
+        {
+            throw new IllegalArgumentException("--size must be at least " + DemoMessage.MIN_LENGTH + ": " + size);
+        }
+        if (consumers < 1 || consumers > 64)
+        {
+            throw new IllegalArgumentException("--consumers must be from 1 to 64: " + consumers);
+        }
+        if (messages < 1 || latencyMessages < 0 || rate < 1)
+        {
+            throw new IllegalArgumentException("--messages and --rate must be positive, --latency-messages not negative");
+        }
+        this.messages = messages;
+        this.size = size;
+        this.consumers = consumers;
+        this.latencyMessages = latencyMessages;
+        this.rate = rate;
+        this.results = results;
+    }
+
+    /**
+     * @return the process exit code: 0 if every consumer received every message in order.
+     */
+    public int run() throws IOException, InterruptedException
+    {
+        final Path shm = Path.of("/dev/shm");
+        final Path directory = Files.isDirectory(shm) && Files.isWritable(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir"));
+        final Path file = directory.resolve("mmq-demo-" + ProcessHandle.current().pid() + ".mmq");
+        final QueueOptions options = QueueOptions.defaults().withCapacity(1 << 20).withConsumerSlots(Math.max(consumers, 4));
+        MappedQueue.create(file, options).close();
+        System.out.printf("mmq demo: 1 producer and %d consumers, each its own JVM, sharing %s (%d KiB ring)%n",
+            consumers, file, options.capacity() / 1024);
+        System.out.printf("  phase 1: %,d messages of %d bytes, as fast as the slowest consumer reads%n", messages, size);
+        System.out.printf("  phase 2: %,d messages at %,d per second, one-way latency measured by each consumer%n%n",
+            latencyMessages, rate);
+
+        final List<ChildProcess> readers = new ArrayList<>();
+        ChildProcess writer = null;
+        try
+        {
+            for (int i = 0; i < consumers; i++)
+            {
+                final ChildProcess reader = ChildProcess.start("consumer-" + i, "demo-consumer", file, results);
+                readers.add(reader);
+                if (!reader.awaitJoined(60))
+                {
+                    throw new IllegalStateException(reader.name() + " did not join: " + reader.errors());
+                }
+            }
+            final long total = messages + latencyMessages + 1;
+            writer = ChildProcess.start("producer", "demo-producer", file, messages, size, latencyMessages, rate);
+            showProgress(writer, readers, total);
+            return summarise(writer, readers, total);
+        }
+        finally
+        {
+            if (null != writer)
+            {
+                writer.kill();
+            }
+            readers.forEach(ChildProcess::kill);
+            Files.deleteIfExists(file);
+        }
+    }
+
+    private void showProgress(final ChildProcess writer, final List<ChildProcess> readers, final long total)
+        throws InterruptedException
+    {
+        final long start = System.nanoTime();
+        long lastPublished = 0;
+        long lastAt = start;
+        while (writer.isAlive() || readers.stream().anyMatch(ChildProcess::isAlive))
+        {
+            Thread.sleep(1000);
+            final long now = System.nanoTime();
+            final long published = writer.count();
+            final StringBuilder line = new StringBuilder(String.format("[%5.1fs] published %,13d (%6.2f M msg/s)",
+                (now - start) / 1e9, published, (published - lastPublished) * 1e3 / (now - lastAt)));
+            for (final ChildProcess reader : readers)
+            {
+                line.append(String.format(" | %s %5.1f%% lag %,d B", reader.name(),
+                    100.0 * reader.count() / total, reader.lag()));
+            }
+            System.out.println(line);
+            lastPublished = published;
+            lastAt = now;
+        }
+    }
+
+    private int summarise(final ChildProcess writer, final List<ChildProcess> readers, final long total)
+        throws InterruptedException
+    {
+        int failures = 0;
+        if (writer.awaitExit() != 0)
+        {
+            System.out.println("producer failed: " + writer.finalLine() + "\n" + writer.errors());
+            failures++;
+        }
+        System.out.printf("%n%-11s %10s %14s %9s %9s %9s %9s %9s%n",
+            "consumer", "received", "throughput", "p50 us", "p90 us", "p99 us", "p99.9 us", "max us");
+        for (final ChildProcess reader : readers)
+        {
+            final String line = reader.finalLine();
+            if (reader.awaitExit() != 0 || null == line || !line.startsWith("SUMMARY") ||
+                ChildProcess.field(line, "received", -1) != total)
+            {
+                System.out.println(reader.name() + " failed: " + line + "\n" + reader.errors());
+                failures++;
+                continue;
+            }
+            System.out.printf("%-11s %,10d %9.2f M/s %9s %9s %9s %9s %9s%n", reader.name(),
+                ChildProcess.field(line, "received", -1),
+                Double.parseDouble(ChildProcess.text(line, "throughput")) / 1e6,
+                ChildProcess.text(line, "p50"), ChildProcess.text(line, "p90"), ChildProcess.text(line, "p99"),
+                ChildProcess.text(line, "p999"), ChildProcess.text(line, "max"));
+        }
+        System.out.println();
+        if (failures == 0)
+        {
+            System.out.printf("Every consumer received all %,d messages, in order. Latency distributions: %s%n",
+                total, results.toAbsolutePath());
+            return 0;
+        }
+        System.out.println(failures + " process(es) failed");
+        return 1;
+    }
+}
