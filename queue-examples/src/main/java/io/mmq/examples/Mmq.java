@@ -43,7 +43,7 @@ public final class Mmq
 
     private static int run(final String[] args) throws Exception
     {
-        if (args.length == 0 || "--help".equals(args[0]) || "-h".equals(args[0]))
+        if (args.length == 0 || java.util.Arrays.asList(args).contains("--help") || "-h".equals(args[0]))
         {
             System.out.println(USAGE);
             return args.length == 0 ? 2 : 0;
