@@ -38,12 +38,24 @@ final class ChildJvm implements AutoCloseable
 
     static ChildJvm start(final String name, final Class<?> main, final Object... args) throws IOException
     {
+        return start(name, true, main, args);
+    }
+
+    /**
+     * @param withAgronaFlag false to start the JVM without the flag mmq needs, as a careless user would.
+     */
+    static ChildJvm start(final String name, final boolean withAgronaFlag, final Class<?> main, final Object... args)
+        throws IOException
+    {
         final List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx256m");
         command.add("-XX:+UseSerialGC");
-        command.addAll(List.of(System.getProperty("mmq.jvm.flags",
-            "--add-exports java.base/jdk.internal.misc=ALL-UNNAMED").split(" ")));
+        if (withAgronaFlag)
+        {
+            command.addAll(List.of(System.getProperty("mmq.jvm.flags",
+                "--add-exports java.base/jdk.internal.misc=ALL-UNNAMED").split(" ")));
+        }
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(main.getName());

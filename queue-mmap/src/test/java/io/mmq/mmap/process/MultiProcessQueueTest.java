@@ -144,6 +144,32 @@ class MultiProcessQueueTest
         }
     }
 
+    @Test
+    void messagesOutliveTheProducerProcessForConsumersThatComeLater() throws Exception
+    {
+        MappedQueue.create(file, QueueOptions.defaults()
+            .withCapacity(CAPACITY).withMaxMessageLength(MAX_MESSAGE).withConsumerSlots(2)).close();
+        final ChildJvm producer = start("producer", ProducerProcess.class, SEED, MAX_MESSAGE, 100, -1);
+        assertTrue(producer.awaitLine("DONE", 60).startsWith("DONE published=100"));
+        assertEquals(0, producer.awaitExit(60));
+
+        final ChildJvm consumer = start("consumer-after-producer-exit", ConsumerProcess.class,
+            "EARLIEST", SEED, MAX_MESSAGE, 100);
+        final String done = awaitDone(consumer);
+        assertEquals(0, field(done, "first"), done);
+        assertEquals(100, field(done, "received"), done);
+    }
+
+    @Test
+    void aJvmWithoutAgronasFlagIsToldWhichFlagToAdd() throws Exception
+    {
+        MappedQueue.create(file, QueueOptions.defaults()).close();
+        final ChildJvm child = ChildJvm.start("no-flag", false, OpenQueueProcess.class, file);
+        final String line = child.awaitLine("REFUSED", 60);
+        assertTrue(line.contains("--add-exports java.base/jdk.internal.misc=ALL-UNNAMED"), line);
+        assertEquals(2, child.awaitExit(60));
+    }
+
     private long retainedBytes(final long fromSeq, final long toSeq)
     {
         final CheckedMessages messages = new CheckedMessages(SEED, MAX_MESSAGE);
