@@ -19,6 +19,7 @@ import io.mmq.mmap.file.JvmAccess;
 import io.mmq.mmap.file.QueueFile;
 import io.mmq.mmap.file.QueueFileFormat;
 import io.mmq.mmap.file.QueueGeometry;
+import io.mmq.mmap.os.InsufficientSpaceException;
 import io.mmq.mmap.ring.MappedConsumer;
 import io.mmq.mmap.ring.MappedProducer;
 
@@ -73,6 +74,10 @@ public final class MappedQueue implements MessageQueue
         catch (final FileAlreadyExistsException ex)
         {
             throw new MmqException(path + ": cannot create the queue, a file already exists there", ex);
+        }
+        catch (final InsufficientSpaceException ex)
+        {
+            throw new MmqException("cannot create the queue: " + ex.getMessage(), ex);
         }
         catch (final IOException ex)
         {
@@ -133,6 +138,10 @@ public final class MappedQueue implements MessageQueue
                 catch (final FileAlreadyExistsException raced)
                 {
                     // Another process created it between our open and our create: open theirs.
+                }
+                catch (final InsufficientSpaceException ex)
+                {
+                    throw new MmqException("cannot create the queue: " + ex.getMessage(), ex);
                 }
                 catch (final IOException ex)
                 {

@@ -18,6 +18,7 @@ import io.mmq.QueueFormatException;
 import io.mmq.QueueOptions;
 import io.mmq.mmap.layout.ConsumerSlotLayout;
 import io.mmq.mmap.layout.HeaderLayout;
+import io.mmq.mmap.os.FileAllocation;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -85,7 +86,7 @@ public final class QueueFileFormat
     {
         try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.READ, StandardOpenOption.WRITE))
         {
-            FileSpace.allocate(channel, temporary, geometry.fileLength());
+            FileAllocation.forThisPlatform().allocate(temporary, channel, geometry.fileLength());
             final MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, HEADER_LENGTH);
             try
             {
