@@ -48,11 +48,11 @@ public final class MappedQueue implements MessageQueue
     private final List<AutoCloseable> open = new ArrayList<>();
     private boolean closed;
 
-    private MappedQueue(final QueueFile file)
+    private MappedQueue(final QueueFile file, final QueueOptions requested)
     {
         this.file = file;
         final QueueGeometry geometry = file.geometry();
-        this.options = QueueOptions.defaults()
+        this.options = (null == requested ? QueueOptions.defaults() : requested)
             .withCapacity(geometry.capacity())
             .withMaxMessageLength(geometry.maxMessageLength())
             .withConsumerSlots(geometry.consumerSlots());
@@ -97,13 +97,14 @@ public final class MappedQueue implements MessageQueue
     /**
      * Opens an existing queue, checking that its geometry is the one given.
      *
-     * @param expected the expected geometry, or {@code null} to accept the file's.
+     * @param expected the expected geometry, or {@code null} to accept the file's (the other options,
+     *                 such as pretouch, then take their defaults).
      */
     public static MappedQueue open(final Path path, final QueueOptions expected)
     {
         try
         {
-            return new MappedQueue(QueueFile.open(path, expected));
+            return new MappedQueue(QueueFile.open(path, expected), expected);
         }
         catch (final NoSuchFileException ex)
         {
@@ -127,7 +128,7 @@ public final class MappedQueue implements MessageQueue
         {
             try
             {
-                return new MappedQueue(QueueFile.open(path, options));
+                return new MappedQueue(QueueFile.open(path, options), options);
             }
             catch (final NoSuchFileException ignore)
             {
@@ -161,6 +162,10 @@ public final class MappedQueue implements MessageQueue
         requireOpen();
         final MappedProducer[] created = new MappedProducer[1];
         created[0] = new MappedProducer(file, () -> forget(created[0]));
+        if (options.pretouch())
+        {
+            file.pretouch(true);
+        }
         open.add(created[0]);
         return created[0];
     }
@@ -170,6 +175,10 @@ public final class MappedQueue implements MessageQueue
     {
         Objects.requireNonNull(start, "start");
         requireOpen();
+        if (options.pretouch())
+        {
+            file.pretouch(false);
+        }
         final MappedConsumer[] created = new MappedConsumer[1];
         created[0] = new MappedConsumer(file, start, () -> forget(created[0]));
         open.add(created[0]);

@@ -34,6 +34,13 @@ public final class QueueFile
 {
     private static final Map<Object, QueueFile> OPEN = new HashMap<>();
 
+    /** The smallest page size of the platforms mmq runs on; touching more often than needed is harmless. */
+    private static final int PAGE_SIZE = 4096;
+
+    /** Keeps the pretouch reads observable, so the JIT cannot drop them. */
+    @SuppressWarnings("unused")
+    private static volatile long pretouchChecksum;
+
     private final Path path;
     private final Object key;
     private final FileChannel channel;
@@ -42,6 +49,8 @@ public final class QueueFile
     private final QueueGeometry geometry;
     private final ReentrantLock slotTableLock = new ReentrantLock();
     private int references = 1;
+    private boolean touchedForReading;
+    private boolean touchedForWriting;
 
     private QueueFile(
         final Path path, final Object key, final FileChannel channel, final MappedByteBuffer mapped,
@@ -155,6 +164,30 @@ public final class QueueFile
         {
             slotTableLock.unlock();
         }
+    }
+
+    /**
+     * Touches every page of the ring once, so that no message later pays for the page fault of a first
+     * access. For writing, each page gets an atomic add of zero: it dirties the page, so the writable
+     * mapping is set up, without changing a byte even if another process writes the same word. For
+     * reading, one load per page. Done at most once per kind for this mapping.
+     */
+    public synchronized void pretouch(final boolean forWriting)
+    {
+        if (forWriting ? touchedForWriting : touchedForReading)
+        {
+            return;
+        }
+        final int start = geometry.ringOffset();
+        final int end = start + geometry.capacity();
+        long sum = 0;
+        for (int offset = start; offset < end; offset += PAGE_SIZE)
+        {
+            sum += forWriting ? buffer.getAndAddInt(offset, 0) : buffer.getByte(offset);
+        }
+        touchedForReading = true;
+        touchedForWriting |= forWriting;
+        pretouchChecksum = sum;
     }
 
     /**
