@@ -42,18 +42,15 @@ public final class CheckedMessages
     public int write(final MutableDirectBuffer buffer, final int offset, final long seq)
     {
         final int length = length(seq);
-        long word = mix(seed + seq);
-        for (int i = 0; i < length; i++)
+        final long base = mix(seed + seq);
+        int i = 0;
+        for (; i + 8 <= length; i += 8)
         {
-            if ((i & 7) == 0)
-            {
-                word = mix(word + i);
-            }
-            buffer.putByte(offset + i, (byte)(word >>> ((i & 7) << 3)));
+            buffer.putLong(offset + i, i == 0 ? seq : word(base, i));
         }
-        if (length >= 8)
+        for (; i < length; i++)
         {
-            buffer.putLong(offset, seq);
+            buffer.putByte(offset + i, byteAt(base, i));
         }
         return length;
     }
@@ -63,32 +60,43 @@ public final class CheckedMessages
      */
     public String check(final DirectBuffer buffer, final int offset, final int length, final long seq)
     {
-        final int expectedLength = length(seq);
         if (length >= 8 && buffer.getLong(offset) != seq)
         {
             return "expected message " + seq + " but got message " + buffer.getLong(offset);
         }
+        final int expectedLength = length(seq);
         if (length != expectedLength)
         {
             return "message " + seq + ": length " + length + ", expected " + expectedLength;
         }
-        long word = mix(seed + seq);
-        for (int i = 0; i < length; i++)
+        final long base = mix(seed + seq);
+        int i = 8;
+        for (; i + 8 <= length; i += 8)
         {
-            if ((i & 7) == 0)
+            if (buffer.getLong(offset + i) != word(base, i))
             {
-                word = mix(word + i);
+                return "message " + seq + ": bytes " + i + " to " + (i + 7) + " differ";
             }
-            if (i >= 8 || length < 8)
+        }
+        for (i = length < 8 ? 0 : i; i < length; i++)
+        {
+            if (buffer.getByte(offset + i) != byteAt(base, i))
             {
-                final byte expected = (byte)(word >>> ((i & 7) << 3));
-                if (buffer.getByte(offset + i) != expected)
-                {
-                    return "message " + seq + ": byte " + i + " differs";
-                }
+                return "message " + seq + ": byte " + i + " differs";
             }
         }
         return null;
+    }
+
+    /** The content word at byte {@code i} (a multiple of 8); byte {@code i + k} is its k-th byte, little-endian. */
+    private static long word(final long base, final int i)
+    {
+        return mix(base + i);
+    }
+
+    private static byte byteAt(final long base, final int i)
+    {
+        return (byte)(word(base, i & ~7) >>> ((i & 7) << 3));
     }
 
     /**

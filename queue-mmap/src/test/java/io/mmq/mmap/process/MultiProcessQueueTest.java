@@ -170,6 +170,48 @@ class MultiProcessQueueTest
         assertEquals(2, child.awaitExit(60));
     }
 
+    @Test
+    void aFullConsumerTableOfLiveConsumersInSeveralProcessesAllReceiveEverything() throws Exception
+    {
+        final int processes = 8;
+        final int perProcess = QueueOptions.MAX_CONSUMER_SLOTS / processes;
+        final long count = 5_000;
+        MappedQueue.create(file, QueueOptions.defaults().withCapacity(CAPACITY)
+            .withConsumerSlots(QueueOptions.MAX_CONSUMER_SLOTS)).close();
+
+        final List<ChildJvm> readers = new ArrayList<>();
+        for (int i = 0; i < processes; i++)
+        {
+            readers.add(start("readers-" + i, ManyConsumersProcess.class, perProcess, count));
+        }
+        for (final ChildJvm reader : readers)
+        {
+            reader.awaitLine("JOINED", 120);
+        }
+        try (MappedQueue queue = MappedQueue.open(file); Producer producer = queue.producer())
+        {
+            assertThrows(io.mmq.QueueBusyException.class, () -> queue.consumer(io.mmq.StartPosition.LATEST),
+                "every one of the " + QueueOptions.MAX_CONSUMER_SLOTS + " slots is held");
+            final org.agrona.concurrent.UnsafeBuffer message = new org.agrona.concurrent.UnsafeBuffer(new byte[64]);
+            for (long seq = 0; seq < count; seq++)
+            {
+                message.putLong(0, seq);
+                final long deadline = System.nanoTime() + 60_000_000_000L;
+                while (producer.offer(message, 0, 64) < 0)
+                {
+                    assertTrue(System.nanoTime() < deadline, "producer stuck at message " + seq);
+                    Thread.onSpinWait();
+                }
+            }
+        }
+        for (final ChildJvm reader : readers)
+        {
+            assertEquals("DONE consumers=" + perProcess + " received=" + perProcess * count,
+                reader.awaitLine("DONE", 120), reader.name() + " " + reader.output());
+            assertEquals(0, reader.awaitExit(60));
+        }
+    }
+
     private long retainedBytes(final long fromSeq, final long toSeq)
     {
         final CheckedMessages messages = new CheckedMessages(SEED, MAX_MESSAGE);
