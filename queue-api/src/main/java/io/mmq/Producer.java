@@ -57,6 +57,13 @@ public interface Producer extends AutoCloseable
     long tryClaim(int length, BufferClaim claim);
 
     /**
+     * Writes every message published so far back to the file's storage and waits until it is there, so
+     * that it survives an operating-system crash or power cut (for a queue on a real disk). Costly: a
+     * system call and disk I/O. See {@link FlushPolicy} for flushing automatically.
+     */
+    void flush();
+
+    /**
      * @return the position after the last published message.
      */
     long position();

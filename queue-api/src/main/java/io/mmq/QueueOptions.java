@@ -36,14 +36,17 @@ public final class QueueOptions
     private final int consumerSlots;
     private final Set<PosixFilePermission> permissions;
     private final boolean pretouch;
+    private final FlushPolicy flushPolicy;
 
     private QueueOptions(
         final int capacity,
         final int maxMessageLength,
         final int consumerSlots,
         final Set<PosixFilePermission> permissions,
-        final boolean pretouch)
+        final boolean pretouch,
+        final FlushPolicy flushPolicy)
     {
+        this.flushPolicy = flushPolicy;
         this.capacity = capacity;
         this.maxMessageLength = maxMessageLength;
         this.consumerSlots = consumerSlots;
@@ -62,7 +65,8 @@ public final class QueueOptions
             DEFAULT_CAPACITY / CAPACITY_TO_MAX_MESSAGE_RATIO,
             DEFAULT_CONSUMER_SLOTS,
             EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
-            true);
+            true,
+            FlushPolicy.never());
     }
 
     /**
@@ -77,7 +81,7 @@ public final class QueueOptions
                 "capacity must be a power of two from " + MIN_CAPACITY + " to " + MAX_CAPACITY + ": " + capacity);
         }
         return new QueueOptions(
-            capacity, Math.min(maxMessageLength, maxMessageLengthLimit(capacity)), consumerSlots, permissions, pretouch);
+            capacity, Math.min(maxMessageLength, maxMessageLengthLimit(capacity)), consumerSlots, permissions, pretouch, flushPolicy);
     }
 
     /**
@@ -91,7 +95,7 @@ public final class QueueOptions
                 "maxMessageLength must be from 0 to capacity/" + CAPACITY_TO_MAX_MESSAGE_RATIO + " = " +
                 maxMessageLengthLimit(capacity) + " for a capacity of " + capacity + ": " + maxMessageLength);
         }
-        return new QueueOptions(capacity, maxMessageLength, consumerSlots, permissions, pretouch);
+        return new QueueOptions(capacity, maxMessageLength, consumerSlots, permissions, pretouch, flushPolicy);
     }
 
     /**
@@ -104,7 +108,7 @@ public final class QueueOptions
             throw new IllegalArgumentException(
                 "consumerSlots must be from 1 to " + MAX_CONSUMER_SLOTS + ": " + consumerSlots);
         }
-        return new QueueOptions(capacity, maxMessageLength, consumerSlots, permissions, pretouch);
+        return new QueueOptions(capacity, maxMessageLength, consumerSlots, permissions, pretouch, flushPolicy);
     }
 
     /**
@@ -120,7 +124,7 @@ public final class QueueOptions
         {
             throw new IllegalArgumentException("permissions must include owner read and write: " + permissions);
         }
-        return new QueueOptions(capacity, maxMessageLength, consumerSlots, Set.copyOf(permissions), pretouch);
+        return new QueueOptions(capacity, maxMessageLength, consumerSlots, Set.copyOf(permissions), pretouch, flushPolicy);
     }
 
     /**
@@ -132,12 +136,27 @@ public final class QueueOptions
      */
     public QueueOptions withPretouch(final boolean pretouch)
     {
-        return new QueueOptions(capacity, maxMessageLength, consumerSlots, permissions, pretouch);
+        return new QueueOptions(capacity, maxMessageLength, consumerSlots, permissions, pretouch, flushPolicy);
     }
 
     public boolean pretouch()
     {
         return pretouch;
+    }
+
+    /**
+     * Sets when a producer flushes published messages to the file's storage; see {@link FlushPolicy}.
+     * The default is {@link FlushPolicy#never()}.
+     */
+    public QueueOptions withFlushPolicy(final FlushPolicy flushPolicy)
+    {
+        return new QueueOptions(capacity, maxMessageLength, consumerSlots, permissions, pretouch,
+            Objects.requireNonNull(flushPolicy, "flushPolicy"));
+    }
+
+    public FlushPolicy flushPolicy()
+    {
+        return flushPolicy;
     }
 
     public int capacity()
@@ -172,7 +191,8 @@ public final class QueueOptions
     public boolean equals(final Object o)
     {
         return o instanceof QueueOptions && sameGeometry((QueueOptions)o) &&
-            permissions.equals(((QueueOptions)o).permissions) && pretouch == ((QueueOptions)o).pretouch;
+            permissions.equals(((QueueOptions)o).permissions) && pretouch == ((QueueOptions)o).pretouch &&
+            flushPolicy.equals(((QueueOptions)o).flushPolicy);
     }
 
     /**
@@ -187,13 +207,13 @@ public final class QueueOptions
     @Override
     public int hashCode()
     {
-        return Objects.hash(capacity, maxMessageLength, consumerSlots, permissions, pretouch);
+        return Objects.hash(capacity, maxMessageLength, consumerSlots, permissions, pretouch, flushPolicy);
     }
 
     @Override
     public String toString()
     {
         return "QueueOptions{capacity=" + capacity + ", maxMessageLength=" + maxMessageLength +
-            ", consumerSlots=" + consumerSlots + ", permissions=" + permissions + ", pretouch=" + pretouch + "}";
+            ", consumerSlots=" + consumerSlots + ", permissions=" + permissions + ", pretouch=" + pretouch + ", flushPolicy=" + flushPolicy + "}";
     }
 }

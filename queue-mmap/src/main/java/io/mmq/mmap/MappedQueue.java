@@ -161,7 +161,7 @@ public final class MappedQueue implements MessageQueue
     {
         requireOpen();
         final MappedProducer[] created = new MappedProducer[1];
-        created[0] = new MappedProducer(file, () -> forget(created[0]));
+        created[0] = new MappedProducer(file, options.flushPolicy(), () -> forget(created[0]));
         if (options.pretouch())
         {
             file.pretouch(true);

@@ -191,6 +191,15 @@ public final class QueueFile
     }
 
     /**
+     * Writes {@code length} bytes of the mapping from file offset {@code offset} back to storage and waits
+     * for the write ({@code msync}).
+     */
+    public void force(final int offset, final int length)
+    {
+        mapped.force(offset, length);
+    }
+
+    /**
      * Drops one reference; the last one closes the channel and unmaps the file. After the last release no
      * buffer handed out by this file may be touched.
      */

@@ -5,6 +5,7 @@ import java.nio.channels.FileLock;
 import java.util.concurrent.TimeUnit;
 
 import io.mmq.BufferClaim;
+import io.mmq.FlushPolicy;
 import io.mmq.MmqException;
 import io.mmq.Producer;
 import io.mmq.QueueBusyException;
@@ -38,6 +39,9 @@ import static io.mmq.mmap.layout.HeaderLayout.RECLAIM_POSITION_OFFSET;
  */
 public final class MappedProducer implements Producer, BufferClaim.Completion
 {
+    /** The producer's positions: the part of the header a flush writes back with the ring. */
+    private static final int HEADER_LINE_LENGTH = 32;
+
     private final QueueFile file;
     private final FileLock producerLock;
     private final UnsafeBuffer buffer;
@@ -68,6 +72,14 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
     /** {@code reclaimPosition + capacity}: no write may reach past it without a refresh. */
     private long limit;
 
+    /** From the flush policy: 0 flushes every message, {@code Long.MAX_VALUE} never. */
+    private final long flushIntervalNanos;
+
+    /** Everything before this position has been flushed to storage. */
+    private long flushedPosition;
+    private long lastFlushNanos;
+    private long flushedBytes;
+
     private long claimedPosition = -1;
     private int claimedFrameLength;
     private boolean closed;
@@ -77,8 +89,9 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
      *
      * @throws QueueBusyException if another producer holds the role.
      */
-    public MappedProducer(final QueueFile file, final Runnable onClose)
+    public MappedProducer(final QueueFile file, final FlushPolicy flushPolicy, final Runnable onClose)
     {
+        this.flushIntervalNanos = flushPolicy.intervalNanos();
         this.file = file;
         this.onClose = onClose;
         final QueueGeometry geometry = file.geometry();
@@ -145,6 +158,8 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
         joinPosition = join;
         walkPosition = join;
         limit = reclaim + capacity;
+        flushedPosition = Math.max(reclaim, end - capacity);
+        lastFlushNanos = System.nanoTime();
         buffer.putLongOrdered(PRODUCER_POSITION_OFFSET, end);
     }
 
@@ -287,7 +302,48 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
         buffer.putIntOrdered(index, frameLength);
         tail = next;
         buffer.putLongOrdered(PRODUCER_POSITION_OFFSET, next);
+        if (flushIntervalNanos != Long.MAX_VALUE)
+        {
+            flushByPolicy();
+        }
         return next;
+    }
+
+    private void flushByPolicy()
+    {
+        if (flushIntervalNanos == 0 || System.nanoTime() - lastFlushNanos >= flushIntervalNanos)
+        {
+            flush();
+        }
+    }
+
+    @Override
+    public void flush()
+    {
+        if (closed)
+        {
+            return;
+        }
+        final long from = Math.max(flushedPosition, tail - capacity);
+        final long to = tail;
+        if (to > from)
+        {
+            final int fromOffset = (int)(from & mask);
+            final int length = (int)(to - from);
+            flushedBytes += length;
+            if (fromOffset + length <= capacity)
+            {
+                file.force(ringOffset + fromOffset, length);
+            }
+            else
+            {
+                file.force(ringOffset + fromOffset, capacity - fromOffset);
+                file.force(ringOffset, length - (capacity - fromOffset));
+            }
+        }
+        file.force(PRODUCER_POSITION_OFFSET, HEADER_LINE_LENGTH);
+        flushedPosition = to;
+        lastFlushNanos = System.nanoTime();
     }
 
     /**
@@ -383,6 +439,14 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
         return tail;
     }
 
+    /**
+     * @return how many bytes of the ring this producer has flushed to storage, in total.
+     */
+    public long flushedBytes()
+    {
+        return flushedBytes;
+    }
+
     @Override
     public int maxMessageLength()
     {
@@ -400,6 +464,10 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
         if (closed)
         {
             return;
+        }
+        if (flushIntervalNanos != Long.MAX_VALUE)
+        {
+            flush();
         }
         closed = true;
         claimedPosition = -1;
