@@ -77,7 +77,15 @@ public final class FlushPolicy
     @Override
     public String toString()
     {
-        return intervalNanos == Long.MAX_VALUE ? "never" : intervalNanos == 0 ? "every message" :
-            "every " + Duration.ofNanos(intervalNanos);
+        if (intervalNanos == Long.MAX_VALUE)
+        {
+            return "never";
+        }
+        if (intervalNanos == 0)
+        {
+            return "every message";
+        }
+        return intervalNanos % 1_000_000 == 0 ? "every " + intervalNanos / 1_000_000 + " ms" :
+            "every " + intervalNanos + " ns";
     }
 }

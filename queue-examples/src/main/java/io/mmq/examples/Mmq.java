@@ -6,6 +6,7 @@ import java.util.Map;
 
 import io.mmq.MmqException;
 import io.mmq.examples.demo.Demo;
+import io.mmq.examples.demo.DemoPlan;
 import io.mmq.examples.demo.DemoRoles;
 
 /**
@@ -17,7 +18,11 @@ public final class Mmq
         "usage: mmq demo [--messages N] [--size BYTES] [--consumers N] [--latency-messages N] [--rate PER_SECOND]",
         "                [--results DIR]",
         "  Runs one producer and several consumers as separate JVMs over one queue file, shows live",
-        "  progress, and ends with throughput and latency percentiles per consumer.");
+        "  progress, and ends with throughput and latency percentiles per consumer.",
+        "usage: mmq flush-bench [--messages N] [--disk-dir DIR] [--results DIR]",
+        "  Measures what each flush policy costs a producer, on tmpfs and on a disk.",
+        "usage: mmq pretouch-bench [--rate PER_SECOND] [--results DIR]",
+        "  Measures one-way latency across processes over a fresh ring, with and without pretouch.");
 
     private Mmq()
     {
@@ -52,19 +57,32 @@ public final class Mmq
         {
             case "demo":
                 final Map<String, String> options = options(args);
-                final Demo demo = new Demo(
+                final Demo demo = new Demo(DemoPlan.of(
                     longOption(options, "--messages", 10_000_000),
                     (int)longOption(options, "--size", 64),
                     (int)longOption(options, "--consumers", 2),
                     longOption(options, "--latency-messages", 200_000),
                     longOption(options, "--rate", 100_000),
-                    Path.of(options.getOrDefault("--results", "mmq-demo-results")));
+                    Path.of(options.getOrDefault("--results", "mmq-demo-results"))));
                 options.remove("--results");
-                if (!options.isEmpty())
-                {
-                    throw new IllegalArgumentException("unknown option " + options.keySet() + "; try 'mmq --help'");
-                }
+                requireNoOthers(options);
                 return demo.run();
+            case "flush-bench":
+                final Map<String, String> flushOptions = options(args);
+                final long flushMessages = longOption(flushOptions, "--messages", 2_000_000);
+                final Path disk = Path.of(flushOptions.getOrDefault("--disk-dir", "target"));
+                final Path flushResults = Path.of(flushOptions.getOrDefault("--results", "benchmark-results"));
+                flushOptions.remove("--disk-dir");
+                flushOptions.remove("--results");
+                requireNoOthers(flushOptions);
+                return new io.mmq.examples.bench.FlushCostBenchmark(flushMessages, disk, flushResults).run();
+            case "pretouch-bench":
+                final Map<String, String> pretouchOptions = options(args);
+                final long rate = longOption(pretouchOptions, "--rate", 20_000);
+                final Path pretouchResults = Path.of(pretouchOptions.getOrDefault("--results", "benchmark-results"));
+                pretouchOptions.remove("--results");
+                requireNoOthers(pretouchOptions);
+                return new io.mmq.examples.bench.PretouchBenchmark(rate, pretouchResults).run();
             case "demo-producer":
             case "demo-consumer":
                 return DemoRoles.run(args);
@@ -85,6 +103,14 @@ public final class Mmq
             options.put(args[i], args[i + 1]);
         }
         return options;
+    }
+
+    private static void requireNoOthers(final Map<String, String> options)
+    {
+        if (!options.isEmpty())
+        {
+            throw new IllegalArgumentException("unknown option " + options.keySet() + "; try 'mmq --help'");
+        }
     }
 
     private static long longOption(final Map<String, String> options, final String name, final long otherwise)

@@ -15,35 +15,20 @@ import io.mmq.mmap.MappedQueue;
  */
 public final class Demo
 {
-    private final long messages;
-    private final int size;
-    private final int consumers;
-    private final long latencyMessages;
-    private final long rate;
-    private final Path results;
+    private final DemoPlan plan;
+    private final java.util.List<String> summaries = new java.util.ArrayList<>();
 
-    public Demo(
-        final long messages, final int size, final int consumers, final long latencyMessages, final long rate,
-        final Path results)
+    public Demo(final DemoPlan plan)
     {
-        if (size < DemoMessage.MIN_LENGTH)
-        {
-            throw new IllegalArgumentException("--size must be at least " + DemoMessage.MIN_LENGTH + ": " + size);
-        }
-        if (consumers < 1 || consumers > 64)
-        {
-            throw new IllegalArgumentException("--consumers must be from 1 to 64: " + consumers);
-        }
-        if (messages < 1 || latencyMessages < 0 || rate < 1)
-        {
-            throw new IllegalArgumentException("--messages and --rate must be positive, --latency-messages not negative");
-        }
-        this.messages = messages;
-        this.size = size;
-        this.consumers = consumers;
-        this.latencyMessages = latencyMessages;
-        this.rate = rate;
-        this.results = results;
+        this.plan = plan;
+    }
+
+    /**
+     * @return each consumer's {@code SUMMARY} line from the last run.
+     */
+    public java.util.List<String> summaries()
+    {
+        return java.util.List.copyOf(summaries);
     }
 
     /**
@@ -54,13 +39,15 @@ public final class Demo
         final Path shm = Path.of("/dev/shm");
         final Path directory = Files.isDirectory(shm) && Files.isWritable(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir"));
         final Path file = directory.resolve("mmq-demo-" + ProcessHandle.current().pid() + ".mmq");
-        final QueueOptions options = QueueOptions.defaults().withCapacity(1 << 20).withConsumerSlots(Math.max(consumers, 4));
+        final QueueOptions options = plan.queueOptions();
+        final int consumers = plan.consumers();
         MappedQueue.create(file, options).close();
         System.out.printf("mmq demo: 1 producer and %d consumers, each its own JVM, sharing %s (%d KiB ring)%n",
             consumers, file, options.capacity() / 1024);
-        System.out.printf("  phase 1: %,d messages of %d bytes, as fast as the slowest consumer reads%n", messages, size);
-        System.out.printf("  phase 2: %,d messages at %,d per second, one-way latency measured by each consumer%n%n",
-            latencyMessages, rate);
+        System.out.printf("  phase 1: %,d messages of %d bytes, as fast as the slowest consumer reads%n",
+            plan.messages(), plan.size());
+        System.out.printf("  phase 2: %,d messages at %,d per second, one-way latency measured by each consumer%s%n%n",
+            plan.latencyMessages(), plan.rate(), plan.pretouch() ? "" : " (ring not pretouched)");
 
         final List<ChildProcess> readers = new ArrayList<>();
         ChildProcess writer = null;
@@ -68,15 +55,18 @@ public final class Demo
         {
             for (int i = 0; i < consumers; i++)
             {
-                final ChildProcess reader = ChildProcess.start("consumer-" + i, "demo-consumer", file, results);
+                final ChildProcess reader = ChildProcess.start("consumer-" + i, "demo-consumer", file,
+                    options.capacity(), options.consumerSlots(), plan.pretouch(), plan.results());
                 readers.add(reader);
                 if (!reader.awaitJoined(60))
                 {
                     throw new IllegalStateException(reader.name() + " did not join: " + reader.errors());
                 }
             }
-            final long total = messages + latencyMessages + 1;
-            writer = ChildProcess.start("producer", "demo-producer", file, messages, size, latencyMessages, rate);
+            final long total = plan.messages() + plan.latencyMessages() + 1;
+            writer = ChildProcess.start("producer", "demo-producer", file,
+                options.capacity(), options.consumerSlots(), plan.pretouch(),
+                plan.messages(), plan.size(), plan.latencyMessages(), plan.rate());
             showProgress(writer, readers, total);
             return summarise(writer, readers, total);
         }
@@ -124,8 +114,9 @@ public final class Demo
             System.out.println("producer failed: " + writer.finalLine() + "\n" + writer.errors());
             failures++;
         }
-        System.out.printf("%n%-11s %10s %14s %9s %9s %9s %9s %9s%n",
-            "consumer", "received", "throughput", "p50 us", "p90 us", "p99 us", "p99.9 us", "max us");
+        summaries.clear();
+        System.out.printf("%n%-11s %10s %14s %9s %9s %9s %9s %9s %9s%n",
+            "consumer", "received", "throughput", "p50 us", "p90 us", "p99 us", "p99.9 us", "p99.99 us", "max us");
         for (final ChildProcess reader : readers)
         {
             final String line = reader.finalLine();
@@ -136,17 +127,18 @@ public final class Demo
                 failures++;
                 continue;
             }
-            System.out.printf("%-11s %,10d %9.2f M/s %9s %9s %9s %9s %9s%n", reader.name(),
+            summaries.add(line);
+            System.out.printf("%-11s %,10d %9.2f M/s %9s %9s %9s %9s %9s %9s%n", reader.name(),
                 ChildProcess.field(line, "received", -1),
                 Double.parseDouble(ChildProcess.text(line, "throughput")) / 1e6,
                 ChildProcess.text(line, "p50"), ChildProcess.text(line, "p90"), ChildProcess.text(line, "p99"),
-                ChildProcess.text(line, "p999"), ChildProcess.text(line, "max"));
+                ChildProcess.text(line, "p999"), ChildProcess.text(line, "p9999"), ChildProcess.text(line, "max"));
         }
         System.out.println();
         if (failures == 0)
         {
             System.out.printf("Every consumer received all %,d messages, in order. Latency distributions: %s%n",
-                total, results.toAbsolutePath());
+                total, plan.results().toAbsolutePath());
             return 0;
         }
         System.out.println(failures + " process(es) failed");

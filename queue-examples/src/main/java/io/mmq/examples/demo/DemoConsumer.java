@@ -8,6 +8,7 @@ import java.nio.file.Path;
 
 import io.mmq.Consumer;
 import io.mmq.StartPosition;
+import io.mmq.QueueOptions;
 import io.mmq.mmap.MappedQueue;
 import org.HdrHistogram.Histogram;
 import org.agrona.DirectBuffer;
@@ -38,9 +39,9 @@ final class DemoConsumer
     {
     }
 
-    static void run(final Path file, final Path results) throws IOException
+    static void run(final Path file, final QueueOptions options, final Path results) throws IOException
     {
-        try (MappedQueue queue = MappedQueue.open(file); Consumer consumer = queue.consumer(StartPosition.LATEST))
+        try (MappedQueue queue = MappedQueue.open(file, options); Consumer consumer = queue.consumer(StartPosition.LATEST))
         {
             System.out.println("JOINED slot=" + consumer.slot());
             final DemoConsumer demo = new DemoConsumer();
@@ -68,11 +69,11 @@ final class DemoConsumer
             }
             final double seconds = (demo.throughputEnd - demo.throughputStart) / 1e9;
             System.out.printf("SUMMARY slot=%d received=%d throughput=%.0f p50=%.1f p90=%.1f p99=%.1f p999=%.1f " +
-                "max=%.1f file=%s%n",
+                "p9999=%.1f max=%.1f file=%s%n",
                 consumer.slot(), demo.expected, seconds > 0 ? demo.throughputMessages / seconds : 0.0,
                 micros(demo.latency.getValueAtPercentile(50)), micros(demo.latency.getValueAtPercentile(90)),
                 micros(demo.latency.getValueAtPercentile(99)), micros(demo.latency.getValueAtPercentile(99.9)),
-                micros(demo.latency.getMaxValue()), percentiles);
+                micros(demo.latency.getValueAtPercentile(99.99)), micros(demo.latency.getMaxValue()), percentiles);
         }
     }
 

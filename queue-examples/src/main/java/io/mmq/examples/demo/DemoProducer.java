@@ -3,6 +3,7 @@ package io.mmq.examples.demo;
 import java.nio.file.Path;
 
 import io.mmq.Producer;
+import io.mmq.QueueOptions;
 import io.mmq.mmap.MappedQueue;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -19,9 +20,9 @@ final class DemoProducer
     {
     }
 
-    static void run(final Path file, final long messages, final int size, final long latencyMessages, final long rate)
+    static void run(final Path file, final QueueOptions options, final long messages, final int size, final long latencyMessages, final long rate)
     {
-        try (MappedQueue queue = MappedQueue.open(file); Producer producer = queue.producer())
+        try (MappedQueue queue = MappedQueue.open(file, options); Producer producer = queue.producer())
         {
             final UnsafeBuffer message = new UnsafeBuffer(new byte[size]);
             final BackoffIdleStrategy idle = new BackoffIdleStrategy();

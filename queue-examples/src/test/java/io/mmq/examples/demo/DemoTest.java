@@ -22,7 +22,7 @@ class DemoTest
     @Test
     void theDemoRunsAcrossProcessesAndWritesALatencyDistributionPerConsumer() throws Exception
     {
-        final Demo demo = new Demo(200_000, 64, 3, 2_000, 20_000, results);
+        final Demo demo = new Demo(DemoPlan.of(200_000, 64, 3, 2_000, 20_000, results));
         assertEquals(0, demo.run());
 
         try (Stream<Path> files = Files.list(results))
@@ -42,7 +42,7 @@ class DemoTest
     void badOptionsAreRefusedWithTheirName()
     {
         final IllegalArgumentException error =
-            assertThrows(IllegalArgumentException.class, () -> new Demo(10, 8, 1, 0, 1, results));
+            assertThrows(IllegalArgumentException.class, () -> DemoPlan.of(10, 8, 1, 0, 1, results));
         assertTrue(error.getMessage().contains("--size"), error.getMessage());
     }
 }

@@ -1,0 +1,56 @@
+package io.mmq.examples.demo;
+
+import java.nio.file.Path;
+
+import io.mmq.QueueOptions;
+
+/**
+ * What a demo run does: how many messages in each phase, how big, to how many consumers, over what ring.
+ *
+ * @param messages         messages in the throughput phase (may be 0).
+ * @param size             bytes per message.
+ * @param consumers        consumer processes.
+ * @param latencyMessages  messages in the paced latency phase.
+ * @param rate             messages per second in the latency phase.
+ * @param capacity         ring capacity in bytes.
+ * @param pretouch         whether producer and consumers pretouch the ring when they open it.
+ * @param results          where latency percentile files go.
+ */
+public record DemoPlan(
+    long messages, int size, int consumers, long latencyMessages, long rate, int capacity, boolean pretouch,
+    Path results)
+{
+    public DemoPlan
+    {
+        if (size < DemoMessage.MIN_LENGTH || size > QueueOptions.maxMessageLengthLimit(capacity))
+        {
+            throw new IllegalArgumentException("--size must be from " + DemoMessage.MIN_LENGTH + " to " +
+                QueueOptions.maxMessageLengthLimit(capacity) + " for this ring: " + size);
+        }
+        if (consumers < 1 || consumers > 64)
+        {
+            throw new IllegalArgumentException("--consumers must be from 1 to 64: " + consumers);
+        }
+        if (messages < 0 || latencyMessages < 0 || rate < 1)
+        {
+            throw new IllegalArgumentException(
+                "--messages and --latency-messages must not be negative, --rate must be positive");
+        }
+    }
+
+    /**
+     * @return the demo's usual run with these counts: a 1 MiB ring, pretouched.
+     */
+    public static DemoPlan of(
+        final long messages, final int size, final int consumers, final long latencyMessages, final long rate,
+        final Path results)
+    {
+        return new DemoPlan(messages, size, consumers, latencyMessages, rate, 1 << 20, true, results);
+    }
+
+    QueueOptions queueOptions()
+    {
+        return QueueOptions.defaults().withCapacity(capacity).withConsumerSlots(Math.max(consumers, 4))
+            .withPretouch(pretouch);
+    }
+}
