@@ -124,7 +124,9 @@ public final class MappedQueue implements MessageQueue
     {
         Objects.requireNonNull(options, "options");
         JvmAccess.requireAgronaAccess();
-        while (true)
+        // Each round either opens the file or creates it; losing a creation race to another process
+        // means the next open finds its file. A name that neither opens nor can be created is an error.
+        for (int attempt = 0; attempt < 3; attempt++)
         {
             try
             {
@@ -154,6 +156,8 @@ public final class MappedQueue implements MessageQueue
                 throw new MmqException(path + ": cannot open the queue: " + ex, ex);
             }
         }
+        throw new MmqException(path + ": the name exists but no queue file can be opened through it " +
+            "(a dangling symbolic link?)");
     }
 
     @Override
@@ -228,21 +232,31 @@ public final class MappedQueue implements MessageQueue
         {
             return;
         }
-        try
+        closed = true;
+        MmqException failure = null;
+        for (final AutoCloseable closeable : List.copyOf(open))
         {
-            for (final AutoCloseable closeable : List.copyOf(open))
+            try
             {
                 closeable.close();
             }
+            catch (final Exception ex)
+            {
+                // Keep going: a consumer left open would hold its slot, and the file is unmapped below.
+                if (null == failure)
+                {
+                    failure = new MmqException(file.path() + ": failed to close", ex);
+                }
+                else
+                {
+                    failure.addSuppressed(ex);
+                }
+            }
         }
-        catch (final Exception ex)
+        file.release();
+        if (null != failure)
         {
-            throw new MmqException(file.path() + ": failed to close", ex);
-        }
-        finally
-        {
-            closed = true;
-            file.release();
+            throw failure;
         }
     }
 }

@@ -49,6 +49,10 @@ public final class QueueCounters
      */
     public long consumerPosition(final int slot)
     {
+        if (slot < 0 || slot >= geometry.consumerSlots())
+        {
+            throw new IllegalArgumentException("slot must be from 0 to " + (geometry.consumerSlots() - 1) + ": " + slot);
+        }
         final int offset = geometry.slotOffset(slot);
         if (buffer.getIntVolatile(offset + ConsumerSlotLayout.STATE_OFFSET) != ConsumerSlotLayout.ACTIVE)
         {

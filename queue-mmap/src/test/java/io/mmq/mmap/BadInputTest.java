@@ -17,6 +17,7 @@ import io.mmq.Producer;
 import io.mmq.QueueFormatException;
 import io.mmq.QueueOptions;
 import io.mmq.StartPosition;
+import io.mmq.mmap.layout.ConsumerSlotLayout;
 import io.mmq.mmap.layout.FrameLayout;
 import io.mmq.mmap.layout.HeaderLayout;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -173,6 +174,52 @@ class BadInputTest
     }
 
     @Test
+    void aCorruptStartPositionInTheHeaderIsRefusedWhenJoining() throws Exception
+    {
+        createQueue();
+        for (final long corrupt : new long[] {4094, -8, 1L << 40})
+        {
+            patchLong(HeaderLayout.JOIN_POSITION_OFFSET, corrupt);
+            try (MappedQueue queue = MappedQueue.open(file))
+            {
+                final QueueFormatException error =
+                    assertThrows(QueueFormatException.class, () -> queue.consumer(StartPosition.EARLIEST));
+                assertTrue(error.getMessage().contains("start position " + corrupt), error.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void aCorruptConsumerPositionStopsTheProducerWithAClearError() throws Exception
+    {
+        createQueue();
+        try (MappedQueue queue = MappedQueue.open(file);
+             Consumer consumer = queue.consumer(StartPosition.LATEST);
+             Producer producer = queue.producer())
+        {
+            final UnsafeBuffer message = new UnsafeBuffer(new byte[64]);
+            patchLongLive(ConsumerSlotLayout.slotOffset(consumer.slot()) + ConsumerSlotLayout.POSITION_OFFSET, 4);
+            final QueueFormatException error = assertThrows(QueueFormatException.class, () ->
+            {
+                for (int i = 0; i < 1000; i++)
+                {
+                    producer.offer(message, 0, 64);
+                }
+            });
+            assertTrue(error.getMessage().contains("consumer slot " + consumer.slot()), error.getMessage());
+        }
+    }
+
+    @Test
+    void openOrCreateThroughADanglingSymbolicLinkFailsInsteadOfLooping() throws Exception
+    {
+        final Path link = directory.resolve("link.mmq");
+        Files.createSymbolicLink(link, directory.resolve("missing.mmq"));
+        final MmqException error = assertThrows(MmqException.class, () -> MappedQueue.openOrCreate(link, OPTIONS));
+        assertTrue(error.getMessage().contains("dangling"), error.getMessage());
+    }
+
+    @Test
     void aNewFileIsReadableAndWritableByItsOwnerOnly() throws Exception
     {
         createQueue();
@@ -218,6 +265,21 @@ class BadInputTest
         final byte[] bytes = Files.readAllBytes(file);
         ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putInt(offset, value);
         Files.write(file, bytes);
+    }
+
+    private void patchLong(final int offset, final long value) throws Exception
+    {
+        final byte[] bytes = Files.readAllBytes(file);
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putLong(offset, value);
+        Files.write(file, bytes);
+    }
+
+    private void patchLongLive(final int offset, final long value) throws Exception
+    {
+        try (var channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE))
+        {
+            channel.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, value), offset);
+        }
     }
 
     /** Writes through the file system while the queue is mapped: the same page cache, so the same bytes. */

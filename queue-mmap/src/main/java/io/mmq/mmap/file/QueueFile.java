@@ -17,7 +17,10 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import io.mmq.MmqException;
 import io.mmq.QueueOptions;
+import io.mmq.mmap.layout.HeaderLayout;
 import io.mmq.mmap.layout.LockLayout;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -33,6 +36,9 @@ import org.agrona.concurrent.UnsafeBuffer;
 public final class QueueFile
 {
     private static final Map<Object, QueueFile> OPEN = new HashMap<>();
+
+    /** Claiming a slot takes microseconds; a lock held this long means a stuck (not dead) holder. */
+    private static final long SLOT_TABLE_LOCK_TIMEOUT_NANOS = 10_000_000_000L;
 
     /** The smallest page size of the platforms mmq runs on; touching more often than needed is harmless. */
     private static final int PAGE_SIZE = 4096;
@@ -79,7 +85,9 @@ public final class QueueFile
             final QueueFile shared = OPEN.get(key);
             if (null != shared)
             {
-                QueueFileFormat.validate(path, shared.channel, expected);
+                // Not through the shared channel: an interrupted thread would close it for everyone.
+                QueueFileFormat.validate(path, Files.size(path),
+                    shared.mapped.slice(0, HeaderLayout.HEADER_LENGTH).order(java.nio.ByteOrder.LITTLE_ENDIAN), expected);
                 shared.references++;
                 return shared;
             }
@@ -148,21 +156,53 @@ public final class QueueFile
 
     /**
      * Runs {@code action} while holding the consumer-table lock, against every thread and process.
+     *
+     * <p>The lock is taken with {@code tryLock} and a back-off, never with the blocking {@code lock}: a
+     * blocking channel operation on an interrupted thread closes the channel, which would drop every lock
+     * this JVM holds on the file, the producer's included.
      */
     public <T> T withSlotTableLock(final java.util.function.Supplier<T> action)
     {
         slotTableLock.lock();
-        try (FileLock ignored = channel.lock(LockLayout.SLOT_TABLE_LOCK_OFFSET, LockLayout.LOCK_LENGTH, false))
+        try
         {
-            return action.get();
+            final FileLock lock = acquireSlotTableLock();
+            try
+            {
+                return action.get();
+            }
+            finally
+            {
+                lock.release();
+            }
         }
         catch (final IOException ex)
         {
-            throw new UncheckedIOException(path + ": could not take the consumer table lock", ex);
+            throw new UncheckedIOException(path + ": could not take or release the consumer table lock", ex);
         }
         finally
         {
             slotTableLock.unlock();
+        }
+    }
+
+    private FileLock acquireSlotTableLock() throws IOException
+    {
+        final IdleStrategy idle = new BackoffIdleStrategy(10, 10, 1_000, 1_000_000);
+        final long deadline = System.nanoTime() + SLOT_TABLE_LOCK_TIMEOUT_NANOS;
+        while (true)
+        {
+            final FileLock lock = channel.tryLock(LockLayout.SLOT_TABLE_LOCK_OFFSET, LockLayout.LOCK_LENGTH, false);
+            if (null != lock)
+            {
+                return lock;
+            }
+            if (System.nanoTime() - deadline >= 0)
+            {
+                throw new MmqException(path + ": the consumer table lock has been held by another process for " +
+                    SLOT_TABLE_LOCK_TIMEOUT_NANOS / 1_000_000_000 + " s; is a process stuck while joining?");
+            }
+            idle.idle();
         }
     }
 

@@ -115,14 +115,16 @@ public final class QueueFileFormat
             // link(2) fails if the name exists: no other process's queue is ever replaced.
             Files.createLink(file, temporary);
         }
+        catch (final FileAlreadyExistsException ex)
+        {
+            throw ex;
+        }
         catch (final UnsupportedOperationException | FileSystemException ex)
         {
-            if (ex instanceof FileAlreadyExistsException)
-            {
-                throw (FileAlreadyExistsException)ex;
-            }
-            // A filesystem without hard links: move without replacing (not atomic against a racing creator).
-            Files.move(temporary, file);
+            // Without hard links there is no atomic "create if absent" for a whole file; renaming could
+            // replace a queue another process has just created. Refuse rather than risk it.
+            throw new IOException(file + ": cannot create a queue on a filesystem without hard links (" + ex +
+                "); use a local filesystem such as ext4, xfs, btrfs, tmpfs or NTFS", ex);
         }
     }
 
@@ -136,21 +138,35 @@ public final class QueueFileFormat
     public static QueueGeometry validate(final Path file, final FileChannel channel, final QueueOptions expected)
         throws IOException
     {
-        requireLittleEndianPlatform(file);
         final long size = channel.size();
+        final ByteBuffer header = ByteBuffer.allocate(HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+        if (size >= HEADER_LENGTH)
+        {
+            while (header.hasRemaining())
+            {
+                if (channel.read(header, header.position()) < 0)
+                {
+                    throw new QueueFormatException(file, "the file ended while its header was read");
+                }
+            }
+        }
+        return validate(file, size, header, expected);
+    }
+
+    /**
+     * Checks a header already read (from a mapping, say) against the file's size.
+     *
+     * @param header the first {@code HEADER_LENGTH} bytes of the file, little-endian, or fewer if the
+     *               file is shorter.
+     */
+    public static QueueGeometry validate(
+        final Path file, final long size, final ByteBuffer header, final QueueOptions expected)
+    {
+        requireLittleEndianPlatform(file);
         if (size < HEADER_LENGTH)
         {
             throw new QueueFormatException(file, "not an mmq queue: the file is " + size +
                 " bytes, shorter than the " + HEADER_LENGTH + "-byte header (empty or truncated)");
-        }
-
-        final ByteBuffer header = ByteBuffer.allocate(HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
-        while (header.hasRemaining())
-        {
-            if (channel.read(header, header.position()) < 0)
-            {
-                throw new QueueFormatException(file, "the file ended while its header was read");
-            }
         }
 
         final long magic = header.getLong(MAGIC_OFFSET);

@@ -1,7 +1,5 @@
 package io.mmq.mmap.layout;
 
-import static org.agrona.BitUtil.CACHE_LINE_LENGTH;
-
 /**
  * The file header: what the file is, its geometry, and the producer's positions. The Java twin of
  * "The header" in {@code docs/format.md}; every value is little-endian.
@@ -68,7 +66,7 @@ public final class HeaderLayout
      * Position just past the last message the producer published. Written by the producer with an
      * ordered store after each publication; read by consumers that join at {@code LATEST} and by tools.
      */
-    public static final int PRODUCER_POSITION_OFFSET = 2 * CACHE_LINE_LENGTH;
+    public static final int PRODUCER_POSITION_OFFSET = 128;
 
     /**
      * The earliest position a joining consumer may start at. Only ever increases. Written by the producer
@@ -85,8 +83,11 @@ public final class HeaderLayout
     /** The process id of the producer that last took the role; for tools and error messages only. */
     public static final int PRODUCER_PID_OFFSET = RECLAIM_POSITION_OFFSET + 8;
 
-    /** The header takes four cache lines: two for the fixed fields, two for the producer's. */
-    public static final int HEADER_LENGTH = 4 * CACHE_LINE_LENGTH;
+    /**
+     * The header takes four 64-byte cache lines: two for the fixed fields, two for the producer's. Offsets
+     * are literals, not derived from a library's idea of a cache line: they are the format.
+     */
+    public static final int HEADER_LENGTH = 256;
 
     /** The ring starts on a page boundary, after the header and the consumer table. */
     public static final int RING_ALIGNMENT = 4096;

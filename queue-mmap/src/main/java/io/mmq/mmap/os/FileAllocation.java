@@ -26,7 +26,15 @@ public interface FileAllocation
         final String os = System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT);
         if (os.contains("linux"))
         {
-            return new LinuxFileAllocation();
+            try
+            {
+                return new LinuxFileAllocation();
+            }
+            catch (final LinkageError ex)
+            {
+                // JNA's native stub could not load (a noexec temp directory, say): allocate by writing.
+                return new ZeroFillingFileAllocation();
+            }
         }
         if (os.contains("windows"))
         {

@@ -17,6 +17,12 @@ final class LinuxFileAllocation implements FileAllocation
     private static final int O_RDWR = 2;
     private static final int ENOSPC = 28;
 
+    LinuxFileAllocation()
+    {
+        // Load libc now, so that a JNA that cannot load fails here, where a fallback is chosen.
+        LibC.INSTANCE.getClass();
+    }
+
     interface LibC extends Library
     {
         LibC INSTANCE = Native.load("c", LibC.class);

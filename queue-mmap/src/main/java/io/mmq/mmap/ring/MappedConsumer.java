@@ -3,9 +3,11 @@ package io.mmq.mmap.ring;
 import io.mmq.Consumer;
 import io.mmq.MessageHandler;
 import io.mmq.QueueBusyException;
+import io.mmq.QueueFormatException;
 import io.mmq.StartPosition;
 import io.mmq.mmap.file.QueueFile;
 import io.mmq.mmap.file.QueueGeometry;
+import io.mmq.mmap.layout.FrameLayout;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import static io.mmq.mmap.layout.ConsumerSlotLayout.ACTIVE;
@@ -31,6 +33,7 @@ public final class MappedConsumer implements Consumer
     private final FrameReader frames;
     private final int ringOffset;
     private final int mask;
+    private final int capacity;
     private final int slot;
     private final int slotPositionOffset;
     private final Runnable onClose;
@@ -51,6 +54,7 @@ public final class MappedConsumer implements Consumer
         this.frames = new FrameReader(file);
         this.ringOffset = geometry.ringOffset();
         this.mask = geometry.capacity() - 1;
+        this.capacity = geometry.capacity();
 
         this.slot = file.withSlotTableLock(() -> claimSlot(geometry, start));
         this.slotPositionOffset = geometry.slotOffset(slot) + POSITION_OFFSET;
@@ -64,8 +68,8 @@ public final class MappedConsumer implements Consumer
             final int offset = geometry.slotOffset(slot);
             if (buffer.getIntVolatile(offset + STATE_OFFSET) == FREE)
             {
-                final long position = buffer.getLongVolatile(
-                    start == StartPosition.LATEST ? PRODUCER_POSITION_OFFSET : JOIN_POSITION_OFFSET);
+                final long position = checkedStart(buffer.getLongVolatile(
+                    start == StartPosition.LATEST ? PRODUCER_POSITION_OFFSET : JOIN_POSITION_OFFSET));
                 buffer.putLong(offset + OWNER_PID_OFFSET, ProcessHandle.current().pid());
                 buffer.putLong(offset + JOINED_AT_OFFSET, System.currentTimeMillis());
                 buffer.putLongVolatile(offset + POSITION_OFFSET, position);
@@ -89,8 +93,26 @@ public final class MappedConsumer implements Consumer
         long join;
         while ((join = buffer.getLongVolatile(JOIN_POSITION_OFFSET)) > position)
         {
-            position = join;
+            position = checkedStart(join);
             buffer.putLongVolatile(slotPositionOffset, position);
+        }
+        return position;
+    }
+
+    /**
+     * A start position comes from the header, which any process could have damaged: it must be a frame
+     * boundary (a multiple of 8) within the ring's reach of the producer, or reading from it could leave
+     * the ring.
+     */
+    private long checkedStart(final long position)
+    {
+        final long producerPosition = buffer.getLongVolatile(PRODUCER_POSITION_OFFSET);
+        if (position < 0 || (position & (FrameLayout.ALIGNMENT - 1)) != 0 || position > producerPosition ||
+            producerPosition - position > capacity)
+        {
+            throw new QueueFormatException(file.path(), "corrupt header: start position " + position +
+                " is not a frame boundary within one ring (" + capacity + " bytes) behind the producer position " +
+                producerPosition);
         }
         return position;
     }

@@ -18,6 +18,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import static io.mmq.mmap.layout.ConsumerSlotLayout.ACTIVE;
 import static io.mmq.mmap.layout.ConsumerSlotLayout.POSITION_OFFSET;
+import static io.mmq.mmap.layout.ConsumerSlotLayout.SLOT_LENGTH;
 import static io.mmq.mmap.layout.ConsumerSlotLayout.STATE_OFFSET;
 import static io.mmq.mmap.layout.FrameLayout.HEADER_LENGTH;
 import static io.mmq.mmap.layout.FrameLayout.TYPE_MESSAGE;
@@ -287,6 +288,9 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
             buffer.putIntOrdered(index, padding);
             position += padding;
             tail = position;
+            // Published like a message: a consumer joining at LATEST starts after it, and lag never
+            // goes negative if the claim that follows is aborted.
+            buffer.putLongOrdered(PRODUCER_POSITION_OFFSET, position);
         }
         return position;
     }
@@ -394,13 +398,18 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
     {
         final UnsafeBuffer buffer = this.buffer;
         long min = Long.MAX_VALUE;
-        for (int i = 0, offset = slotTableOffset; i < consumerSlots; i++, offset += io.mmq.mmap.layout.ConsumerSlotLayout.SLOT_LENGTH)
+        for (int i = 0, offset = slotTableOffset; i < consumerSlots; i++, offset += SLOT_LENGTH)
         {
             if (buffer.getIntVolatile(offset + STATE_OFFSET) == ACTIVE)
             {
                 final long position = buffer.getLongVolatile(offset + POSITION_OFFSET);
                 if (position >= reclaimPosition && position < min)
                 {
+                    if ((position & (HEADER_LENGTH - 1)) != 0 || position > tail)
+                    {
+                        throw frames.corrupt(position, "consumer slot " + i + " holds position " + position +
+                            ", which is not a frame boundary at or before the producer position " + tail);
+                    }
                     min = position;
                 }
             }

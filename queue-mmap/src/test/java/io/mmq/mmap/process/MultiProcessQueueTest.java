@@ -126,6 +126,29 @@ class MultiProcessQueueTest
     }
 
     @Test
+    void anInterruptedThreadJoiningOrOpeningDoesNotReleaseTheProducerRole() throws Exception
+    {
+        MappedQueue.create(file, QueueOptions.defaults().withCapacity(CAPACITY)).close();
+        try (MappedQueue queue = MappedQueue.open(file); Producer producer = queue.producer())
+        {
+            final Thread interrupted = new Thread(() ->
+            {
+                Thread.currentThread().interrupt();
+                queue.consumer(io.mmq.StartPosition.LATEST).close();
+                MappedQueue.open(file).close();
+            });
+            interrupted.start();
+            interrupted.join();
+
+            final ChildJvm refused = start("second-producer", TakeProducerProcess.class);
+            assertTrue(refused.awaitLine("", 60).startsWith("BUSY"),
+                "the producer lock survives an interrupted thread: " + refused.output());
+            final org.agrona.concurrent.UnsafeBuffer message = new org.agrona.concurrent.UnsafeBuffer(new byte[8]);
+            assertTrue(producer.offer(message, 0, 8) > 0);
+        }
+    }
+
+    @Test
     void processesRacingToCreateTheSameQueueAllOpenOneQueue() throws Exception
     {
         final List<ChildJvm> racers = new ArrayList<>();
