@@ -37,8 +37,12 @@ public final class QueueFile
 {
     private static final Map<Object, QueueFile> OPEN = new HashMap<>();
 
-    /** Claiming a slot takes microseconds; a lock held this long means a stuck (not dead) holder. */
-    private static final long SLOT_TABLE_LOCK_TIMEOUT_NANOS = 10_000_000_000L;
+    /**
+     * Claiming a slot takes microseconds; a lock held longer than this (10 s unless the system property
+     * {@value #SLOT_TABLE_LOCK_TIMEOUT_PROPERTY} says otherwise, in milliseconds) means a stuck, not a
+     * dead, holder: the OS releases a dead holder's lock.
+     */
+    public static final String SLOT_TABLE_LOCK_TIMEOUT_PROPERTY = "mmq.slotTableLockTimeoutMillis";
 
     /** The smallest page size of the platforms mmq runs on; touching more often than needed is harmless. */
     private static final int PAGE_SIZE = 4096;
@@ -189,7 +193,8 @@ public final class QueueFile
     private FileLock acquireSlotTableLock() throws IOException
     {
         final IdleStrategy idle = new BackoffIdleStrategy(10, 10, 1_000, 1_000_000);
-        final long deadline = System.nanoTime() + SLOT_TABLE_LOCK_TIMEOUT_NANOS;
+        final long timeoutMillis = Long.getLong(SLOT_TABLE_LOCK_TIMEOUT_PROPERTY, 10_000);
+        final long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
         while (true)
         {
             final FileLock lock = channel.tryLock(LockLayout.SLOT_TABLE_LOCK_OFFSET, LockLayout.LOCK_LENGTH, false);
@@ -200,7 +205,7 @@ public final class QueueFile
             if (System.nanoTime() - deadline >= 0)
             {
                 throw new MmqException(path + ": the consumer table lock has been held by another process for " +
-                    SLOT_TABLE_LOCK_TIMEOUT_NANOS / 1_000_000_000 + " s; is a process stuck while joining?");
+                    timeoutMillis + " ms; is a process stuck while joining?");
             }
             idle.idle();
         }

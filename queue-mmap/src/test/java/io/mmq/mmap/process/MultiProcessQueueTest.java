@@ -149,6 +149,33 @@ class MultiProcessQueueTest
     }
 
     @Test
+    void joiningWhileAStuckProcessHoldsTheTableLockFailsAfterTheTimeoutNamingTheFile() throws Exception
+    {
+        MappedQueue.create(file, QueueOptions.defaults().withCapacity(CAPACITY)).close();
+        final ChildJvm holder = start("stuck-joiner", HoldLockProcess.class,
+            io.mmq.mmap.layout.LockLayout.SLOT_TABLE_LOCK_OFFSET);
+        holder.awaitLine("LOCKED", 60);
+        System.setProperty(io.mmq.mmap.file.QueueFile.SLOT_TABLE_LOCK_TIMEOUT_PROPERTY, "300");
+        try (MappedQueue queue = MappedQueue.open(file))
+        {
+            final long start = System.nanoTime();
+            final io.mmq.MmqException error = assertThrows(io.mmq.MmqException.class,
+                () -> queue.consumer(io.mmq.StartPosition.LATEST));
+            assertTrue(System.nanoTime() - start >= 300_000_000L, "it waited the whole timeout");
+            assertTrue(error.getMessage().contains(file.toString()) && error.getMessage().contains("300 ms"),
+                error.getMessage());
+
+            holder.send("release");
+            assertEquals(0, holder.awaitExit(60));
+            queue.consumer(io.mmq.StartPosition.LATEST).close();
+        }
+        finally
+        {
+            System.clearProperty(io.mmq.mmap.file.QueueFile.SLOT_TABLE_LOCK_TIMEOUT_PROPERTY);
+        }
+    }
+
+    @Test
     void processesRacingToCreateTheSameQueueAllOpenOneQueue() throws Exception
     {
         final List<ChildJvm> racers = new ArrayList<>();
