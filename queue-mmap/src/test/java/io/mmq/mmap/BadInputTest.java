@@ -76,6 +76,14 @@ class BadInputTest
     }
 
     @Test
+    void anOlderFormatVersionIsRefusedWithBothVersions() throws Exception
+    {
+        createQueue();
+        patchInt(HeaderLayout.VERSION_OFFSET, 1);
+        assertRefusedUnchanged("format version is 1, this mmq reads version " + HeaderLayout.FORMAT_VERSION, OPTIONS);
+    }
+
+    @Test
     void aGeometryOtherThanTheOneAskedForIsRefused() throws Exception
     {
         createQueue();

@@ -144,17 +144,36 @@ public final class QueueFile
      */
     public FileLock tryLockProducer()
     {
+        return tryLock(LockLayout.PRODUCER_LOCK_OFFSET, "the producer lock");
+    }
+
+    /**
+     * Tries to take the liveness lock of consumer slot {@code slot} without waiting.
+     *
+     * @return the lock, or {@code null} if a live process (this one included) holds it.
+     */
+    public FileLock tryLockSlot(final int slot)
+    {
+        return tryLock(LockLayout.slotLockOffset(slot), "the lock of consumer slot " + slot);
+    }
+
+    /**
+     * {@code tryLock} never blocks, and unlike {@code lock} is not interruptible: an interrupt cannot
+     * close the shared channel through it.
+     */
+    private FileLock tryLock(final long offset, final String what)
+    {
         try
         {
-            return channel.tryLock(LockLayout.PRODUCER_LOCK_OFFSET, LockLayout.LOCK_LENGTH, false);
+            return channel.tryLock(offset, LockLayout.LOCK_LENGTH, false);
         }
         catch (final OverlappingFileLockException ex)
         {
-            return null;
+            return null; // held in this JVM, so by a live holder
         }
         catch (final IOException ex)
         {
-            throw new UncheckedIOException(path + ": could not take the producer lock", ex);
+            throw new UncheckedIOException(path + ": could not try " + what, ex);
         }
     }
 

@@ -51,7 +51,7 @@ public final class HeaderLayout
     public static final long MAGIC = 0x0045_5545_5551_4D4DL;
 
     /** The format this code reads and writes. Bumped whenever a byte changes meaning. */
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
 
     public static final int MAGIC_OFFSET = 0;
     public static final int VERSION_OFFSET = 8;

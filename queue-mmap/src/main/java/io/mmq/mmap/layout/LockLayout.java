@@ -14,10 +14,21 @@ public final class LockLayout
     /** Held exclusively, briefly, while a consumer slot is claimed. */
     public static final long SLOT_TABLE_LOCK_OFFSET = PRODUCER_LOCK_OFFSET + 1;
 
+    /**
+     * Slot {@code i}'s liveness lock is at this offset plus {@code i}: held exclusively by the process whose
+     * consumer holds the slot, for as long as it does. Whoever can take it finds the holder dead.
+     */
+    public static final long SLOT_LOCK_BASE_OFFSET = PRODUCER_LOCK_OFFSET + 64;
+
     /** Every lock is one byte long. */
     public static final long LOCK_LENGTH = 1;
 
     private LockLayout()
     {
+    }
+
+    public static long slotLockOffset(final int slot)
+    {
+        return SLOT_LOCK_BASE_OFFSET + slot;
     }
 }

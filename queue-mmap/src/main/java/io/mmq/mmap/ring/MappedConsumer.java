@@ -2,20 +2,15 @@ package io.mmq.mmap.ring;
 
 import io.mmq.Consumer;
 import io.mmq.MessageHandler;
-import io.mmq.QueueBusyException;
 import io.mmq.QueueFormatException;
 import io.mmq.StartPosition;
 import io.mmq.mmap.file.QueueFile;
 import io.mmq.mmap.file.QueueGeometry;
 import io.mmq.mmap.layout.FrameLayout;
+import io.mmq.mmap.liveness.ConsumerSlots;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import static io.mmq.mmap.layout.ConsumerSlotLayout.ACTIVE;
-import static io.mmq.mmap.layout.ConsumerSlotLayout.FREE;
-import static io.mmq.mmap.layout.ConsumerSlotLayout.JOINED_AT_OFFSET;
-import static io.mmq.mmap.layout.ConsumerSlotLayout.OWNER_PID_OFFSET;
 import static io.mmq.mmap.layout.ConsumerSlotLayout.POSITION_OFFSET;
-import static io.mmq.mmap.layout.ConsumerSlotLayout.STATE_OFFSET;
 import static io.mmq.mmap.layout.FrameLayout.HEADER_LENGTH;
 import static io.mmq.mmap.layout.FrameLayout.TYPE_MESSAGE;
 import static io.mmq.mmap.layout.FrameLayout.alignedLength;
@@ -37,13 +32,15 @@ public final class MappedConsumer implements Consumer
     private final int slot;
     private final int slotPositionOffset;
     private final Runnable onClose;
+    private final ConsumerSlots slots;
+    private final ConsumerSlots.Claim claim;
     private long position;
     private boolean closed;
 
     /**
      * Claims a free slot and joins at {@code start}.
      *
-     * @throws QueueBusyException if every slot is taken.
+     * @throws io.mmq.QueueBusyException if every slot is held by a live consumer.
      */
     public MappedConsumer(final QueueFile file, final StartPosition start, final Runnable onClose)
     {
@@ -56,29 +53,12 @@ public final class MappedConsumer implements Consumer
         this.mask = geometry.capacity() - 1;
         this.capacity = geometry.capacity();
 
-        this.slot = file.withSlotTableLock(() -> claimSlot(geometry, start));
+        this.slots = new ConsumerSlots(file);
+        this.claim = slots.claim(() -> checkedStart(buffer.getLongVolatile(
+            start == StartPosition.LATEST ? PRODUCER_POSITION_OFFSET : JOIN_POSITION_OFFSET)));
+        this.slot = claim.slot();
         this.slotPositionOffset = geometry.slotOffset(slot) + POSITION_OFFSET;
         this.position = settle(buffer.getLongVolatile(slotPositionOffset));
-    }
-
-    private int claimSlot(final QueueGeometry geometry, final StartPosition start)
-    {
-        for (int slot = 0; slot < geometry.consumerSlots(); slot++)
-        {
-            final int offset = geometry.slotOffset(slot);
-            if (buffer.getIntVolatile(offset + STATE_OFFSET) == FREE)
-            {
-                final long position = checkedStart(buffer.getLongVolatile(
-                    start == StartPosition.LATEST ? PRODUCER_POSITION_OFFSET : JOIN_POSITION_OFFSET));
-                buffer.putLong(offset + OWNER_PID_OFFSET, ProcessHandle.current().pid());
-                buffer.putLong(offset + JOINED_AT_OFFSET, System.currentTimeMillis());
-                buffer.putLongVolatile(offset + POSITION_OFFSET, position);
-                buffer.putIntVolatile(offset + STATE_OFFSET, ACTIVE);
-                return slot;
-            }
-        }
-        throw new QueueBusyException(file.path(), "all " + geometry.consumerSlots() +
-            " consumer slots are in use; close a consumer or create the queue with more slots");
     }
 
     /**
@@ -189,7 +169,13 @@ public final class MappedConsumer implements Consumer
             return;
         }
         closed = true;
-        buffer.putIntOrdered(file.geometry().slotOffset(slot) + STATE_OFFSET, FREE);
-        onClose.run();
+        try
+        {
+            slots.release(claim);
+        }
+        finally
+        {
+            onClose.run();
+        }
     }
 }

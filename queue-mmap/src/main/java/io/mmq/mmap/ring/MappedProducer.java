@@ -11,6 +11,7 @@ import io.mmq.Producer;
 import io.mmq.QueueBusyException;
 import io.mmq.mmap.file.QueueFile;
 import io.mmq.mmap.file.QueueGeometry;
+import io.mmq.mmap.liveness.ConsumerSlots;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
@@ -40,6 +41,9 @@ import static io.mmq.mmap.layout.HeaderLayout.RECLAIM_POSITION_OFFSET;
  */
 public final class MappedProducer implements Producer, BufferClaim.Completion
 {
+    /** A producer held back looks for dead consumers at most this often: the bound on reaping them. */
+    static final long REAP_INTERVAL_NANOS = 10_000_000L;
+
     /** The producer's positions: the part of the header a flush writes back with the ring. */
     private static final int HEADER_LINE_LENGTH = 32;
 
@@ -81,6 +85,9 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
     private long lastFlushNanos;
     private long flushedBytes;
 
+    private final ConsumerSlots slots;
+    private long lastReapNanos;
+
     private long claimedPosition = -1;
     private int claimedFrameLength;
     private boolean closed;
@@ -106,6 +113,7 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
         this.slotTableOffset = geometry.slotOffset(0);
         this.limitSlack = capacity / 4;
         this.frames = new FrameReader(file);
+        this.slots = new ConsumerSlots(file);
 
         producerLock = file.tryLockProducer();
         if (null == producerLock)
@@ -364,6 +372,26 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
      * reused. {@code docs/design.md} gives the whole argument.
      */
     private boolean refreshLimit(final long end)
+    {
+        if (tryRefreshLimit(end))
+        {
+            return true;
+        }
+        // Held back. If a consumer holding us back has died, free its slot and look again; the check
+        // takes the table lock and a system call per slot, so do it at most once per interval.
+        final long now = System.nanoTime();
+        if (now - lastReapNanos >= REAP_INTERVAL_NANOS)
+        {
+            lastReapNanos = now;
+            if (slots.reapDead() > 0)
+            {
+                return tryRefreshLimit(end);
+            }
+        }
+        return false;
+    }
+
+    private boolean tryRefreshLimit(final long end)
     {
         final long needed = end - capacity;
         long candidate = Math.min(minActiveConsumerPosition(), walkTo(Math.min(needed + limitSlack, tail)));

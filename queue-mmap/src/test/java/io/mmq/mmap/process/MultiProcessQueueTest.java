@@ -176,6 +176,110 @@ class MultiProcessQueueTest
     }
 
     @Test
+    void aKilledConsumerNoLongerHoldsBackTheProducerAndTheOthersLoseNothing() throws Exception
+    {
+        final long count = 200_000;
+        MappedQueue.create(file, QueueOptions.defaults()
+            .withCapacity(CAPACITY).withMaxMessageLength(MAX_MESSAGE).withConsumerSlots(4)).close();
+        final ChildJvm healthy = startConsumer("healthy", "LATEST", count);
+        healthy.awaitLine("JOINED", 60);
+        final ChildJvm stalled = start("stalled", StallingConsumerProcess.class);
+        stalled.awaitLine("JOINED", 60);
+
+        final CheckedMessages messages = new CheckedMessages(SEED, MAX_MESSAGE);
+        try (MappedQueue queue = MappedQueue.open(file); Producer producer = queue.producer())
+        {
+            final org.agrona.concurrent.UnsafeBuffer message =
+                new org.agrona.concurrent.UnsafeBuffer(new byte[MAX_MESSAGE]);
+            long seq = 0;
+            int length = messages.write(message, 0, seq);
+            messages.checksum(message, 0, length);
+
+            // Publish until the stalled consumer has held the producer back for half a second.
+            long heldSince = 0;
+            while (true)
+            {
+                if (producer.offer(message, 0, length) > 0)
+                {
+                    heldSince = 0;
+                    length = messages.write(message, 0, ++seq);
+                    messages.checksum(message, 0, length);
+                    assertTrue(seq < count / 2, "the stalled consumer must hold the producer back");
+                }
+                else if (0 == heldSince)
+                {
+                    heldSince = System.nanoTime();
+                }
+                else if (System.nanoTime() - heldSince > 500_000_000L)
+                {
+                    break;
+                }
+            }
+
+            stalled.process().destroyForcibly(); // SIGKILL: no chance to clean up
+            final long killedAt = System.nanoTime();
+            while (producer.offer(message, 0, length) < 0)
+            {
+                assertTrue(System.nanoTime() - killedAt < 2_000_000_000L, "still held back 2 s after the kill");
+                Thread.onSpinWait();
+            }
+            final long resumedAfter = System.nanoTime() - killedAt;
+            assertTrue(resumedAfter < 1_000_000_000L, "resumed " + resumedAfter / 1_000_000 + " ms after the kill");
+
+            while (++seq < count)
+            {
+                length = messages.write(message, 0, seq);
+                messages.checksum(message, 0, length);
+                while (producer.offer(message, 0, length) < 0)
+                {
+                    Thread.onSpinWait();
+                }
+            }
+        }
+        final String done = awaitDone(healthy);
+        assertEquals(0, field(done, "first"), done);
+        assertEquals(count, field(done, "received"), done);
+        assertEquals(messages.checksum(), field(done, "crc"), "the healthy consumer got every byte: " + done);
+    }
+
+    @Test
+    void slotsClaimedAndReleasedByRacingProcessesNeverHaveTwoOwnersAtOnce() throws Exception
+    {
+        final int rounds = 3000;
+        MappedQueue.create(file, QueueOptions.defaults().withCapacity(CAPACITY).withConsumerSlots(2)).close();
+        final List<ChildJvm> churners = new ArrayList<>();
+        for (int i = 0; i < 4; i++)
+        {
+            churners.add(start("churn-" + i, SlotChurnProcess.class, rounds));
+        }
+        final List<long[]> held = new ArrayList<>();
+        for (final ChildJvm churner : churners)
+        {
+            churner.awaitLine("DONE", 120);
+            assertEquals(0, churner.awaitExit(60), churner.errors());
+            for (final String line : churner.output())
+            {
+                if (line.startsWith("HELD"))
+                {
+                    final String[] parts = line.split(" ");
+                    held.add(new long[] {Long.parseLong(parts[1]), Long.parseLong(parts[2]), Long.parseLong(parts[3])});
+                }
+            }
+        }
+        assertEquals(4 * rounds, held.size());
+        held.sort(java.util.Comparator.comparingLong((long[] h) -> h[0]).thenComparingLong(h -> h[1]));
+        for (int i = 1; i < held.size(); i++)
+        {
+            final long[] before = held.get(i - 1);
+            final long[] after = held.get(i);
+            if (before[0] == after[0])
+            {
+                assertTrue(before[2] < after[1], "slot " + after[0] + " had two owners at once");
+            }
+        }
+    }
+
+    @Test
     void processesRacingToCreateTheSameQueueAllOpenOneQueue() throws Exception
     {
         final List<ChildJvm> racers = new ArrayList<>();
@@ -282,7 +386,12 @@ class MultiProcessQueueTest
 
     private ChildJvm startConsumer(final String name, final String start) throws Exception
     {
-        return start(name, ConsumerProcess.class, start, SEED, MAX_MESSAGE, MESSAGES);
+        return startConsumer(name, start, MESSAGES);
+    }
+
+    private ChildJvm startConsumer(final String name, final String start, final long count) throws Exception
+    {
+        return start(name, ConsumerProcess.class, start, SEED, MAX_MESSAGE, count);
     }
 
     private ChildJvm start(final String name, final Class<?> main, final Object... args) throws Exception
