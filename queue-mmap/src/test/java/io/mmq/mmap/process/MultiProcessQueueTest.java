@@ -243,6 +243,40 @@ class MultiProcessQueueTest
     }
 
     @Test
+    void aProducerKilledAtRandomPointsNeverLeavesATornOrRepeatedMessageAndASuccessorContinues() throws Exception
+    {
+        final long count = 1_000_000;
+        final int kills = 12;
+        MappedQueue.create(file, QueueOptions.defaults()
+            .withCapacity(CAPACITY).withMaxMessageLength(MAX_MESSAGE + 8).withConsumerSlots(4)).close();
+        final ChildJvm reader = start("reader", SequenceCheckingConsumerProcess.class, SEED, MAX_MESSAGE, count);
+        reader.awaitLine("JOINED", 60);
+
+        final java.util.Random random = new java.util.Random(SEED);
+        final List<Long> resumedAt = new ArrayList<>();
+        for (int kill = 0; kill < kills; kill++)
+        {
+            final ChildJvm producer = start("producer-" + kill, RestartingProducerProcess.class, SEED, MAX_MESSAGE, count);
+            resumedAt.add(field(producer.awaitLine("RESUMED", 60), "next"));
+            Thread.sleep(20 + random.nextInt(150)); // let it run, then kill it wherever it is
+            producer.process().destroyForcibly();
+            producer.process().waitFor();
+        }
+        final ChildJvm last = start("producer-last", RestartingProducerProcess.class, SEED, MAX_MESSAGE, count);
+        resumedAt.add(field(last.awaitLine("RESUMED", 60), "next"));
+        last.awaitLine("DONE", TIMEOUT_SECONDS);
+
+        assertEquals("DONE received=" + count, reader.awaitLine("DONE", TIMEOUT_SECONDS), reader.output().toString());
+        assertEquals(0, reader.awaitExit(60));
+        for (int i = 1; i < resumedAt.size(); i++)
+        {
+            assertTrue(resumedAt.get(i) >= resumedAt.get(i - 1), "successors continue the sequence: " + resumedAt);
+        }
+        assertTrue(resumedAt.get(resumedAt.size() - 1) > 0 && resumedAt.get(resumedAt.size() - 1) < count,
+            "the kills landed mid-stream: " + resumedAt);
+    }
+
+    @Test
     void slotsClaimedAndReleasedByRacingProcessesNeverHaveTwoOwnersAtOnce() throws Exception
     {
         final int rounds = 3000;
