@@ -24,6 +24,16 @@ public interface Consumer extends AutoCloseable
     int poll(MessageHandler handler, int limit);
 
     /**
+     * Delivers up to {@code limit} messages like {@link #poll(MessageHandler, int)}, but when none is
+     * available waits up to {@code timeout} for one, asleep in the kernel where the platform allows (a
+     * futex on Linux): an idle consumer uses no CPU, and the producer pays for a wake-up only while some
+     * consumer sleeps. Use it as a blocking idle strategy.
+     *
+     * @return the number of messages delivered, {@code 0} if none arrived before the timeout.
+     */
+    int poll(MessageHandler handler, int limit, long timeout, java.util.concurrent.TimeUnit unit);
+
+    /**
      * @return the position of the next message this consumer will read.
      */
     long position();

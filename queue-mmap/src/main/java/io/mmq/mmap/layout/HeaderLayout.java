@@ -25,6 +25,14 @@ package io.mmq.mmap.layout;
  *  +---------------------------------------------------------------+
  *  |                          Ring Offset                          | 32
  *  +---------------------------------------------------------------+
+ *  |                    Reserved, zero (to 64)                    ...
+ *  +---------------------------------------------------------------+
+ *  |                          Wake Signal                          | 64
+ *  +---------------------------------------------------------------+
+ *  |                        Reserved, zero                         | 68
+ *  +---------------------------------------------------------------+
+ *  |                         Wake Request                          | 72
+ *  +---------------------------------------------------------------+
  *  |                   Reserved, zero (to 128)                    ...
  * ...                                                              |
  *  +---------------------------------------------------------------+
@@ -41,9 +49,10 @@ package io.mmq.mmap.layout;
  *  +---------------------------------------------------------------+
  * </pre>
  *
- * Bytes 0 to 127 are written once, when the file is created, and never again. Bytes 128 to 255 are
- * written only by the producer that holds the producer lock; they sit on their own pair of cache lines
- * so that writing them never invalidates the geometry other processes read.
+ * Bytes 0 to 63 are written once, when the file is created, and never again. Bytes 64 to 127 are the
+ * wake-up line, written only on the way to and from sleep. Bytes 128 to 255 are written only by the
+ * producer that holds the producer lock; they sit on their own pair of cache lines so that publishing
+ * never invalidates a line other processes write.
  */
 public final class HeaderLayout
 {
@@ -61,6 +70,19 @@ public final class HeaderLayout
     public static final int CONSUMER_SLOTS_OFFSET = 24;
     public static final int SLOT_LENGTH_OFFSET = 28;
     public static final int RING_OFFSET_OFFSET = 32;
+
+    /**
+     * The futex word consumers sleep on. Written only by the producer: after a publication that finds
+     * {@link #WAKE_REQUEST_OFFSET} equal to it, the producer adds one and wakes every sleeper.
+     */
+    public static final int WAKE_SIGNAL_OFFSET = 64;
+
+    /**
+     * The wake signal value some consumer is about to sleep on. A consumer raises it (compare-and-swap,
+     * never lowering it) to the signal it read before sleeping; once the producer has answered with a
+     * wake-up, the signal has moved past it and later publications cost the producer nothing.
+     */
+    public static final int WAKE_REQUEST_OFFSET = 72;
 
     /**
      * Position just past the last message the producer published. Written by the producer with an

@@ -1,5 +1,8 @@
 package io.mmq.mmap.ring;
 
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.TimeUnit;
+
 import io.mmq.Consumer;
 import io.mmq.MessageHandler;
 import io.mmq.QueueFormatException;
@@ -8,9 +11,12 @@ import io.mmq.mmap.file.QueueFile;
 import io.mmq.mmap.file.QueueGeometry;
 import io.mmq.mmap.layout.FrameLayout;
 import io.mmq.mmap.liveness.ConsumerSlots;
+import io.mmq.mmap.os.Waker;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import static io.mmq.mmap.layout.ConsumerSlotLayout.POSITION_OFFSET;
+import static io.mmq.mmap.layout.HeaderLayout.WAKE_REQUEST_OFFSET;
+import static io.mmq.mmap.layout.HeaderLayout.WAKE_SIGNAL_OFFSET;
 import static io.mmq.mmap.layout.FrameLayout.HEADER_LENGTH;
 import static io.mmq.mmap.layout.FrameLayout.TYPE_MESSAGE;
 import static io.mmq.mmap.layout.FrameLayout.alignedLength;
@@ -23,6 +29,9 @@ import static io.mmq.mmap.layout.HeaderLayout.PRODUCER_POSITION_OFFSET;
  */
 public final class MappedConsumer implements Consumer
 {
+    /** How long a blocking poll spins before it sleeps in the kernel. */
+    static final long SPIN_BEFORE_SLEEP_NANOS = 5000;
+
     private final QueueFile file;
     private final UnsafeBuffer buffer;
     private final FrameReader frames;
@@ -34,6 +43,7 @@ public final class MappedConsumer implements Consumer
     private final Runnable onClose;
     private final ConsumerSlots slots;
     private final ConsumerSlots.Claim claim;
+    private final Waker waker = Waker.forThisPlatform();
     private long position;
     private boolean closed;
 
@@ -136,6 +146,61 @@ public final class MappedConsumer implements Consumer
             }
         }
         return delivered;
+    }
+
+    @Override
+    public int poll(final MessageHandler handler, final int limit, final long timeout, final TimeUnit unit)
+    {
+        int delivered = poll(handler, limit);
+        if (delivered > 0)
+        {
+            return delivered;
+        }
+        final long deadline = System.nanoTime() + unit.toNanos(timeout);
+        // Spin briefly first: a message that follows within microseconds is taken without either side
+        // paying for a sleep and a wake-up, which is what keeps a busy stream at full speed.
+        final long spinUntil = System.nanoTime() + Math.min(SPIN_BEFORE_SLEEP_NANOS, unit.toNanos(timeout));
+        final int frameIndex = ringOffset + (int)(position & mask);
+        while (buffer.getIntVolatile(frameIndex) == 0 && System.nanoTime() - spinUntil < 0)
+        {
+            Thread.onSpinWait();
+        }
+        long left;
+        while ((left = deadline - System.nanoTime()) > 0)
+        {
+            if (buffer.getIntVolatile(frameIndex) == 0)
+            {
+                sleepUntilPublished(left);
+            }
+            if ((delivered = poll(handler, limit)) > 0)
+            {
+                return delivered;
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * The consumer half of the wake-up protocol: read the signal, raise the wake request to it (a CAS, so a
+     * full fence, and never lowering a request another consumer made), then look once more for a frame
+     * before sleeping on the signal. The producer commits a frame, fences, then compares the request with
+     * the signal: either it sees our request and wakes us (or has already moved the signal, so our sleep
+     * returns at once), or we see its frame and do not sleep.
+     */
+    private void sleepUntilPublished(final long timeoutNanos)
+    {
+        final int signal = buffer.getIntVolatile(WAKE_SIGNAL_OFFSET);
+        int request;
+        do
+        {
+            request = buffer.getIntVolatile(WAKE_REQUEST_OFFSET);
+        }
+        while (request - signal < 0 && !buffer.compareAndSetInt(WAKE_REQUEST_OFFSET, request, signal));
+        VarHandle.fullFence();
+        if (buffer.getIntVolatile(ringOffset + (int)(position & mask)) == 0)
+        {
+            waker.await(buffer.addressOffset() + WAKE_SIGNAL_OFFSET, signal, timeoutNanos);
+        }
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.mmq.mmap.ring;
 
 import java.io.IOException;
+import java.lang.invoke.VarHandle;
 import java.nio.channels.FileLock;
 import java.util.concurrent.TimeUnit;
 
@@ -12,6 +13,7 @@ import io.mmq.QueueBusyException;
 import io.mmq.mmap.file.QueueFile;
 import io.mmq.mmap.file.QueueGeometry;
 import io.mmq.mmap.liveness.ConsumerSlots;
+import io.mmq.mmap.os.Waker;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
@@ -31,6 +33,8 @@ import static io.mmq.mmap.layout.HeaderLayout.JOIN_POSITION_OFFSET;
 import static io.mmq.mmap.layout.HeaderLayout.PRODUCER_PID_OFFSET;
 import static io.mmq.mmap.layout.HeaderLayout.PRODUCER_POSITION_OFFSET;
 import static io.mmq.mmap.layout.HeaderLayout.RECLAIM_POSITION_OFFSET;
+import static io.mmq.mmap.layout.HeaderLayout.WAKE_REQUEST_OFFSET;
+import static io.mmq.mmap.layout.HeaderLayout.WAKE_SIGNAL_OFFSET;
 
 /**
  * The producer of a mapped queue: the one process that writes frames into the ring.
@@ -86,7 +90,11 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
     private long flushedBytes;
 
     private final ConsumerSlots slots;
+    private final Waker waker = Waker.forThisPlatform();
     private long lastReapNanos;
+
+    /** Mirror of the header's wake signal, which only this producer writes. */
+    private int wakeSignal;
 
     private long claimedPosition = -1;
     private int claimedFrameLength;
@@ -168,6 +176,7 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
         walkPosition = join;
         limit = reclaim + capacity;
         flushedPosition = Math.max(reclaim, end - capacity);
+        wakeSignal = buffer.getIntVolatile(WAKE_SIGNAL_OFFSET);
         lastFlushNanos = System.nanoTime();
         buffer.putLongOrdered(PRODUCER_POSITION_OFFSET, end);
     }
@@ -314,11 +323,25 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
         buffer.putIntOrdered(index, frameLength);
         tail = next;
         buffer.putLongOrdered(PRODUCER_POSITION_OFFSET, next);
+        // The producer half of the wake-up protocol (see MappedConsumer.sleepUntilPublished): the fence
+        // orders the commit before the read of the wake request, so no sleeper misses this frame. Only a
+        // request for the current signal costs a system call, once per falling asleep.
+        VarHandle.fullFence();
+        if (buffer.getIntVolatile(WAKE_REQUEST_OFFSET) == wakeSignal)
+        {
+            wakeConsumers();
+        }
         if (flushIntervalNanos != Long.MAX_VALUE)
         {
             flushByPolicy();
         }
         return next;
+    }
+
+    private void wakeConsumers()
+    {
+        buffer.putIntVolatile(WAKE_SIGNAL_OFFSET, ++wakeSignal);
+        waker.wakeAll(buffer.addressOffset() + WAKE_SIGNAL_OFFSET);
     }
 
     private void flushByPolicy()

@@ -14,8 +14,10 @@ import org.agrona.concurrent.BackoffIdleStrategy;
  * joined from the first message long enough to carry its sequence number, and checks the lengths of
  * the few shorter ones before it afterwards.
  *
- * <p>Arguments: file start(LATEST|EARLIEST) seed maxLength count.
- * Prints {@code JOINED slot=S position=P}, then {@code DONE first=F received=R crc=C}, or
+ * <p>Arguments: file start(LATEST|EARLIEST) seed maxLength count [backoff|block]. With {@code block} it
+ * waits for messages asleep in the kernel (30 s at a time) and counts the waits that timed out: with the
+ * producer never idle that long, any timeout is a lost wake-up.
+ * Prints {@code JOINED slot=S position=P}, then {@code DONE first=F received=R crc=C timeouts=T}, or
  * {@code FAILED ...} and exits 1.
  */
 public final class ConsumerProcess
@@ -50,13 +52,25 @@ public final class ConsumerProcess
         {
             final ConsumerProcess checker = new ConsumerProcess(messages, consumer.position() == 0);
             System.out.println("JOINED slot=" + consumer.slot() + " position=" + consumer.position());
+            final boolean block = args.length > 5 && "block".equals(args[5]);
             final BackoffIdleStrategy idle = new BackoffIdleStrategy();
+            long timeouts = 0;
             while (checker.next < count)
             {
-                idle.idle(consumer.poll(checker::onMessage, 256));
+                if (block)
+                {
+                    if (consumer.poll(checker::onMessage, 256, 30, java.util.concurrent.TimeUnit.SECONDS) == 0)
+                    {
+                        timeouts++;
+                    }
+                }
+                else
+                {
+                    idle.idle(consumer.poll(checker::onMessage, 256));
+                }
             }
             System.out.println("DONE first=" + checker.first + " received=" + checker.received +
-                " crc=" + messages.checksum());
+                " crc=" + messages.checksum() + " timeouts=" + timeouts);
         }
         catch (final Throwable ex)
         {

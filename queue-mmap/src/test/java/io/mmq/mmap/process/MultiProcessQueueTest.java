@@ -61,10 +61,12 @@ class MultiProcessQueueTest
         MappedQueue.create(file, QueueOptions.defaults()
             .withCapacity(CAPACITY).withMaxMessageLength(MAX_MESSAGE).withConsumerSlots(8)).close();
 
+        // Two consumers spin and back off; the third sleeps in the kernel between messages.
         final List<ChildJvm> fromTheStart = new ArrayList<>();
         for (int i = 0; i < 3; i++)
         {
-            final ChildJvm consumer = startConsumer("consumer-" + i, "LATEST");
+            final ChildJvm consumer = i < 2 ? startConsumer("consumer-" + i, "LATEST") :
+                start("consumer-blocking", ConsumerProcess.class, "LATEST", SEED, MAX_MESSAGE, MESSAGES, "block");
             consumer.awaitLine("JOINED", 60);
             fromTheStart.add(consumer);
         }
@@ -91,6 +93,7 @@ class MultiProcessQueueTest
             assertEquals(0, field(done, "first"), consumer.name() + ": " + done);
             assertEquals(MESSAGES, field(done, "received"), consumer.name() + ": " + done);
             assertEquals(field(produced, "crc"), field(done, "crc"), consumer.name() + " checksum: " + done);
+            assertEquals(0, field(done, "timeouts"), consumer.name() + " slept through a publication: " + done);
         }
 
         final String fromLatest = awaitDone(latest);
@@ -274,6 +277,32 @@ class MultiProcessQueueTest
         }
         assertTrue(resumedAt.get(resumedAt.size() - 1) > 0 && resumedAt.get(resumedAt.size() - 1) < count,
             "the kills landed mid-stream: " + resumedAt);
+    }
+
+    @Test
+    void aSleepingConsumerUsesNoCpuWhileIdleAndWakesForAMessagePublishedLater() throws Exception
+    {
+        MappedQueue.create(file, QueueOptions.defaults().withCapacity(CAPACITY)).close();
+        final ChildJvm sleeper = start("sleeper", SleepingConsumerProcess.class);
+        sleeper.awaitLine("JOINED", 60);
+        Thread.sleep(500); // let it finish starting up and fall asleep
+
+        // CPU time the kernel charged to the whole process (every thread) over an idle second.
+        final java.time.Duration before = sleeper.process().info().totalCpuDuration().orElseThrow();
+        Thread.sleep(1000);
+        final java.time.Duration idleCpu = sleeper.process().info().totalCpuDuration().orElseThrow().minus(before);
+        assertTrue(idleCpu.toMillis() < 20, "an idle sleeping consumer used " + idleCpu.toMillis() + " ms of CPU in 1 s");
+
+        try (MappedQueue queue = MappedQueue.open(file); Producer producer = queue.producer())
+        {
+            final org.agrona.concurrent.UnsafeBuffer message = new org.agrona.concurrent.UnsafeBuffer(new byte[8]);
+            message.putLong(0, System.nanoTime());
+            assertTrue(producer.offer(message, 0, 8) > 0);
+            final String received = sleeper.awaitLine("", 10);
+            assertTrue(received.startsWith("RECEIVED"), "woken by the publication, not by its 120 s timeout: " + received);
+            System.out.println("sleeping consumer woke in " + field(received, "micros") + " us");
+        }
+        assertEquals(0, sleeper.awaitExit(60));
     }
 
     @Test
