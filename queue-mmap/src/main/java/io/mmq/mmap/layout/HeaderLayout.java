@@ -33,6 +33,10 @@ package io.mmq.mmap.layout;
  *  +---------------------------------------------------------------+
  *  |                         Wake Request                          | 72
  *  +---------------------------------------------------------------+
+ *  |                         Space Signal                          | 80
+ *  +---------------------------------------------------------------+
+ *  |                         Space Request                         | 88
+ *  +---------------------------------------------------------------+
  *  |                   Reserved, zero (to 128)                    ...
  * ...                                                              |
  *  +---------------------------------------------------------------+
@@ -83,6 +87,18 @@ public final class HeaderLayout
      * wake-up, the signal has moved past it and later publications cost the producer nothing.
      */
     public static final int WAKE_REQUEST_OFFSET = 72;
+
+    /**
+     * The futex word a producer blocked on a full ring sleeps on. A consumer that made room and finds
+     * {@link #SPACE_REQUEST_OFFSET} equal to it adds one (compare-and-swap) and wakes the producer.
+     */
+    public static final int SPACE_SIGNAL_OFFSET = 80;
+
+    /** The space signal value the producer is about to sleep on; written only by the producer. */
+    public static final int SPACE_REQUEST_OFFSET = 88;
+
+    /** The value both requests have in a new file: equal to no signal a sleeper could have read yet. */
+    public static final int NO_REQUEST = -1;
 
     /**
      * Position just past the last message the producer published. Written by the producer with an

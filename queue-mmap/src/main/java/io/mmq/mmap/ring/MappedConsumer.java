@@ -16,6 +16,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import static io.mmq.mmap.layout.ConsumerSlotLayout.POSITION_OFFSET;
 import static io.mmq.mmap.layout.HeaderLayout.WAKE_REQUEST_OFFSET;
+import static io.mmq.mmap.layout.HeaderLayout.SPACE_REQUEST_OFFSET;
+import static io.mmq.mmap.layout.HeaderLayout.SPACE_SIGNAL_OFFSET;
 import static io.mmq.mmap.layout.HeaderLayout.WAKE_SIGNAL_OFFSET;
 import static io.mmq.mmap.layout.FrameLayout.HEADER_LENGTH;
 import static io.mmq.mmap.layout.FrameLayout.TYPE_MESSAGE;
@@ -143,9 +145,26 @@ public final class MappedConsumer implements Consumer
             {
                 this.position = position;
                 buffer.putLongOrdered(slotPositionOffset, position);
+                wakeProducerIfAsleep();
             }
         }
         return delivered;
+    }
+
+    /**
+     * The consumer half of waiting for room (see {@code MappedProducer.sleepUntilSpace}): with the new
+     * position stored, fence, then wake the producer if it asked to be woken at the current space signal.
+     * One consumer moves the signal on; the others then find the request answered and make no call.
+     */
+    private void wakeProducerIfAsleep()
+    {
+        VarHandle.fullFence();
+        final int request = buffer.getIntVolatile(SPACE_REQUEST_OFFSET);
+        if (request == buffer.getIntVolatile(SPACE_SIGNAL_OFFSET) &&
+            buffer.compareAndSetInt(SPACE_SIGNAL_OFFSET, request, request + 1))
+        {
+            waker.wakeAll(buffer.addressOffset() + SPACE_SIGNAL_OFFSET);
+        }
     }
 
     @Override
@@ -237,6 +256,7 @@ public final class MappedConsumer implements Consumer
         try
         {
             slots.release(claim);
+            wakeProducerIfAsleep(); // a consumer leaving may be all the producer waits for
         }
         finally
         {

@@ -15,8 +15,6 @@ import io.mmq.mmap.file.QueueGeometry;
 import io.mmq.mmap.liveness.ConsumerSlots;
 import io.mmq.mmap.os.Waker;
 import org.agrona.DirectBuffer;
-import org.agrona.concurrent.BackoffIdleStrategy;
-import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import static io.mmq.mmap.layout.ConsumerSlotLayout.ACTIVE;
@@ -34,6 +32,8 @@ import static io.mmq.mmap.layout.HeaderLayout.PRODUCER_PID_OFFSET;
 import static io.mmq.mmap.layout.HeaderLayout.PRODUCER_POSITION_OFFSET;
 import static io.mmq.mmap.layout.HeaderLayout.RECLAIM_POSITION_OFFSET;
 import static io.mmq.mmap.layout.HeaderLayout.WAKE_REQUEST_OFFSET;
+import static io.mmq.mmap.layout.HeaderLayout.SPACE_REQUEST_OFFSET;
+import static io.mmq.mmap.layout.HeaderLayout.SPACE_SIGNAL_OFFSET;
 import static io.mmq.mmap.layout.HeaderLayout.WAKE_SIGNAL_OFFSET;
 
 /**
@@ -45,6 +45,15 @@ import static io.mmq.mmap.layout.HeaderLayout.WAKE_SIGNAL_OFFSET;
  */
 public final class MappedProducer implements Producer, BufferClaim.Completion
 {
+    /** How long a timed offer spins before it sleeps in the kernel. */
+    static final long SPIN_BEFORE_SLEEP_NANOS = 5_000;
+
+    /**
+     * A producer asleep on a full ring wakes this often to look for consumers that died without waking
+     * it: the bound on how long a dead consumer can hold back a sleeping producer.
+     */
+    static final long BLOCKED_RECHECK_NANOS = 100_000_000L;
+
     /** A producer held back looks for dead consumers at most this often: the bound on reaping them. */
     static final long REAP_INTERVAL_NANOS = 10_000_000L;
 
@@ -63,7 +72,6 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
     private final int slotTableOffset;
     private final long limitSlack;
     private final FrameReader frames;
-    private final IdleStrategy idleStrategy = new BackoffIdleStrategy();
     private final Runnable onClose;
 
     /** Where the next frame goes; only this producer writes it. */
@@ -210,17 +218,43 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
     public long offer(
         final DirectBuffer source, final int offset, final int length, final long timeout, final TimeUnit unit)
     {
-        final long deadline = System.nanoTime() + unit.toNanos(timeout);
-        idleStrategy.reset();
-        while (true)
+        long result = offer(source, offset, length);
+        if (result != BACK_PRESSURED)
         {
-            final long result = offer(source, offset, length);
-            if (result != BACK_PRESSURED || System.nanoTime() - deadline >= 0)
-            {
-                return result;
-            }
-            idleStrategy.idle();
+            return result;
         }
+        final long deadline = System.nanoTime() + unit.toNanos(timeout);
+        final long spinUntil = System.nanoTime() + Math.min(SPIN_BEFORE_SLEEP_NANOS, unit.toNanos(timeout));
+        while ((result = offer(source, offset, length)) == BACK_PRESSURED && System.nanoTime() - spinUntil < 0)
+        {
+            Thread.onSpinWait();
+        }
+        long left;
+        while (result == BACK_PRESSURED && (left = deadline - System.nanoTime()) > 0)
+        {
+            sleepUntilSpace(source, offset, length, Math.min(left, BLOCKED_RECHECK_NANOS));
+            result = offer(source, offset, length);
+        }
+        return result;
+    }
+
+    /**
+     * The producer half of waiting for room, the mirror of consumers waiting for messages: publish the
+     * space request with a volatile store (a full fence), look at the consumers once more, then sleep on
+     * the space signal. A consumer stores its position, fences, then compares the request with the
+     * signal: one of us sees the other. The sleep is cut to {@link #BLOCKED_RECHECK_NANOS}, so a consumer
+     * that died without waking us is still noticed.
+     */
+    private void sleepUntilSpace(final DirectBuffer source, final int offset, final int length, final long nanos)
+    {
+        final int signal = buffer.getIntVolatile(SPACE_SIGNAL_OFFSET);
+        buffer.putIntVolatile(SPACE_REQUEST_OFFSET, signal);
+        final long end = claimEnd(alignedLength(HEADER_LENGTH + length));
+        if (end <= limit || refreshLimit(end))
+        {
+            return;
+        }
+        waker.await(buffer.addressOffset() + SPACE_SIGNAL_OFFSET, signal, nanos);
     }
 
     @Override
@@ -278,6 +312,16 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
     }
 
     /**
+     * @return how far a frame of {@code alignedLength} bytes written now reaches: its end, after any
+     *         padding it needs, plus the header after it, which it zeroes.
+     */
+    private long claimEnd(final int alignedLength)
+    {
+        final int toEnd = capacity - (int)(tail & mask);
+        return tail + (alignedLength > toEnd ? toEnd : 0) + alignedLength + HEADER_LENGTH;
+    }
+
+    /**
      * Finds room for a frame of {@code alignedLength} bytes at the tail, writing a padding frame first if
      * the frame would not fit before the end of the ring.
      *
@@ -290,7 +334,6 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
         final int toEnd = capacity - offset;
         final int padding = alignedLength > toEnd ? toEnd : 0;
 
-        // The claim writes up to the end of the frame plus the header after it, which it zeroes.
         final long end = position + padding + alignedLength + HEADER_LENGTH;
         if (end > limit && !refreshLimit(end))
         {

@@ -291,6 +291,7 @@ class MultiProcessQueueTest
         final java.time.Duration before = sleeper.process().info().totalCpuDuration().orElseThrow();
         Thread.sleep(1000);
         final java.time.Duration idleCpu = sleeper.process().info().totalCpuDuration().orElseThrow().minus(before);
+        System.out.println("an idle sleeping consumer used " + idleCpu.toMillis() + " ms of CPU in 1 s");
         assertTrue(idleCpu.toMillis() < 20, "an idle sleeping consumer used " + idleCpu.toMillis() + " ms of CPU in 1 s");
 
         try (MappedQueue queue = MappedQueue.open(file); Producer producer = queue.producer())
@@ -303,6 +304,29 @@ class MultiProcessQueueTest
             System.out.println("sleeping consumer woke in " + field(received, "micros") + " us");
         }
         assertEquals(0, sleeper.awaitExit(60));
+    }
+
+    @Test
+    void aProducerBlockedOnAFullRingSleepsAndIsWokenWhenAConsumerMakesRoom() throws Exception
+    {
+        MappedQueue.create(file, QueueOptions.defaults().withCapacity(CAPACITY)).close();
+        try (MappedQueue queue = MappedQueue.open(file);
+             io.mmq.Consumer consumer = queue.consumer(io.mmq.StartPosition.LATEST))
+        {
+            final ChildJvm producer = start("blocked-producer", BlockedProducerProcess.class);
+            producer.awaitLine("FULL", 60);
+            Thread.sleep(300);
+
+            final java.time.Duration before = producer.process().info().totalCpuDuration().orElseThrow();
+            Thread.sleep(1000);
+            final java.time.Duration blockedCpu = producer.process().info().totalCpuDuration().orElseThrow().minus(before);
+            System.out.println("a blocked producer used " + blockedCpu.toMillis() + " ms of CPU in 1 s");
+            assertTrue(blockedCpu.toMillis() < 30, "a blocked producer used " + blockedCpu.toMillis() + " ms of CPU in 1 s");
+
+            assertTrue(consumer.poll((buffer, offset, length) -> { }, Integer.MAX_VALUE) > 0);
+            assertEquals("PUBLISHED", producer.awaitLine("", 10), "woken by the consumer, not by its 120 s timeout");
+            assertEquals(0, producer.awaitExit(60));
+        }
     }
 
     @Test
