@@ -1,132 +1,102 @@
 package io.mmq.examples;
 
-import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 
 import io.mmq.MmqException;
-import io.mmq.examples.demo.Demo;
-import io.mmq.examples.demo.DemoPlan;
-import io.mmq.examples.demo.DemoRoles;
+import io.mmq.examples.cli.CreateCommand;
+import io.mmq.examples.cli.DeleteCommand;
+import io.mmq.examples.cli.DemoCommand;
+import io.mmq.examples.cli.DemoRoleCommand;
+import io.mmq.examples.cli.FlushBenchCommand;
+import io.mmq.examples.cli.PretouchBenchCommand;
+import io.mmq.examples.cli.PublishCommand;
+import io.mmq.examples.cli.StatCommand;
+import io.mmq.examples.cli.TailCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 /**
- * The {@code mmq} command. User mistakes end in one line on standard error and a non-zero exit.
+ * The {@code mmq} command. A user's mistake (a bad option, a missing or damaged file, a busy queue) ends
+ * in one line on standard error and exit code 2; anything else unexpected in one line and exit code 1.
  */
-public final class Mmq
+@Command(
+    name = "mmq",
+    mixinStandardHelpOptions = true,
+    version = "mmq 0.1.0",
+    description = "An inter-process shared-memory message queue: tools, demo and benchmarks.",
+    subcommands = {
+        DemoCommand.class, CreateCommand.class, DeleteCommand.class, StatCommand.class, TailCommand.class,
+        PublishCommand.class, FlushBenchCommand.class, PretouchBenchCommand.class,
+        DemoRoleCommand.Producer.class, DemoRoleCommand.Consumer.class})
+public final class Mmq implements Runnable
 {
-    private static final String USAGE = String.join("\n",
-        "usage: mmq demo [--messages N] [--size BYTES] [--consumers N] [--latency-messages N] [--rate PER_SECOND]",
-        "                [--results DIR]",
-        "  Runs one producer and several consumers as separate JVMs over one queue file, shows live",
-        "  progress, and ends with throughput and latency percentiles per consumer.",
-        "usage: mmq flush-bench [--messages N] [--disk-dir DIR] [--results DIR]",
-        "  Measures what each flush policy costs a producer, on tmpfs and on a disk.",
-        "usage: mmq pretouch-bench [--rate PER_SECOND] [--results DIR]",
-        "  Measures one-way latency across processes over a fresh ring, with and without pretouch.");
+    public static final int USER_ERROR = 2;
 
-    private Mmq()
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run()
     {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
     }
 
     public static void main(final String[] args)
     {
-        try
-        {
-            System.exit(run(args));
-        }
-        catch (final IllegalArgumentException | MmqException ex)
-        {
-            System.err.println("mmq: " + ex.getMessage());
-            System.exit(2);
-        }
-        catch (final Exception ex)
-        {
-            System.err.println("mmq: " + ex);
-            System.exit(1);
-        }
+        final PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, java.nio.charset.StandardCharsets.UTF_8), true);
+        final PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, java.nio.charset.StandardCharsets.UTF_8), true);
+        final int exitCode = execute(out, err, args);
+        out.flush();
+        err.flush();
+        System.exit(exitCode);
     }
 
-    private static int run(final String[] args) throws Exception
+    /**
+     * Runs the command line with the given streams: what {@link #main} does, testable.
+     */
+    public static int execute(final PrintWriter out, final PrintWriter err, final String... args)
     {
-        if (args.length == 0 || java.util.Arrays.asList(args).contains("--help") || "-h".equals(args[0]))
+        final CommandLine commandLine = new CommandLine(new Mmq());
+        commandLine.setOut(out);
+        commandLine.setErr(err);
+        commandLine.setParameterExceptionHandler((ex, arguments) ->
         {
-            System.out.println(USAGE);
-            return args.length == 0 ? 2 : 0;
-        }
-        switch (args[0])
+            err.println("mmq: " + ex.getMessage() + hint(ex.getCommandLine()));
+            return USER_ERROR;
+        });
+        commandLine.setExecutionExceptionHandler((ex, line, parseResult) ->
         {
-            case "demo":
-                final Map<String, String> options = options(args);
-                final Demo demo = new Demo(DemoPlan.of(
-                    longOption(options, "--messages", 10_000_000),
-                    (int)longOption(options, "--size", 64),
-                    (int)longOption(options, "--consumers", 2),
-                    longOption(options, "--latency-messages", 200_000),
-                    longOption(options, "--rate", 100_000),
-                    Path.of(options.getOrDefault("--results", "mmq-demo-results"))));
-                options.remove("--results");
-                requireNoOthers(options);
-                return demo.run();
-            case "flush-bench":
-                final Map<String, String> flushOptions = options(args);
-                final long flushMessages = longOption(flushOptions, "--messages", 2_000_000);
-                final Path disk = Path.of(flushOptions.getOrDefault("--disk-dir", "target"));
-                final Path flushResults = Path.of(flushOptions.getOrDefault("--results", "benchmark-results"));
-                flushOptions.remove("--disk-dir");
-                flushOptions.remove("--results");
-                requireNoOthers(flushOptions);
-                return new io.mmq.examples.bench.FlushCostBenchmark(flushMessages, disk, flushResults).run();
-            case "pretouch-bench":
-                final Map<String, String> pretouchOptions = options(args);
-                final long rate = longOption(pretouchOptions, "--rate", 20_000);
-                final Path pretouchResults = Path.of(pretouchOptions.getOrDefault("--results", "benchmark-results"));
-                pretouchOptions.remove("--results");
-                requireNoOthers(pretouchOptions);
-                return new io.mmq.examples.bench.PretouchBenchmark(rate, pretouchResults).run();
-            case "demo-producer":
-            case "demo-consumer":
-                return DemoRoles.run(args);
-            default:
-                throw new IllegalArgumentException("unknown command '" + args[0] + "'; try 'mmq --help'");
-        }
-    }
-
-    private static Map<String, String> options(final String[] args)
-    {
-        final Map<String, String> options = new HashMap<>();
-        for (int i = 1; i < args.length; i += 2)
-        {
-            if (!args[i].startsWith("--") || i + 1 >= args.length)
+            final Throwable cause = ex instanceof UncheckedIOException ? ex.getCause() : ex;
+            if (cause instanceof MmqException || cause instanceof IllegalArgumentException ||
+                cause instanceof IOException)
             {
-                throw new IllegalArgumentException("expected '--option value' pairs, got '" + args[i] + "'");
+                err.println("mmq: " + message(cause));
+                return USER_ERROR;
             }
-            options.put(args[i], args[i + 1]);
-        }
-        return options;
+            err.println("mmq: unexpected error: " + cause);
+            return 1;
+        });
+        return commandLine.execute(args);
     }
 
-    private static void requireNoOthers(final Map<String, String> options)
+    private static String hint(final CommandLine commandLine)
     {
-        if (!options.isEmpty())
-        {
-            throw new IllegalArgumentException("unknown option " + options.keySet() + "; try 'mmq --help'");
-        }
+        final String name = commandLine.getCommandName();
+        return " (try 'mmq " + ("mmq".equals(name) ? "" : name + " ") + "--help')";
     }
 
-    private static long longOption(final Map<String, String> options, final String name, final long otherwise)
+    private static String message(final Throwable error)
     {
-        final String value = options.remove(name);
-        if (null == value)
+        if (error instanceof java.nio.file.NoSuchFileException)
         {
-            return otherwise;
+            return error.getMessage() + ": no such file";
         }
-        try
+        if (error instanceof java.nio.file.AccessDeniedException)
         {
-            return Long.parseLong(value.replace("_", ""));
+            return error.getMessage() + ": permission denied";
         }
-        catch (final NumberFormatException ex)
-        {
-            throw new IllegalArgumentException(name + " takes a whole number, got '" + value + "'");
-        }
+        return null == error.getMessage() ? error.toString() : error.getMessage();
     }
 }

@@ -49,11 +49,7 @@ public final class QueueCounters
      */
     public long consumerPosition(final int slot)
     {
-        if (slot < 0 || slot >= geometry.consumerSlots())
-        {
-            throw new IllegalArgumentException("slot must be from 0 to " + (geometry.consumerSlots() - 1) + ": " + slot);
-        }
-        final int offset = geometry.slotOffset(slot);
+        final int offset = checkedSlotOffset(slot);
         if (buffer.getIntVolatile(offset + ConsumerSlotLayout.STATE_OFFSET) != ConsumerSlotLayout.ACTIVE)
         {
             return FREE_SLOT;
@@ -64,5 +60,43 @@ public final class QueueCounters
     public int capacity()
     {
         return geometry.capacity();
+    }
+
+    public int formatVersion()
+    {
+        return buffer.getInt(HeaderLayout.VERSION_OFFSET);
+    }
+
+    /**
+     * @return the process id of the producer that last took the role (informational).
+     */
+    public long producerPid()
+    {
+        return buffer.getLongVolatile(HeaderLayout.PRODUCER_PID_OFFSET);
+    }
+
+    /**
+     * @return the process id recorded by the consumer in {@code slot} when it joined (informational).
+     */
+    public long consumerPid(final int slot)
+    {
+        return buffer.getLongVolatile(checkedSlotOffset(slot) + ConsumerSlotLayout.OWNER_PID_OFFSET);
+    }
+
+    /**
+     * @return when the consumer in {@code slot} joined, in milliseconds since the epoch.
+     */
+    public long consumerJoinedAt(final int slot)
+    {
+        return buffer.getLongVolatile(checkedSlotOffset(slot) + ConsumerSlotLayout.JOINED_AT_OFFSET);
+    }
+
+    private int checkedSlotOffset(final int slot)
+    {
+        if (slot < 0 || slot >= geometry.consumerSlots())
+        {
+            throw new IllegalArgumentException("slot must be from 0 to " + (geometry.consumerSlots() - 1) + ": " + slot);
+        }
+        return geometry.slotOffset(slot);
     }
 }

@@ -1,0 +1,50 @@
+package io.mmq.examples.cli;
+
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.Callable;
+
+import io.mmq.QueueOptions;
+import io.mmq.mmap.MappedQueue;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "create", mixinStandardHelpOptions = true, description = "Create a queue file.")
+public final class CreateCommand implements Callable<Integer>
+{
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE", description = "The queue file to create; it must not exist.")
+    Path file;
+
+    @Option(names = "--capacity", converter = ByteSize.class, defaultValue = "1m",
+        description = "Ring size, a power of two from 4k to 1g (default: ${DEFAULT-VALUE}).")
+    int capacity;
+
+    @Option(names = "--max-message", converter = ByteSize.class,
+        description = "Largest message, up to capacity/8 (default: capacity/8).")
+    Integer maxMessage;
+
+    @Option(names = "--consumers", defaultValue = "16", description = "Consumer slots, 1 to 4096 (default: ${DEFAULT-VALUE}).")
+    int consumers;
+
+    @Option(names = "--permissions", defaultValue = "rw-------",
+        description = "Permissions of the new file, as ls shows them (default: ${DEFAULT-VALUE}).")
+    String permissions;
+
+    @Override
+    public Integer call()
+    {
+        QueueOptions options = QueueOptions.defaults().withCapacity(capacity).withConsumerSlots(consumers)
+            .withPermissions(PosixFilePermissions.fromString(permissions));
+        options = options.withMaxMessageLength(null == maxMessage ? QueueOptions.maxMessageLengthLimit(capacity) : maxMessage);
+        MappedQueue.create(file, options.withPretouch(false)).close();
+        spec.commandLine().getOut().printf("created %s: %d-byte ring, messages up to %d bytes, %d consumer slots%n",
+            file, options.capacity(), options.maxMessageLength(), options.consumerSlots());
+        return 0;
+    }
+}

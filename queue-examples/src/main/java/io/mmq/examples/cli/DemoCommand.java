@@ -1,0 +1,38 @@
+package io.mmq.examples.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+import io.mmq.examples.demo.Demo;
+import io.mmq.examples.demo.DemoPlan;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = "Run a producer and consumers as separate JVMs over one queue, with live progress and latency percentiles.")
+public final class DemoCommand implements Callable<Integer>
+{
+    @Option(names = "--messages", defaultValue = "10000000", description = "Messages in the throughput phase (default: ${DEFAULT-VALUE}).")
+    long messages;
+
+    @Option(names = "--size", converter = ByteSize.class, defaultValue = "64", description = "Bytes per message (default: ${DEFAULT-VALUE}).")
+    int size;
+
+    @Option(names = "--consumers", defaultValue = "2", description = "Consumer processes (default: ${DEFAULT-VALUE}).")
+    int consumers;
+
+    @Option(names = "--latency-messages", defaultValue = "200000", description = "Messages in the paced latency phase (default: ${DEFAULT-VALUE}).")
+    long latencyMessages;
+
+    @Option(names = "--rate", defaultValue = "100000", description = "Messages per second in the latency phase (default: ${DEFAULT-VALUE}).")
+    long rate;
+
+    @Option(names = "--results", defaultValue = "mmq-demo-results", description = "Where latency percentile files go (default: ${DEFAULT-VALUE}).")
+    Path results;
+
+    @Override
+    public Integer call() throws Exception
+    {
+        return new Demo(DemoPlan.of(messages, size, consumers, latencyMessages, rate, results)).run();
+    }
+}

@@ -1,0 +1,84 @@
+package io.mmq.examples.cli;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+
+import io.mmq.mmap.MappedQueue;
+import io.mmq.mmap.QueueCounters;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "stat", mixinStandardHelpOptions = true,
+    description = "Show a queue's geometry, producer and consumers, read-only, without disturbing it.")
+public final class StatCommand implements Callable<Integer>
+{
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE", description = "The queue file.")
+    Path file;
+
+    @Option(names = "--watch", paramLabel = "SECONDS", description = "Refresh every SECONDS until interrupted.")
+    Double watch;
+
+    @Override
+    public Integer call() throws Exception
+    {
+        try (MappedQueue queue = MappedQueue.open(file))
+        {
+            final QueueCounters counters = queue.counters();
+            do
+            {
+                print(queue, counters);
+                if (null != watch)
+                {
+                    Thread.sleep((long)(watch * 1000));
+                    spec.commandLine().getOut().println();
+                }
+            }
+            while (null != watch);
+        }
+        return 0;
+    }
+
+    private void print(final MappedQueue queue, final QueueCounters counters)
+    {
+        final long producerPosition = counters.producerPosition();
+        spec.commandLine().getOut().printf("%s  format %d  ring %,d B  max message %,d B  slots %d%n", file, counters.formatVersion(),
+            counters.capacity(), queue.options().maxMessageLength(), counters.consumerSlots());
+        spec.commandLine().getOut().printf("producer  position %,d  join %,d  reclaim %,d  last pid %d%s%n", producerPosition,
+            counters.joinPosition(), counters.reclaimPosition(), counters.producerPid(),
+            running(counters.producerPid()));
+        int active = 0;
+        for (int slot = 0; slot < counters.consumerSlots(); slot++)
+        {
+            final long position = counters.consumerPosition(slot);
+            if (position == QueueCounters.FREE_SLOT)
+            {
+                continue;
+            }
+            active++;
+            spec.commandLine().getOut().printf("consumer %4d  position %,d  lag %,d B  pid %d%s  since %s%n", slot, position,
+                producerPosition - position, counters.consumerPid(slot), running(counters.consumerPid(slot)),
+                Instant.ofEpochMilli(counters.consumerJoinedAt(slot)));
+        }
+        spec.commandLine().getOut().printf("%d of %d consumer slots active%n", active, counters.consumerSlots());
+    }
+
+    /**
+     * Only a hint: a process id may have been reused, or belong to another PID namespace (a container).
+     * Liveness itself is decided by OS locks, which a read-only tool does not touch.
+     */
+    private static String running(final long pid)
+    {
+        if (pid <= 0)
+        {
+            return "";
+        }
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) ? " (running here)" : " (not running here)";
+    }
+}

@@ -1,0 +1,93 @@
+package io.mmq.examples.cli;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+import io.mmq.Consumer;
+import io.mmq.StartPosition;
+import io.mmq.mmap.MappedQueue;
+import org.agrona.DirectBuffer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "tail", mixinStandardHelpOptions = true,
+    description = "Print messages as they arrive, as a consumer of the queue.")
+public final class TailCommand implements Callable<Integer>
+{
+    @Spec
+    CommandSpec spec;
+
+    enum Format { text, hex, length }
+
+    @Parameters(paramLabel = "FILE", description = "The queue file.")
+    Path file;
+
+    @Option(names = "--format", defaultValue = "text", description = "text, hex or length (default: ${DEFAULT-VALUE}).")
+    Format format;
+
+    @Option(names = "--from", defaultValue = "LATEST", description = "LATEST or EARLIEST (default: ${DEFAULT-VALUE}).")
+    StartPosition from;
+
+    @Option(names = "--count", description = "Stop after this many messages.")
+    Long count;
+
+    @Option(names = "--idle-exit", paramLabel = "SECONDS", description = "Stop when no message arrives for this long.")
+    Double idleExit;
+
+    private long printed;
+    private java.io.PrintWriter out;
+
+    @Override
+    public Integer call()
+    {
+        out = spec.commandLine().getOut();
+        final long idleNanos = null == idleExit ? Long.MAX_VALUE : (long)(idleExit * 1e9);
+        try (MappedQueue queue = MappedQueue.open(file); Consumer consumer = queue.consumer(from))
+        {
+            long idleSince = System.nanoTime();
+            while (null == count || printed < count)
+            {
+                final int limit = null == count ? 1024 : (int)Math.min(1024, count - printed);
+                if (consumer.poll(this::print, limit, 100, TimeUnit.MILLISECONDS) > 0)
+                {
+                    out.flush();
+                    idleSince = System.nanoTime();
+                }
+                else if (System.nanoTime() - idleSince >= idleNanos)
+                {
+                    break;
+                }
+            }
+        }
+        out.flush();
+        return 0;
+    }
+
+    private void print(final DirectBuffer buffer, final int offset, final int length)
+    {
+        printed++;
+        switch (format)
+        {
+            case length:
+                out.println(length);
+                break;
+            case hex:
+                final StringBuilder hex = new StringBuilder(length * 3);
+                for (int i = 0; i < length; i++)
+                {
+                    hex.append(i == 0 ? "" : " ").append(String.format("%02x", buffer.getByte(offset + i)));
+                }
+                out.println(hex);
+                break;
+            default:
+                final byte[] bytes = new byte[length];
+                buffer.getBytes(offset, bytes);
+                out.println(new String(bytes, StandardCharsets.UTF_8));
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package io.mmq.examples.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import io.mmq.examples.Mmq;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The command-line tool: what each command prints, and that every user mistake is one line on standard
+ * error with exit code 2, never a stack trace.
+ */
+class MmqCommandTest
+{
+    @TempDir
+    Path directory;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int mmq(final String... args)
+    {
+        out.getBuffer().setLength(0);
+        err.getBuffer().setLength(0);
+        return Mmq.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    }
+
+    @Test
+    void linesPublishedAreTailedBackAndStatShowsTheQueue() throws Exception
+    {
+        final String file = directory.resolve("q.mmq").toString();
+        assertEquals(0, mmq("create", file, "--capacity", "64k", "--consumers", "4"));
+        assertTrue(out.toString().contains("65536-byte ring, messages up to 8192 bytes, 4 consumer slots"), out.toString());
+
+        final Path lines = directory.resolve("lines.txt");
+        Files.write(lines, List.of("hello", "", "wörld"));
+        assertEquals(0, mmq("publish", file, "--input", lines.toString()));
+        assertTrue(err.toString().contains("published 3 messages"), err.toString());
+
+        assertEquals(0, mmq("tail", file, "--from", "EARLIEST", "--count", "3"));
+        assertEquals(List.of("hello", "", "wörld"), out.toString().lines().toList());
+        assertEquals(0, mmq("tail", file, "--from", "EARLIEST", "--count", "3", "--format", "length"));
+        assertEquals(List.of("5", "0", "6"), out.toString().lines().toList());
+        assertEquals(0, mmq("tail", file, "--from", "EARLIEST", "--count", "1", "--format", "hex"));
+        assertEquals(List.of("68 65 6c 6c 6f"), out.toString().lines().toList());
+
+        assertEquals(0, mmq("stat", file));
+        assertTrue(out.toString().contains("format 2  ring 65,536 B  max message 8,192 B  slots 4"), out.toString());
+        assertTrue(out.toString().contains("producer  position 40"), out.toString());
+        assertTrue(out.toString().contains("0 of 4 consumer slots active"), out.toString());
+
+        assertEquals(0, mmq("delete", file));
+        assertFalse(Files.exists(Path.of(file)));
+    }
+
+    @Test
+    void everyUserMistakeIsOneLineAndExitCodeTwo() throws Exception
+    {
+        final Path notAQueue = directory.resolve("notes.txt");
+        Files.writeString(notAQueue, "not a queue at all, just some text that is longer than nothing\n".repeat(10));
+        final String queue = directory.resolve("q.mmq").toString();
+        assertEquals(0, mmq("create", queue));
+
+        assertOneLineError("not an mmq queue", "stat", notAQueue.toString());
+        assertOneLineError("not an mmq queue", "delete", notAQueue.toString());
+        assertTrue(Files.exists(notAQueue), "delete refuses a file that is not a queue");
+        assertOneLineError("no queue file there", "tail", directory.resolve("missing.mmq").toString());
+        assertOneLineError("already exists", "create", queue);
+        assertOneLineError("power of two", "create", directory.resolve("odd.mmq").toString(), "--capacity", "5000");
+        assertOneLineError("not a size", "create", directory.resolve("odd.mmq").toString(), "--capacity", "lots");
+        assertOneLineError("Missing required parameter", "tail");
+        assertOneLineError("Unknown option", "stat", queue, "--bogus");
+        assertOneLineError("Unmatched argument", "frobnicate");
+        assertOneLineError("a command is required");
+    }
+
+    @Test
+    void aLineLongerThanTheMaximumMessageIsRefusedWithItsNumber() throws Exception
+    {
+        final String file = directory.resolve("small.mmq").toString();
+        assertEquals(0, mmq("create", file, "--capacity", "4k"));
+        final Path lines = directory.resolve("long.txt");
+        Files.write(lines, List.of("short", "x".repeat(1000)));
+        assertOneLineError("line 2 is 1000 bytes", "publish", file, "--input", lines.toString());
+    }
+
+    private void assertOneLineError(final String expected, final String... args)
+    {
+        assertEquals(Mmq.USER_ERROR, mmq(args), String.join(" ", args) + ": " + err);
+        final List<String> lines = err.toString().lines().toList();
+        assertEquals(1, lines.size(), "one line: " + err);
+        assertTrue(lines.get(0).startsWith("mmq: ") && lines.get(0).contains(expected), lines.get(0));
+    }
+}
