@@ -341,6 +341,36 @@ class RingTest
     }
 
     @Test
+    void anInterruptedBlockingPollOrOfferReturnsPromptly() throws Exception
+    {
+        try (Producer producer = queue.producer(); Consumer consumer = queue.consumer(StartPosition.LATEST))
+        {
+            final int[] polled = {-1};
+            final Thread poller = new Thread(() ->
+                polled[0] = consumer.poll((buffer, offset, length) -> { }, 1, 60, TimeUnit.SECONDS));
+            poller.start();
+            Thread.sleep(100);
+            poller.interrupt();
+            poller.join(5_000);
+            assertFalse(poller.isAlive(), "an interrupted poll returns");
+            assertEquals(0, polled[0]);
+
+            while (producer.offer(source, 0, 100) > 0)
+            {
+                assertTrue(producer.position() < 2L * CAPACITY);
+            }
+            final long[] offered = {0};
+            final Thread offerer = new Thread(() -> offered[0] = producer.offer(source, 0, 100, 60, TimeUnit.SECONDS));
+            offerer.start();
+            Thread.sleep(100);
+            offerer.interrupt();
+            offerer.join(5_000);
+            assertFalse(offerer.isAlive(), "an interrupted offer returns");
+            assertEquals(Producer.BACK_PRESSURED, offered[0]);
+        }
+    }
+
+    @Test
     void messagesOutliveTheProcessesThatWroteThem()
     {
         queue.close();

@@ -209,6 +209,47 @@ public final class QueueFile
         }
     }
 
+    /**
+     * Runs {@code action} under the consumer-table lock if it can be had at once.
+     *
+     * @return what {@code action} returned, or {@code null} if the lock was busy.
+     */
+    public <T> T tryWithSlotTableLock(final java.util.function.Supplier<T> action)
+    {
+        if (!slotTableLock.tryLock())
+        {
+            return null;
+        }
+        try
+        {
+            final FileLock lock = channel.tryLock(LockLayout.SLOT_TABLE_LOCK_OFFSET, LockLayout.LOCK_LENGTH, false);
+            if (null == lock)
+            {
+                return null;
+            }
+            try
+            {
+                return action.get();
+            }
+            finally
+            {
+                lock.release();
+            }
+        }
+        catch (final OverlappingFileLockException ex)
+        {
+            return null;
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(path + ": could not take or release the consumer table lock", ex);
+        }
+        finally
+        {
+            slotTableLock.unlock();
+        }
+    }
+
     private FileLock acquireSlotTableLock() throws IOException
     {
         final IdleStrategy idle = new BackoffIdleStrategy(10, 10, 1_000, 1_000_000);

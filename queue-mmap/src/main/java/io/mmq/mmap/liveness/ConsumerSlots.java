@@ -83,7 +83,16 @@ public final class ConsumerSlots
             {
                 continue; // a holder that was reaped while alive still has it: leave that slot alone
             }
-            final long position = start.getAsLong();
+            final long position;
+            try
+            {
+                position = start.getAsLong();
+            }
+            catch (final RuntimeException ex)
+            {
+                releaseLock(lock);
+                throw ex;
+            }
             buffer.putLong(offset + OWNER_PID_OFFSET, ProcessHandle.current().pid());
             buffer.putLong(offset + JOINED_AT_OFFSET, System.currentTimeMillis());
             buffer.putLongVolatile(offset + POSITION_OFFSET, position);
@@ -114,6 +123,18 @@ public final class ConsumerSlots
     public int reapDead()
     {
         return file.withSlotTableLock(this::reapLocked);
+    }
+
+    /**
+     * Like {@link #reapDead()}, but gives up at once if the consumer-table lock is busy: for the producer,
+     * which must not wait on a process that is joining (or stopped while joining).
+     *
+     * @return how many slots were freed, 0 if the lock was busy.
+     */
+    public int tryReapDead()
+    {
+        final Integer reaped = file.tryWithSlotTableLock(this::reapLocked);
+        return null == reaped ? 0 : reaped;
     }
 
     private int reapLocked()

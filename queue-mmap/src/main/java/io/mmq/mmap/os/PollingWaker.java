@@ -17,7 +17,7 @@ final class PollingWaker implements Waker
     {
         final long deadline = System.nanoTime() + timeoutNanos;
         long left = timeoutNanos;
-        while (left > 0 && UnsafeApi.getIntVolatile(null, address) == expected)
+        while (left > 0 && UnsafeApi.getIntVolatile(null, address) == expected && !Thread.currentThread().isInterrupted())
         {
             LockSupport.parkNanos(Math.min(STEP_NANOS, left));
             left = deadline - System.nanoTime();

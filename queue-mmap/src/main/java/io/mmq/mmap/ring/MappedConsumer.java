@@ -34,6 +34,14 @@ public final class MappedConsumer implements Consumer
     /** How long a blocking poll spins before it sleeps in the kernel. */
     static final long SPIN_BEFORE_SLEEP_NANOS = 5000;
 
+    /**
+     * A sleep is cut to this (100 ms unless the system property {@value #MAX_SLEEP_PROPERTY} gives other
+     * milliseconds), then the consumer looks again: a producer that cannot wake it (one without a native
+     * waker) or that died between publishing and waking delays a message by at most this much.
+     */
+    public static final String MAX_SLEEP_PROPERTY = "mmq.consumerMaxSleepMillis";
+    static final long MAX_SLEEP_NANOS = Long.getLong(MAX_SLEEP_PROPERTY, 100) * 1_000_000L;
+
     private final QueueFile file;
     private final UnsafeBuffer buffer;
     private final FrameReader frames;
@@ -70,7 +78,15 @@ public final class MappedConsumer implements Consumer
             start == StartPosition.LATEST ? PRODUCER_POSITION_OFFSET : JOIN_POSITION_OFFSET)));
         this.slot = claim.slot();
         this.slotPositionOffset = geometry.slotOffset(slot) + POSITION_OFFSET;
-        this.position = settle(buffer.getLongVolatile(slotPositionOffset));
+        try
+        {
+            this.position = settle(buffer.getLongVolatile(slotPositionOffset));
+        }
+        catch (final RuntimeException ex)
+        {
+            slots.release(claim);
+            throw ex;
+        }
     }
 
     /**
@@ -179,17 +195,16 @@ public final class MappedConsumer implements Consumer
         // Spin briefly first: a message that follows within microseconds is taken without either side
         // paying for a sleep and a wake-up, which is what keeps a busy stream at full speed.
         final long spinUntil = System.nanoTime() + Math.min(SPIN_BEFORE_SLEEP_NANOS, unit.toNanos(timeout));
-        final int frameIndex = ringOffset + (int)(position & mask);
-        while (buffer.getIntVolatile(frameIndex) == 0 && System.nanoTime() - spinUntil < 0)
+        while (nothingAt(position) && System.nanoTime() - spinUntil < 0)
         {
             Thread.onSpinWait();
         }
         long left;
-        while ((left = deadline - System.nanoTime()) > 0)
+        while ((left = deadline - System.nanoTime()) > 0 && !Thread.currentThread().isInterrupted())
         {
-            if (buffer.getIntVolatile(frameIndex) == 0)
+            if (nothingAt(position))
             {
-                sleepUntilPublished(left);
+                sleepUntilPublished(Math.min(left, MAX_SLEEP_NANOS));
             }
             if ((delivered = poll(handler, limit)) > 0)
             {
@@ -197,6 +212,11 @@ public final class MappedConsumer implements Consumer
             }
         }
         return 0;
+    }
+
+    private boolean nothingAt(final long position)
+    {
+        return buffer.getIntVolatile(ringOffset + (int)(position & mask)) == 0;
     }
 
     /**
@@ -216,7 +236,7 @@ public final class MappedConsumer implements Consumer
         }
         while (request - signal < 0 && !buffer.compareAndSetInt(WAKE_REQUEST_OFFSET, request, signal));
         VarHandle.fullFence();
-        if (buffer.getIntVolatile(ringOffset + (int)(position & mask)) == 0)
+        if (nothingAt(position))
         {
             waker.await(buffer.addressOffset() + WAKE_SIGNAL_OFFSET, signal, timeoutNanos);
         }
@@ -252,10 +272,10 @@ public final class MappedConsumer implements Consumer
         {
             return;
         }
+        slots.release(claim); // if this throws, the consumer stays open and close() can be retried
         closed = true;
         try
         {
-            slots.release(claim);
             wakeProducerIfAsleep(); // a consumer leaving may be all the producer waits for
         }
         finally

@@ -49,10 +49,12 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
     static final long SPIN_BEFORE_SLEEP_NANOS = 5_000;
 
     /**
-     * A producer asleep on a full ring wakes this often to look for consumers that died without waking
-     * it: the bound on how long a dead consumer can hold back a sleeping producer.
+     * A producer asleep on a full ring wakes this often (100 ms unless the system property
+     * {@value #BLOCKED_RECHECK_PROPERTY} gives other milliseconds) to look for consumers that died without
+     * waking it: the bound on how long a dead consumer can hold back a sleeping producer.
      */
-    static final long BLOCKED_RECHECK_NANOS = 100_000_000L;
+    public static final String BLOCKED_RECHECK_PROPERTY = "mmq.producerRecheckMillis";
+    static final long BLOCKED_RECHECK_NANOS = Long.getLong(BLOCKED_RECHECK_PROPERTY, 100) * 1_000_000L;
 
     /** A producer held back looks for dead consumers at most this often: the bound on reaping them. */
     static final long REAP_INTERVAL_NANOS = 10_000_000L;
@@ -187,6 +189,8 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
         wakeSignal = buffer.getIntVolatile(WAKE_SIGNAL_OFFSET);
         lastFlushNanos = System.nanoTime();
         buffer.putLongOrdered(PRODUCER_POSITION_OFFSET, end);
+        // A predecessor may have died between committing a frame and waking its sleepers: wake them now.
+        wakeConsumers();
     }
 
     @Override
@@ -230,7 +234,8 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
             Thread.onSpinWait();
         }
         long left;
-        while (result == BACK_PRESSURED && (left = deadline - System.nanoTime()) > 0)
+        while (result == BACK_PRESSURED && (left = deadline - System.nanoTime()) > 0 &&
+            !Thread.currentThread().isInterrupted())
         {
             sleepUntilSpace(source, offset, length, Math.min(left, BLOCKED_RECHECK_NANOS));
             result = offer(source, offset, length);
@@ -449,7 +454,7 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
         if (now - lastReapNanos >= REAP_INTERVAL_NANOS)
         {
             lastReapNanos = now;
-            if (slots.reapDead() > 0)
+            if (slots.tryReapDead() > 0)
             {
                 return tryRefreshLimit(end);
             }

@@ -16,6 +16,8 @@ public final class BlockedProducerProcess
 {
     public static void main(final String[] args)
     {
+        // No periodic re-check: only a consumer's wake-up can let the offer through before its timeout.
+        System.setProperty(io.mmq.mmap.ring.MappedProducer.BLOCKED_RECHECK_PROPERTY, "120000");
         try (MappedQueue queue = MappedQueue.open(Path.of(args[0])); Producer producer = queue.producer())
         {
             final UnsafeBuffer message = new UnsafeBuffer(new byte[256]);

@@ -155,12 +155,29 @@ class MultiProcessQueueTest
     void joiningWhileAStuckProcessHoldsTheTableLockFailsAfterTheTimeoutNamingTheFile() throws Exception
     {
         MappedQueue.create(file, QueueOptions.defaults().withCapacity(CAPACITY)).close();
-        final ChildJvm holder = start("stuck-joiner", HoldLockProcess.class,
-            io.mmq.mmap.layout.LockLayout.SLOT_TABLE_LOCK_OFFSET);
-        holder.awaitLine("LOCKED", 60);
         System.setProperty(io.mmq.mmap.file.QueueFile.SLOT_TABLE_LOCK_TIMEOUT_PROPERTY, "300");
-        try (MappedQueue queue = MappedQueue.open(file))
+        try (MappedQueue queue = MappedQueue.open(file);
+             io.mmq.Consumer idle = queue.consumer(io.mmq.StartPosition.LATEST);
+             Producer producer = queue.producer())
         {
+            final org.agrona.concurrent.UnsafeBuffer message = new org.agrona.concurrent.UnsafeBuffer(new byte[256]);
+            while (producer.offer(message, 0, 256) > 0)
+            {
+                Thread.onSpinWait();
+            }
+            final ChildJvm holder = start("stuck-joiner", HoldLockProcess.class,
+                io.mmq.mmap.layout.LockLayout.SLOT_TABLE_LOCK_OFFSET);
+            holder.awaitLine("LOCKED", 60);
+
+            // A back-pressured producer looks for dead consumers, but never waits for the table lock.
+            final long offerStart = System.nanoTime();
+            for (int i = 0; i < 20; i++)
+            {
+                assertEquals(Producer.BACK_PRESSURED, producer.offer(message, 0, 256));
+                Thread.sleep(15); // past the reaping interval, so each offer tries to reap
+            }
+            assertTrue(System.nanoTime() - offerStart < 2_000_000_000L, "offers did not wait on the held lock");
+
             final long start = System.nanoTime();
             final io.mmq.MmqException error = assertThrows(io.mmq.MmqException.class,
                 () -> queue.consumer(io.mmq.StartPosition.LATEST));
@@ -327,6 +344,32 @@ class MultiProcessQueueTest
             assertEquals("PUBLISHED", producer.awaitLine("", 10), "woken by the consumer, not by its 120 s timeout");
             assertEquals(0, producer.awaitExit(60));
         }
+    }
+
+    @Test
+    void aProducerTakingOverWakesConsumersItsPredecessorLeftAsleep() throws Exception
+    {
+        MappedQueue.create(file, QueueOptions.defaults().withCapacity(CAPACITY)).close();
+        final ChildJvm sleeper = start("sleeper", SleepingConsumerProcess.class);
+        sleeper.awaitLine("JOINED", 60);
+        Thread.sleep(300); // let it fall asleep
+
+        // A producer that died right after committing this frame, before it could wake anyone.
+        final int ring = io.mmq.mmap.layout.HeaderLayout.ringOffset(QueueOptions.DEFAULT_CONSUMER_SLOTS);
+        final java.nio.ByteBuffer frame = java.nio.ByteBuffer.allocate(16).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+            .putInt(0, 16).putInt(4, io.mmq.mmap.layout.FrameLayout.TYPE_MESSAGE).putLong(8, System.nanoTime());
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file,
+            java.nio.file.StandardOpenOption.WRITE))
+        {
+            channel.write(frame, ring);
+        }
+        try (MappedQueue queue = MappedQueue.open(file); Producer producer = queue.producer())
+        {
+            assertEquals(16, producer.position(), "the successor found the committed frame");
+            final String received = sleeper.awaitLine("", 10);
+            assertTrue(received.startsWith("RECEIVED"), "woken by the successor: " + received);
+        }
+        assertEquals(0, sleeper.awaitExit(60));
     }
 
     @Test

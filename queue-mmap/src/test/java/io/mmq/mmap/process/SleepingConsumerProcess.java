@@ -16,6 +16,8 @@ public final class SleepingConsumerProcess
 {
     public static void main(final String[] args)
     {
+        // No periodic re-check: only the producer's wake-up can deliver the message before the timeout.
+        System.setProperty(io.mmq.mmap.ring.MappedConsumer.MAX_SLEEP_PROPERTY, "120000");
         try (MappedQueue queue = MappedQueue.open(Path.of(args[0]));
              Consumer consumer = queue.consumer(StartPosition.LATEST))
         {
