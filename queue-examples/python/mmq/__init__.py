@@ -1,0 +1,31 @@
+"""mmq: a Python reader for mmq shared-memory queues (file format version 2).
+
+    import mmq
+    with mmq.open_consumer("/dev/shm/orders", start="earliest") as c:
+        for msg in c:          # bytes, blocking
+            print(msg)
+
+Linux x86-64 only; pure standard library. See README.md.
+"""
+
+from ._layout import SUPPORTED_VERSIONS
+from .consumer import Consumer, open_consumer
+from .errors import (ClosedError, CorruptFrameError, MmqError, QueueBusyError,
+                     QueueFormatError, UnsupportedPlatformError, UnsupportedVersionError)
+
+__all__ = [
+    "open_consumer", "Consumer", "as_numpy", "SUPPORTED_VERSIONS",
+    "MmqError", "QueueFormatError", "UnsupportedVersionError", "CorruptFrameError",
+    "QueueBusyError", "ClosedError", "UnsupportedPlatformError",
+]
+
+
+def as_numpy(view, dtype="uint8"):
+    """A numpy array over a message's bytes, without copying (needs numpy).
+
+    Use it only inside a ``poll`` handler, and do not keep the array: it
+    points into the ring, which the producer reuses once the consumer moves
+    on. ``np.array(as_numpy(view, dtype))`` or ``.copy()`` keeps a copy.
+    """
+    import numpy as np  # optional dependency, imported only when asked for
+    return np.frombuffer(view, dtype=dtype)

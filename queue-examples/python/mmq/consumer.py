@@ -1,0 +1,375 @@
+"""The consumer side of docs/format.md (format version 2)."""
+
+import fcntl
+import os
+import sys
+import time
+
+from . import _layout as L
+from . import _linux
+from . import _shared
+from .errors import ClosedError, CorruptFrameError, QueueBusyError, QueueFormatError
+
+_I32_WAKE_SIGNAL = L.OFF_WAKE_SIGNAL >> 2
+_I64_PRODUCER = L.OFF_PRODUCER_POSITION >> 3
+_I64_JOIN = L.OFF_JOIN_POSITION >> 3
+_SPIN = 64  # polls of the frame word before the first sleep
+
+
+class Consumer:
+    """A consumer of one mmq queue, holding one consumer slot until closed.
+
+    Not thread-safe: use one Consumer from one thread at a time (several
+    Consumers, of the same file or not, may live in one process and thread).
+    """
+
+    def __init__(self, path, start="latest", sleep_interval=0.001):
+        _linux.check_platform()
+        _linux._init()
+        mode = str(start).lower()
+        if mode not in ("latest", "earliest"):
+            raise ValueError("start must be 'latest' or 'earliest', not %r" % (start,))
+        if not sleep_interval > 0:
+            raise ValueError("sleep_interval must be positive")
+        self._closed = True
+        # format.md: sleep at most 100 ms at a time before re-checking.
+        self._sleep = min(float(sleep_interval), 0.1)
+        self.path = os.fspath(path)
+        self._sf = _shared.acquire(self.path)
+        try:
+            self._join(mode)
+        except BaseException:
+            _shared.release(self._sf)
+            raise
+        self._closed = False
+
+    # ------------------------------------------------------------------ joining
+
+    def _check_position(self, c, p, field):
+        cap = self._sf.geo.capacity
+        if c % 8 or c < 0 or c > p or p - c > cap:
+            raise QueueFormatError(
+                self.path, field,
+                "start position %d refused: it must be a multiple of 8, 0 <= c <= "
+                "Producer Position (%d) and at most one ring (%d) behind it" % (c, p, cap))
+
+    def _slot_lock(self, slot, cmd):
+        fcntl.lockf(self._sf.fd, cmd, 1, L.LOCK_SLOT_BASE + slot)
+
+    def _try_slot_lock(self, slot):
+        try:
+            self._slot_lock(slot, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except OSError:  # EACCES / EAGAIN: held by a live process
+            return False
+
+    def _claim_free(self):
+        sf = self._sf
+        i32 = sf.i32
+        for slot in range(sf.geo.slots):
+            if slot in sf.held:
+                continue
+            if i32[(L.SLOT_TABLE_OFFSET + slot * L.SLOT_LENGTH) >> 2] == L.STATE_FREE \
+                    and self._try_slot_lock(slot):
+                return slot
+        return None
+
+    def _reap(self):
+        """*Reaping dead consumers* (table lock held by the caller)."""
+        sf = self._sf
+        i32 = sf.i32
+        for slot in range(sf.geo.slots):
+            if slot in sf.held:
+                # This process holds it: re-taking our own POSIX lock would
+                # "succeed" and is no sign of death.
+                continue
+            idx = (L.SLOT_TABLE_OFFSET + slot * L.SLOT_LENGTH) >> 2
+            if i32[idx] == L.STATE_ACTIVE and self._try_slot_lock(slot):
+                i32[idx] = L.STATE_FREE
+                _linux.full_fence()  # volatile store
+                self._slot_lock(slot, fcntl.LOCK_UN)
+
+    def _join(self, mode):
+        sf = self._sf
+        i32, i64, fd = sf.i32, sf.i64, sf.fd
+        with sf.table_mutex:
+            fcntl.lockf(fd, fcntl.LOCK_EX, 1, L.LOCK_SLOT_TABLE)  # 1. waits if necessary
+            try:
+                slot = self._claim_free()                            # 2.
+                if slot is None:
+                    self._reap()
+                    slot = self._claim_free()
+                if slot is None:
+                    raise QueueBusyError(self.path, sf.geo.slots)
+                try:
+                    # 3. Read the start first, then P, so that P >= c unless damaged.
+                    if mode == "latest":
+                        c = i64[_I64_PRODUCER]
+                        field = "Producer Position"
+                    else:
+                        c = i64[_I64_JOIN]
+                        field = "Join Position"
+                    self._check_position(c, i64[_I64_PRODUCER], field)
+                    base = L.SLOT_TABLE_OFFSET + slot * L.SLOT_LENGTH
+                    # 4. plain stores, then Position (volatile), then State (volatile)
+                    i64[(base + L.SLOT_OWNER_PID) >> 3] = os.getpid()
+                    i64[(base + L.SLOT_JOINED_AT) >> 3] = int(time.time() * 1000)
+                    i64[(base + L.SLOT_POSITION) >> 3] = c
+                    _linux.full_fence()
+                    i32[(base + L.SLOT_STATE) >> 2] = L.STATE_ACTIVE
+                    _linux.full_fence()
+                except BaseException:
+                    self._slot_lock(slot, fcntl.LOCK_UN)
+                    raise
+                sf.held.add(slot)
+            finally:
+                fcntl.lockf(fd, fcntl.LOCK_UN, 1, L.LOCK_SLOT_TABLE)     # 5.
+        self._slot = slot
+        self._pos_idx = (base + L.SLOT_POSITION) >> 3
+        # 6. Settle. The unlock above is a system call that takes a kernel
+        # spinlock (a locked instruction), but, like the Java side, we do not
+        # rely on it and issue our own full fence between the Position store
+        # and the Join Position load (Dekker pattern, docs/design.md).
+        _linux.full_fence()
+        j = i64[_I64_JOIN]
+        while j > c:
+            try:
+                self._check_position(j, i64[_I64_PRODUCER], "Join Position")
+            except QueueFormatError:
+                self._leave()
+                raise
+            c = j
+            i64[self._pos_idx] = c
+            _linux.full_fence()  # volatile store: Position before the next load of join
+            j = i64[_I64_JOIN]
+        self._pos = c
+
+    def _leave(self):
+        """*Leaving*: under the table lock, State = FREE, then release the slot lock."""
+        sf = self._sf
+        with sf.table_mutex:
+            fcntl.lockf(sf.fd, fcntl.LOCK_EX, 1, L.LOCK_SLOT_TABLE)
+            try:
+                sf.i32[(L.SLOT_TABLE_OFFSET + self._slot * L.SLOT_LENGTH) >> 2] = L.STATE_FREE
+                _linux.full_fence()
+                self._slot_lock(self._slot, fcntl.LOCK_UN)
+                sf.held.discard(self._slot)
+            finally:
+                fcntl.lockf(sf.fd, fcntl.LOCK_UN, 1, L.LOCK_SLOT_TABLE)
+        # The *Space* wake-up after leaving needs a compare-and-swap, which
+        # Python lacks; format.md allows skipping it (the producer re-checks
+        # every 100 ms). Skipped.
+
+    # ------------------------------------------------------------------ reading
+
+    def _corrupt(self, p, field, detail):
+        return CorruptFrameError(self.path, p, field, detail)
+
+    def poll(self, handler, limit=None):
+        """Deliver up to ``limit`` available messages to ``handler``; never blocks.
+
+        ``handler(view)`` receives a read-only ``memoryview`` of the message's
+        bytes inside the shared mapping (zero copy). It is valid only during
+        the call: it is released afterwards, and the ring bytes may be reused
+        by the producer once the position moves past them. Copy
+        (``bytes(view)``) what you keep.
+
+        Returns the number of messages delivered. If ``handler`` raises, that
+        message and those before it count as consumed (as in the Java
+        consumer), and the exception propagates. Raises :class:`CorruptFrameError`
+        (without moving past the frame) on a damaged frame.
+        """
+        if self._closed:
+            raise ClosedError("%s: consumer is closed" % self.path)
+        if limit is None:
+            limit = sys.maxsize
+        sf = self._sf
+        g = sf.geo
+        i32, u32, ro_view = sf.i32, sf.u32, sf.ro
+        ring, mask, shift, cap = g.ring_offset, g.mask, g.shift, g.capacity
+        max_frame = g.max_message + L.FRAME_HEADER
+        start = p = self._pos
+        n = 0
+        try:
+            while n < limit:
+                off = p & mask
+                at = ring + off
+                flen = i32[at >> 2]      # 1. volatile (= plain on x86-64: loads are acquire)
+                if flen == 0:            # 2. not published yet
+                    break
+                w = u32[(at >> 2) + 1]   # 3. Type and Lap, one 32-bit word
+                lap = (p >> shift) & 0xFFFFFF
+                if w >> 8 != lap:
+                    raise self._corrupt(p, "Lap", "lap bits %d, expected %d (frame length %d)"
+                                        % (w >> 8, lap, flen))
+                ftype = w & 0xFF
+                if ftype == L.TYPE_MESSAGE:
+                    step = (flen + 7) & ~7
+                    if flen < L.FRAME_HEADER or flen > max_frame:
+                        raise self._corrupt(p, "Frame Length",
+                                            "message frame length %d is not from 8 to %d"
+                                            % (flen, max_frame))
+                    if off + step > cap:
+                        raise self._corrupt(p, "Frame Length",
+                                            "message frame length %d at ring offset %d crosses "
+                                            "the end of the ring" % (flen, off))
+                    view = ro_view[at + L.FRAME_HEADER:at + flen]   # 4.
+                    # 5. Counted as read before the handler runs: a message whose handler
+                    # raises is not delivered again (as in the Java consumer).
+                    n += 1
+                    p += step
+                    try:
+                        handler(view)
+                    finally:
+                        try:
+                            view.release()
+                        except BufferError:  # the handler exported it (e.g. numpy)
+                            pass
+                elif ftype == L.TYPE_PADDING:
+                    if flen != cap - off:
+                        raise self._corrupt(p, "Frame Length",
+                                            "padding frame length %d, expected capacity - "
+                                            "offset = %d" % (flen, cap - off))
+                    p += flen
+                else:
+                    raise self._corrupt(p, "Type", "frame type %d is neither MESSAGE (1) nor "
+                                        "PADDING (2)" % ftype)
+        finally:
+            if p != start:
+                self._pos = p
+                # Ordered store: an aligned 8-byte store through a 'q' view is
+                # one mov, and on x86-64 a store is never reordered with the
+                # loads (the message bytes) and stores before it.
+                sf.i64[self._pos_idx] = p
+                # The *Space* wake-up would go here; it needs a CAS, which
+                # Python lacks, and format.md lets a reader skip it: the
+                # producer notices our progress within 100 ms.
+        return n
+
+    def _read_one(self):
+        box = []
+        self.poll(lambda view: box.append(bytes(view)), 1)
+        return box[0] if box else None
+
+    def _wait(self, deadline):
+        """Wait until the frame word at our position is non-zero; False on timeout.
+
+        The consumer half of *Sleeping and waking*, without raising the Wake
+        Request: raising it needs a compare-and-swap that never lowers a
+        request made by another consumer (Java consumers CAS it without any
+        lock), and neither FUTEX_WAKE_OP (its operations are unconditional
+        SET/ADD/OR/ANDN/XOR) nor the slot table lock (which Java consumers do
+        not take) can do that: a plain "set request = s" from a stale ``s``
+        can lower another consumer's request, after which the producer does
+        not wake it for a message it has just published -- a lost wake-up for
+        *that other* consumer, possibly forever. So this reader never writes
+        the Wake Request; it sleeps on the Wake Signal futex with a short
+        timeout (``sleep_interval``, 1 ms by default) and re-checks. It still
+        wakes at once whenever the producer wakes sleepers for another
+        consumer's request.
+        """
+        sf = self._sf
+        g = sf.geo
+        i32 = sf.i32
+        idx = (g.ring_offset + (self._pos & g.mask)) >> 2
+        for _ in range(_SPIN):
+            if i32[idx] != 0:
+                return True
+        signal_addr = sf.base + L.OFF_WAKE_SIGNAL
+        while True:
+            s = i32[_I32_WAKE_SIGNAL]       # 1. load the signal before the frame check
+            if i32[idx] != 0:               # 3. (no request written, so no fence needed)
+                return True
+            if deadline is None:
+                t = self._sleep
+            else:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                t = min(self._sleep, remaining)
+            _linux.futex_wait(signal_addr, s, t)   # 4. returns at once if the signal moved
+
+    def read(self, timeout=None):
+        """Return the next message as ``bytes``, waiting up to ``timeout`` seconds
+        (``None``: forever, ``0``: do not wait); ``None`` on timeout."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            msg = self._read_one()
+            if msg is not None:
+                return msg
+            if not self._wait(deadline):
+                return self._read_one()
+
+    def __iter__(self):
+        """Yield every message as ``bytes``, blocking; ends when the consumer is closed."""
+        while not self._closed:
+            yield self.read()
+
+    # ------------------------------------------------------------------ state
+
+    @property
+    def position(self):
+        """Stream position (bytes) of the next frame this consumer will read."""
+        return self._pos
+
+    @property
+    def lag(self):
+        """Bytes published but not yet consumed: Producer Position - position."""
+        if self._closed:
+            raise ClosedError("%s: consumer is closed" % self.path)
+        return max(0, self._sf.i64[_I64_PRODUCER] - self._pos)
+
+    @property
+    def slot(self):
+        """Index of the consumer slot this consumer holds."""
+        return self._slot
+
+    @property
+    def closed(self):
+        return self._closed
+
+    @property
+    def capacity(self):
+        return self._sf.geo.capacity
+
+    @property
+    def max_message(self):
+        return self._sf.geo.max_message
+
+    def close(self):
+        """Leave the queue (free the slot); safe to call more than once."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            self._leave()
+        finally:
+            _shared.release(self._sf)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:
+            pass
+
+    def __repr__(self):
+        if self._closed:
+            return "<mmq.Consumer %s closed>" % self.path
+        return "<mmq.Consumer %s slot %d position %d>" % (self.path, self._slot, self._pos)
+
+
+def open_consumer(path, start="latest", sleep_interval=0.001):
+    """Join the queue at ``path`` as a consumer.
+
+    ``start``: ``"latest"`` (only messages published from now on) or
+    ``"earliest"`` (the oldest history the producer still keeps).
+    ``sleep_interval``: longest single sleep while waiting in ``read`` and
+    iteration (see :meth:`Consumer._wait`); capped at 0.1 s as format.md requires.
+    """
+    return Consumer(path, start, sleep_interval)

@@ -1,0 +1,66 @@
+"""Exceptions raised by the mmq Python reader.
+
+Every exception the package raises on purpose derives from :class:`MmqError`.
+Operating-system errors that have nothing to do with the queue format (the file
+does not exist, permission denied) propagate as the usual :class:`OSError`.
+"""
+
+
+class MmqError(Exception):
+    """Base class of every mmq error."""
+
+
+class UnsupportedPlatformError(MmqError):
+    """The reader relies on Linux x86-64 (futex, TSO memory ordering)."""
+
+
+class ClosedError(MmqError):
+    """The consumer was used after :meth:`Consumer.close`."""
+
+
+class QueueBusyError(MmqError):
+    """Every consumer slot of the queue is held by a live consumer."""
+
+    def __init__(self, path, slots):
+        self.path = str(path)
+        self.slots = slots
+        super().__init__(
+            "%s: all %d consumer slots are in use" % (self.path, slots))
+
+
+class QueueFormatError(MmqError):
+    """The file is not a valid mmq queue, or part of it is damaged.
+
+    ``path`` names the file and ``field`` the field (as docs/format.md names it)
+    whose value was refused.
+    """
+
+    def __init__(self, path, field, detail):
+        self.path = str(path)
+        self.field = field
+        self.detail = detail
+        super().__init__("%s: %s: %s" % (self.path, field, detail))
+
+
+class UnsupportedVersionError(QueueFormatError):
+    """The file's Format Version is not one this reader knows."""
+
+    def __init__(self, path, version, supported):
+        self.version = version
+        self.supported = supported
+        super().__init__(
+            path, "Format Version",
+            "version %d is not supported (this reader knows %s)"
+            % (version, ", ".join(str(v) for v in supported)))
+
+
+class CorruptFrameError(QueueFormatError):
+    """A frame in the ring failed the checks of *Reading* step 3.
+
+    The consumer does not move past it: polling again raises again.
+    ``position`` is the stream position of the refused frame.
+    """
+
+    def __init__(self, path, position, field, detail):
+        self.position = position
+        super().__init__(path, field, "frame at position %d: %s" % (position, detail))
