@@ -94,6 +94,27 @@ def full_fence():
         raise OSError(e, "futex(FUTEX_WAKE_OP) fence failed: " + os.strerror(e))
 
 
+_add_one_op = (FUTEX_OP_ADD << 28) | (FUTEX_OP_CMP_EQ << 24) | (1 << 12) | 0
+
+
+def add_one_and_wake_all(addr):
+    """Atomically add 1 to the shared int at ``addr`` and wake every process sleeping on it.
+
+    One ``FUTEX_WAKE_OP`` on a shared word (uaddr == uaddr2): the kernel performs the add with a locked
+    instruction, then wakes up to INT_MAX waiters on the word. This is how a reader without
+    compare-and-swap answers a producer's Space Request (docs/format.md, *Sleeping and waking*): an
+    unconditional increment is safe there, since any change of the signal wakes the producer and only the
+    producer writes the request.
+    """
+    _init()
+    r = _syscall(ctypes.c_long(SYS_FUTEX), ctypes.c_void_p(addr), ctypes.c_long(FUTEX_WAKE_OP),
+                 ctypes.c_long(0x7FFFFFFF), ctypes.c_void_p(0), ctypes.c_void_p(addr),
+                 ctypes.c_long(_add_one_op))
+    if r < 0:  # pragma: no cover - cannot fail on a valid shared word
+        e = ctypes.get_errno()
+        raise OSError(e, "futex(FUTEX_WAKE_OP) add-and-wake failed: " + os.strerror(e))
+
+
 def futex_wait(addr, expected, timeout):
     """Sleep while the shared 32-bit word at ``addr`` equals ``expected``.
 

@@ -156,9 +156,19 @@ class Consumer:
                 sf.held.discard(self._slot)
             finally:
                 fcntl.lockf(sf.fd, fcntl.LOCK_UN, 1, L.LOCK_SLOT_TABLE)
-        # The *Space* wake-up after leaving needs a compare-and-swap, which
-        # Python lacks; format.md allows skipping it (the producer re-checks
-        # every 100 ms). Skipped.
+        self._wake_producer_if_asleep()  # our leaving may be what the producer waits for
+
+    def _wake_producer_if_asleep(self):
+        """The consumer side of the producer's *Space* wait (format.md, *Sleeping and waking*).
+
+        With the new position stored: full fence, then, if the producer asked to be woken at the current
+        Space Signal, move the signal on and wake it. Without compare-and-swap the move is an atomic
+        add through FUTEX_WAKE_OP; an extra increment by a racing consumer is harmless.
+        """
+        sf = self._sf
+        _linux.full_fence()
+        if sf.i32[L.OFF_SPACE_REQUEST >> 2] == sf.i32[L.OFF_SPACE_SIGNAL >> 2]:
+            _linux.add_one_and_wake_all(sf.base + L.OFF_SPACE_SIGNAL)
 
     # ------------------------------------------------------------------ reading
 
@@ -241,9 +251,7 @@ class Consumer:
                 # one mov, and on x86-64 a store is never reordered with the
                 # loads (the message bytes) and stores before it.
                 sf.i64[self._pos_idx] = p
-                # The *Space* wake-up would go here; it needs a CAS, which
-                # Python lacks, and format.md lets a reader skip it: the
-                # producer notices our progress within 100 ms.
+                self._wake_producer_if_asleep()
         return n
 
     def _read_one(self):

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import static io.mmq.mmap.process.ChildJvm.field;
+import static io.mmq.mmap.process.Child.field;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
@@ -31,7 +31,7 @@ class MultiProcessQueueTest
 
     private Path directory;
     private Path file;
-    private final List<ChildJvm> children = new ArrayList<>();
+    private final List<Child> children = new ArrayList<>();
 
     @BeforeEach
     void setUp() throws Exception
@@ -44,7 +44,7 @@ class MultiProcessQueueTest
     @AfterEach
     void tearDown() throws Exception
     {
-        children.forEach(ChildJvm::close);
+        children.forEach(Child::close);
         try (Stream<Path> files = Files.list(directory))
         {
             for (final Path path : files.toList())
@@ -62,23 +62,23 @@ class MultiProcessQueueTest
             .withCapacity(CAPACITY).withMaxMessageLength(MAX_MESSAGE).withConsumerSlots(8)).close();
 
         // Two consumers spin and back off; the third sleeps in the kernel between messages.
-        final List<ChildJvm> fromTheStart = new ArrayList<>();
+        final List<Child> fromTheStart = new ArrayList<>();
         for (int i = 0; i < 3; i++)
         {
-            final ChildJvm consumer = i < 2 ? startConsumer("consumer-" + i, "LATEST") :
+            final Child consumer = i < 2 ? startConsumer("consumer-" + i, "LATEST") :
                 start("consumer-blocking", ConsumerProcess.class, "LATEST", SEED, MAX_MESSAGE, MESSAGES, "block");
             consumer.awaitLine("JOINED", 60);
             fromTheStart.add(consumer);
         }
 
         final long half = MESSAGES / 2;
-        final ChildJvm producer = start("producer", ProducerProcess.class, SEED, MAX_MESSAGE, MESSAGES, half);
+        final Child producer = start("producer", ProducerProcess.class, SEED, MAX_MESSAGE, MESSAGES, half);
         producer.awaitLine("PAUSED", TIMEOUT_SECONDS);
 
         // With the producer paused half way, consumers that join now know exactly where they must start.
-        final ChildJvm latest = startConsumer("late-latest", "LATEST");
+        final Child latest = startConsumer("late-latest", "LATEST");
         latest.awaitLine("JOINED", 60);
-        final ChildJvm earliest = startConsumer("late-earliest", "EARLIEST");
+        final Child earliest = startConsumer("late-earliest", "EARLIEST");
         earliest.awaitLine("JOINED", 60);
         producer.send("go");
 
@@ -87,7 +87,7 @@ class MultiProcessQueueTest
         assertTrue(field(produced, "backPressured") > 0, "the ring was small enough to push back: " + produced);
         assertTrue(field(produced, "maxLag") <= CAPACITY, produced);
 
-        for (final ChildJvm consumer : fromTheStart)
+        for (final Child consumer : fromTheStart)
         {
             final String done = awaitDone(consumer);
             assertEquals(0, field(done, "first"), consumer.name() + ": " + done);
@@ -115,14 +115,14 @@ class MultiProcessQueueTest
         try (MappedQueue queue = MappedQueue.open(file))
         {
             final Producer producer = queue.producer();
-            final ChildJvm refused = start("second-producer", TakeProducerProcess.class);
+            final Child refused = start("second-producer", TakeProducerProcess.class);
             assertTrue(refused.awaitLine("", 60).startsWith("BUSY"), refused.output().toString());
             assertTrue(refused.output().get(0).contains(String.valueOf(ProcessHandle.current().pid())),
                 "the refusal names the holder's pid: " + refused.output());
             assertEquals(2, refused.awaitExit(60));
 
             producer.close();
-            final ChildJvm accepted = start("next-producer", TakeProducerProcess.class);
+            final Child accepted = start("next-producer", TakeProducerProcess.class);
             assertEquals("PRODUCER", accepted.awaitLine("", 60));
             assertEquals(0, accepted.awaitExit(60));
         }
@@ -143,7 +143,7 @@ class MultiProcessQueueTest
             interrupted.start();
             interrupted.join();
 
-            final ChildJvm refused = start("second-producer", TakeProducerProcess.class);
+            final Child refused = start("second-producer", TakeProducerProcess.class);
             assertTrue(refused.awaitLine("", 60).startsWith("BUSY"),
                 "the producer lock survives an interrupted thread: " + refused.output());
             final org.agrona.concurrent.UnsafeBuffer message = new org.agrona.concurrent.UnsafeBuffer(new byte[8]);
@@ -165,7 +165,7 @@ class MultiProcessQueueTest
             {
                 Thread.onSpinWait();
             }
-            final ChildJvm holder = start("stuck-joiner", HoldLockProcess.class,
+            final Child holder = start("stuck-joiner", HoldLockProcess.class,
                 io.mmq.mmap.layout.LockLayout.SLOT_TABLE_LOCK_OFFSET);
             holder.awaitLine("LOCKED", 60);
 
@@ -201,9 +201,9 @@ class MultiProcessQueueTest
         final long count = 200_000;
         MappedQueue.create(file, QueueOptions.defaults()
             .withCapacity(CAPACITY).withMaxMessageLength(MAX_MESSAGE).withConsumerSlots(4)).close();
-        final ChildJvm healthy = startConsumer("healthy", "LATEST", count);
+        final Child healthy = startConsumer("healthy", "LATEST", count);
         healthy.awaitLine("JOINED", 60);
-        final ChildJvm stalled = start("stalled", StallingConsumerProcess.class);
+        final Child stalled = start("stalled", StallingConsumerProcess.class);
         stalled.awaitLine("JOINED", 60);
 
         final CheckedMessages messages = new CheckedMessages(SEED, MAX_MESSAGE);
@@ -269,20 +269,20 @@ class MultiProcessQueueTest
         final int kills = 12;
         MappedQueue.create(file, QueueOptions.defaults()
             .withCapacity(CAPACITY).withMaxMessageLength(MAX_MESSAGE + 8).withConsumerSlots(4)).close();
-        final ChildJvm reader = start("reader", SequenceCheckingConsumerProcess.class, SEED, MAX_MESSAGE, count);
+        final Child reader = start("reader", SequenceCheckingConsumerProcess.class, SEED, MAX_MESSAGE, count);
         reader.awaitLine("JOINED", 60);
 
         final java.util.Random random = new java.util.Random(SEED);
         final List<Long> resumedAt = new ArrayList<>();
         for (int kill = 0; kill < kills; kill++)
         {
-            final ChildJvm producer = start("producer-" + kill, RestartingProducerProcess.class, SEED, MAX_MESSAGE, count);
+            final Child producer = start("producer-" + kill, RestartingProducerProcess.class, SEED, MAX_MESSAGE, count);
             resumedAt.add(field(producer.awaitLine("RESUMED", 60), "next"));
             Thread.sleep(20 + random.nextInt(150)); // let it run, then kill it wherever it is
             producer.process().destroyForcibly();
             producer.process().waitFor();
         }
-        final ChildJvm last = start("producer-last", RestartingProducerProcess.class, SEED, MAX_MESSAGE, count);
+        final Child last = start("producer-last", RestartingProducerProcess.class, SEED, MAX_MESSAGE, count);
         resumedAt.add(field(last.awaitLine("RESUMED", 60), "next"));
         last.awaitLine("DONE", TIMEOUT_SECONDS);
 
@@ -300,7 +300,7 @@ class MultiProcessQueueTest
     void aSleepingConsumerUsesNoCpuWhileIdleAndWakesForAMessagePublishedLater() throws Exception
     {
         MappedQueue.create(file, QueueOptions.defaults().withCapacity(CAPACITY)).close();
-        final ChildJvm sleeper = start("sleeper", SleepingConsumerProcess.class);
+        final Child sleeper = start("sleeper", SleepingConsumerProcess.class);
         sleeper.awaitLine("JOINED", 60);
         Thread.sleep(500); // let it finish starting up and fall asleep
 
@@ -330,7 +330,7 @@ class MultiProcessQueueTest
         try (MappedQueue queue = MappedQueue.open(file);
              io.mmq.Consumer consumer = queue.consumer(io.mmq.StartPosition.LATEST))
         {
-            final ChildJvm producer = start("blocked-producer", BlockedProducerProcess.class);
+            final Child producer = start("blocked-producer", BlockedProducerProcess.class);
             producer.awaitLine("FULL", 60);
             Thread.sleep(300);
 
@@ -350,7 +350,7 @@ class MultiProcessQueueTest
     void aProducerTakingOverWakesConsumersItsPredecessorLeftAsleep() throws Exception
     {
         MappedQueue.create(file, QueueOptions.defaults().withCapacity(CAPACITY)).close();
-        final ChildJvm sleeper = start("sleeper", SleepingConsumerProcess.class);
+        final Child sleeper = start("sleeper", SleepingConsumerProcess.class);
         sleeper.awaitLine("JOINED", 60);
         Thread.sleep(300); // let it fall asleep
 
@@ -377,13 +377,13 @@ class MultiProcessQueueTest
     {
         final int rounds = 3000;
         MappedQueue.create(file, QueueOptions.defaults().withCapacity(CAPACITY).withConsumerSlots(2)).close();
-        final List<ChildJvm> churners = new ArrayList<>();
+        final List<Child> churners = new ArrayList<>();
         for (int i = 0; i < 4; i++)
         {
             churners.add(start("churn-" + i, SlotChurnProcess.class, rounds));
         }
         final List<long[]> held = new ArrayList<>();
-        for (final ChildJvm churner : churners)
+        for (final Child churner : churners)
         {
             churner.awaitLine("DONE", 120);
             assertEquals(0, churner.awaitExit(60), churner.errors());
@@ -412,12 +412,12 @@ class MultiProcessQueueTest
     @Test
     void processesRacingToCreateTheSameQueueAllOpenOneQueue() throws Exception
     {
-        final List<ChildJvm> racers = new ArrayList<>();
+        final List<Child> racers = new ArrayList<>();
         for (int i = 0; i < 8; i++)
         {
             racers.add(start("racer-" + i, OpenOrCreateProcess.class, CAPACITY));
         }
-        for (final ChildJvm racer : racers)
+        for (final Child racer : racers)
         {
             assertEquals("OPENED capacity=" + CAPACITY, racer.awaitLine("OPENED", 60), racer.errors());
             assertEquals(0, racer.awaitExit(60), racer.errors());
@@ -433,11 +433,11 @@ class MultiProcessQueueTest
     {
         MappedQueue.create(file, QueueOptions.defaults()
             .withCapacity(CAPACITY).withMaxMessageLength(MAX_MESSAGE).withConsumerSlots(2)).close();
-        final ChildJvm producer = start("producer", ProducerProcess.class, SEED, MAX_MESSAGE, 100, -1);
+        final Child producer = start("producer", ProducerProcess.class, SEED, MAX_MESSAGE, 100, -1);
         assertTrue(producer.awaitLine("DONE", 60).startsWith("DONE published=100"));
         assertEquals(0, producer.awaitExit(60));
 
-        final ChildJvm consumer = start("consumer-after-producer-exit", ConsumerProcess.class,
+        final Child consumer = start("consumer-after-producer-exit", ConsumerProcess.class,
             "EARLIEST", SEED, MAX_MESSAGE, 100);
         final String done = awaitDone(consumer);
         assertEquals(0, field(done, "first"), done);
@@ -448,7 +448,7 @@ class MultiProcessQueueTest
     void aJvmWithoutAgronasFlagIsToldWhichFlagToAdd() throws Exception
     {
         MappedQueue.create(file, QueueOptions.defaults()).close();
-        final ChildJvm child = ChildJvm.start("no-flag", false, OpenQueueProcess.class, file);
+        final Child child = Child.start("no-flag", false, OpenQueueProcess.class, file);
         final String line = child.awaitLine("REFUSED", 60);
         assertTrue(line.contains("--add-exports java.base/jdk.internal.misc=ALL-UNNAMED"), line);
         assertEquals(2, child.awaitExit(60));
@@ -463,12 +463,12 @@ class MultiProcessQueueTest
         MappedQueue.create(file, QueueOptions.defaults().withCapacity(CAPACITY)
             .withConsumerSlots(QueueOptions.MAX_CONSUMER_SLOTS)).close();
 
-        final List<ChildJvm> readers = new ArrayList<>();
+        final List<Child> readers = new ArrayList<>();
         for (int i = 0; i < processes; i++)
         {
             readers.add(start("readers-" + i, ManyConsumersProcess.class, perProcess, count));
         }
-        for (final ChildJvm reader : readers)
+        for (final Child reader : readers)
         {
             reader.awaitLine("JOINED", 120);
         }
@@ -488,7 +488,7 @@ class MultiProcessQueueTest
                 }
             }
         }
-        for (final ChildJvm reader : readers)
+        for (final Child reader : readers)
         {
             assertEquals("DONE consumers=" + perProcess + " received=" + perProcess * count,
                 reader.awaitLine("DONE", 120), reader.name() + " " + reader.output());
@@ -507,29 +507,29 @@ class MultiProcessQueueTest
         return bytes;
     }
 
-    private String awaitDone(final ChildJvm consumer) throws InterruptedException
+    private String awaitDone(final Child consumer) throws InterruptedException
     {
         final String done = consumer.awaitLine("DONE", TIMEOUT_SECONDS);
         assertEquals(0, consumer.awaitExit(60), consumer.name() + ": " + consumer.errors());
         return done;
     }
 
-    private ChildJvm startConsumer(final String name, final String start) throws Exception
+    private Child startConsumer(final String name, final String start) throws Exception
     {
         return startConsumer(name, start, MESSAGES);
     }
 
-    private ChildJvm startConsumer(final String name, final String start, final long count) throws Exception
+    private Child startConsumer(final String name, final String start, final long count) throws Exception
     {
         return start(name, ConsumerProcess.class, start, SEED, MAX_MESSAGE, count);
     }
 
-    private ChildJvm start(final String name, final Class<?> main, final Object... args) throws Exception
+    private Child start(final String name, final Class<?> main, final Object... args) throws Exception
     {
         final Object[] withFile = new Object[args.length + 1];
         withFile[0] = file;
         System.arraycopy(args, 0, withFile, 1, args.length);
-        final ChildJvm child = ChildJvm.start(name, main, withFile);
+        final Child child = Child.start(name, main, withFile);
         children.add(child);
         return child;
     }

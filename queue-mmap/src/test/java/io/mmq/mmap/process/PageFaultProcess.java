@@ -37,7 +37,7 @@ public final class PageFaultProcess
      */
     public static long faultsReading(final Path file, final int capacity, final boolean pretouch) throws Exception
     {
-        try (ChildJvm child = ChildJvm.start("faults-" + pretouch, PageFaultProcess.class, file, capacity, pretouch))
+        try (Child child = Child.start("faults-" + pretouch, PageFaultProcess.class, file, capacity, pretouch))
         {
             final String line = child.awaitLine("FAULTS", 60);
             child.awaitExit(60);

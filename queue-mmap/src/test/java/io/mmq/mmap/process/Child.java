@@ -14,10 +14,11 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real, separate JVM running a {@code main} from the test classpath. Its standard output is read line
- * by line so a test can wait for a line with a deadline; standard error is kept for failure messages.
+ * A real, separate process under test: a JVM running a {@code main} from the test classpath, or any
+ * command (a Python consumer, say). Its standard output is read line by line so a test can wait for a
+ * line with a deadline; standard error is kept for failure messages.
  */
-final class ChildJvm implements AutoCloseable
+public final class Child implements AutoCloseable
 {
     private final String name;
     private final Process process;
@@ -27,7 +28,7 @@ final class ChildJvm implements AutoCloseable
     private final PrintWriter input;
     private final java.util.concurrent.CountDownLatch outputEnded = new java.util.concurrent.CountDownLatch(1);
 
-    private ChildJvm(final String name, final Process process)
+    private Child(final String name, final Process process)
     {
         this.name = name;
         this.process = process;
@@ -36,7 +37,7 @@ final class ChildJvm implements AutoCloseable
         daemon(() -> pump(new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8)), false));
     }
 
-    static ChildJvm start(final String name, final Class<?> main, final Object... args) throws IOException
+    public static Child start(final String name, final Class<?> main, final Object... args) throws IOException
     {
         return start(name, true, main, args);
     }
@@ -44,7 +45,7 @@ final class ChildJvm implements AutoCloseable
     /**
      * @param withAgronaFlag false to start the JVM without the flag mmq needs, as a careless user would.
      */
-    static ChildJvm start(final String name, final boolean withAgronaFlag, final Class<?> main, final Object... args)
+    public static Child start(final String name, final boolean withAgronaFlag, final Class<?> main, final Object... args)
         throws IOException
     {
         final List<String> command = new ArrayList<>();
@@ -63,7 +64,18 @@ final class ChildJvm implements AutoCloseable
         {
             command.add(String.valueOf(arg));
         }
-        return new ChildJvm(name, new ProcessBuilder(command).start());
+        return new Child(name, new ProcessBuilder(command).start());
+    }
+
+    /**
+     * Starts any command, with extra environment variables.
+     */
+    public static Child command(final String name, final java.util.Map<String, String> environment,
+        final List<String> command) throws IOException
+    {
+        final ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(environment);
+        return new Child(name, builder.start());
     }
 
     private static void daemon(final Runnable task)
@@ -110,7 +122,7 @@ final class ChildJvm implements AutoCloseable
     /**
      * @return the first unread output line that starts with {@code prefix}; fails after {@code seconds}.
      */
-    String awaitLine(final String prefix, final long seconds) throws InterruptedException
+    public String awaitLine(final String prefix, final long seconds) throws InterruptedException
     {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (true)
@@ -135,12 +147,12 @@ final class ChildJvm implements AutoCloseable
         }
     }
 
-    void send(final String line)
+    public void send(final String line)
     {
         input.println(line);
     }
 
-    int awaitExit(final long seconds) throws InterruptedException
+    public int awaitExit(final long seconds) throws InterruptedException
     {
         if (!process.waitFor(seconds, TimeUnit.SECONDS))
         {
@@ -151,12 +163,12 @@ final class ChildJvm implements AutoCloseable
         return process.exitValue();
     }
 
-    Process process()
+    public Process process()
     {
         return process;
     }
 
-    List<String> output()
+    public List<String> output()
     {
         synchronized (output)
         {
@@ -164,12 +176,12 @@ final class ChildJvm implements AutoCloseable
         }
     }
 
-    String errors()
+    public String errors()
     {
         return errors.toString();
     }
 
-    String name()
+    public String name()
     {
         return name;
     }
@@ -183,7 +195,7 @@ final class ChildJvm implements AutoCloseable
     /**
      * Parses {@code key=value} pairs from a line such as {@code DONE received=10 crc=3}.
      */
-    static long field(final String line, final String key)
+    public static long field(final String line, final String key)
     {
         for (final String part : line.split(" "))
         {
