@@ -9,6 +9,7 @@ import io.mmq.examples.cli.CreateCommand;
 import io.mmq.examples.cli.DeleteCommand;
 import io.mmq.examples.cli.DemoCommand;
 import io.mmq.examples.cli.DemoRoleCommand;
+import io.mmq.examples.cli.FloodCommand;
 import io.mmq.examples.cli.FlushBenchCommand;
 import io.mmq.examples.cli.PretouchBenchCommand;
 import io.mmq.examples.cli.PublishCommand;
@@ -28,7 +29,7 @@ import picocli.CommandLine.Command;
     description = "An inter-process shared-memory message queue: tools, demo and benchmarks.",
     subcommands = {
         DemoCommand.class, CreateCommand.class, DeleteCommand.class, StatCommand.class, TailCommand.class,
-        PublishCommand.class, FlushBenchCommand.class, PretouchBenchCommand.class,
+        PublishCommand.class, FloodCommand.class, FlushBenchCommand.class, PretouchBenchCommand.class,
         DemoRoleCommand.Producer.class, DemoRoleCommand.Consumer.class})
 public final class Mmq implements Runnable
 {

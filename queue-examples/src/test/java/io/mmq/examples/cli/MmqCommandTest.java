@@ -60,6 +60,17 @@ class MmqCommandTest
     }
 
     @Test
+    void floodPublishesFixedSizeMessagesForBenchmarks() throws Exception
+    {
+        final String file = directory.resolve("flood.mmq").toString();
+        assertEquals(0, mmq("create", file, "--capacity", "64k"));
+        assertEquals(0, mmq("flood", file, "--messages", "100", "--size", "32"));
+        assertTrue(out.toString().startsWith("published 100 messages of 32 bytes"), out.toString());
+        assertEquals(0, mmq("tail", file, "--from", "EARLIEST", "--count", "100", "--format", "length"));
+        assertEquals(100, out.toString().lines().filter("32"::equals).count());
+    }
+
+    @Test
     void everyUserMistakeIsOneLineAndExitCodeTwo() throws Exception
     {
         final Path notAQueue = directory.resolve("notes.txt");
