@@ -49,14 +49,7 @@ class BadInputTest
     @AfterEach
     void tearDown() throws Exception
     {
-        try (Stream<Path> files = Files.list(directory))
-        {
-            for (final Path path : files.toList())
-            {
-                Files.delete(path);
-            }
-        }
-        Files.delete(directory);
+        TempQueues.delete(directory);
     }
 
     @Test

@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 
 import io.mmq.Consumer;
 import io.mmq.MmqException;
@@ -70,14 +69,7 @@ class CorruptionFuzzTest
     @AfterEach
     void tearDown() throws Exception
     {
-        try (Stream<Path> files = Files.list(directory))
-        {
-            for (final Path path : files.toList())
-            {
-                Files.delete(path);
-            }
-        }
-        Files.delete(directory);
+        TempQueues.delete(directory);
     }
 
     @Test

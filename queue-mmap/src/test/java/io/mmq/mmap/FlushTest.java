@@ -37,14 +37,7 @@ class FlushTest
     @AfterEach
     void tearDown() throws Exception
     {
-        try (var files = Files.list(directory))
-        {
-            for (final Path path : files.toList())
-            {
-                Files.delete(path);
-            }
-        }
-        Files.delete(directory);
+        TempQueues.delete(directory);
     }
 
     @Test

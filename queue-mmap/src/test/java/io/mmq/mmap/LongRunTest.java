@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 import io.mmq.Consumer;
 import io.mmq.Producer;
@@ -41,14 +40,7 @@ class LongRunTest
     @AfterEach
     void tearDown() throws Exception
     {
-        try (Stream<Path> files = Files.list(directory))
-        {
-            for (final Path path : files.toList())
-            {
-                Files.delete(path);
-            }
-        }
-        Files.delete(directory);
+        TempQueues.delete(directory);
     }
 
     @Test

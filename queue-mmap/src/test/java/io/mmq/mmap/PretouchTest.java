@@ -2,7 +2,6 @@ package io.mmq.mmap;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 
 import io.mmq.Producer;
 import io.mmq.QueueOptions;
@@ -38,14 +37,7 @@ class PretouchTest
     @AfterEach
     void tearDown() throws Exception
     {
-        try (Stream<Path> files = Files.list(directory))
-        {
-            for (final Path path : files.toList())
-            {
-                Files.delete(path);
-            }
-        }
-        Files.delete(directory);
+        TempQueues.delete(directory);
     }
 
     @Test

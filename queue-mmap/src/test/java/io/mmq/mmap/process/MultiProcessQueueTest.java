@@ -36,8 +36,7 @@ class MultiProcessQueueTest
     @BeforeEach
     void setUp() throws Exception
     {
-        directory = Files.createTempDirectory(Path.of(Files.isDirectory(Path.of("/dev/shm")) ? "/dev/shm" :
-            System.getProperty("java.io.tmpdir")), "mmq-process-");
+        directory = io.mmq.mmap.TempQueues.directory();
         file = directory.resolve("shared.mmq");
     }
 
@@ -45,14 +44,7 @@ class MultiProcessQueueTest
     void tearDown() throws Exception
     {
         children.forEach(Child::close);
-        try (Stream<Path> files = Files.list(directory))
-        {
-            for (final Path path : files.toList())
-            {
-                Files.delete(path);
-            }
-        }
-        Files.delete(directory);
+        io.mmq.mmap.TempQueues.delete(directory);
     }
 
     @Test
