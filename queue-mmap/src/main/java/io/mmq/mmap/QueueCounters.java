@@ -62,6 +62,26 @@ public final class QueueCounters
         return geometry.capacity();
     }
 
+    /**
+     * @return true if some consumer has asked to be woken at the current wake signal: it is asleep, or
+     *         about to sleep, waiting for the next message.
+     */
+    public boolean consumerAwaitsWakeUp()
+    {
+        return buffer.getIntVolatile(HeaderLayout.WAKE_REQUEST_OFFSET) ==
+            buffer.getIntVolatile(HeaderLayout.WAKE_SIGNAL_OFFSET);
+    }
+
+    /**
+     * @return true if the producer has asked to be woken at the current space signal: it is asleep, or
+     *         about to sleep, on a full ring.
+     */
+    public boolean producerAwaitsSpace()
+    {
+        return buffer.getIntVolatile(HeaderLayout.SPACE_REQUEST_OFFSET) ==
+            buffer.getIntVolatile(HeaderLayout.SPACE_SIGNAL_OFFSET);
+    }
+
     public int formatVersion()
     {
         return buffer.getInt(HeaderLayout.VERSION_OFFSET);

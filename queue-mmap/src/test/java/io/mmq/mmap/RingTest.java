@@ -349,7 +349,7 @@ class RingTest
             final Thread poller = new Thread(() ->
                 polled[0] = consumer.poll((buffer, offset, length) -> { }, 1, 60, TimeUnit.SECONDS));
             poller.start();
-            Thread.sleep(100);
+            awaitCondition(queue.counters()::consumerAwaitsWakeUp, "the poller to fall asleep");
             poller.interrupt();
             poller.join(5_000);
             assertFalse(poller.isAlive(), "an interrupted poll returns");
@@ -362,11 +362,21 @@ class RingTest
             final long[] offered = {0};
             final Thread offerer = new Thread(() -> offered[0] = producer.offer(source, 0, 100, 60, TimeUnit.SECONDS));
             offerer.start();
-            Thread.sleep(100);
+            awaitCondition(queue.counters()::producerAwaitsSpace, "the offerer to fall asleep");
             offerer.interrupt();
             offerer.join(5_000);
             assertFalse(offerer.isAlive(), "an interrupted offer returns");
             assertEquals(Producer.BACK_PRESSURED, offered[0]);
+        }
+    }
+
+    private static void awaitCondition(final java.util.function.BooleanSupplier condition, final String what)
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean())
+        {
+            assertTrue(System.nanoTime() < deadline, "waited 10 s for " + what);
+            Thread.onSpinWait();
         }
     }
 

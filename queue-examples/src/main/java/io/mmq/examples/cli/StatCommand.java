@@ -50,9 +50,9 @@ public final class StatCommand implements Callable<Integer>
         final long producerPosition = counters.producerPosition();
         spec.commandLine().getOut().printf("%s  format %d  ring %,d B  max message %,d B  slots %d%n", file, counters.formatVersion(),
             counters.capacity(), queue.options().maxMessageLength(), counters.consumerSlots());
-        spec.commandLine().getOut().printf("producer  position %,d  join %,d  reclaim %,d  last pid %d%s%n", producerPosition,
-            counters.joinPosition(), counters.reclaimPosition(), counters.producerPid(),
-            running(counters.producerPid()));
+        spec.commandLine().getOut().printf("producer  position %,d  join %,d  reclaim %,d  last pid %d%s%s%n",
+            producerPosition, counters.joinPosition(), counters.reclaimPosition(), counters.producerPid(),
+            running(counters.producerPid()), counters.producerAwaitsSpace() ? "  asleep on a full ring" : "");
         int active = 0;
         for (int slot = 0; slot < counters.consumerSlots(); slot++)
         {
@@ -66,7 +66,8 @@ public final class StatCommand implements Callable<Integer>
                 producerPosition - position, counters.consumerPid(slot), running(counters.consumerPid(slot)),
                 Instant.ofEpochMilli(counters.consumerJoinedAt(slot)));
         }
-        spec.commandLine().getOut().printf("%d of %d consumer slots active%n", active, counters.consumerSlots());
+        spec.commandLine().getOut().printf("%d of %d consumer slots active%s%n", active, counters.consumerSlots(),
+            counters.consumerAwaitsWakeUp() ? "; a consumer is asleep, waiting for messages" : "");
     }
 
     /**

@@ -10,6 +10,7 @@ import io.mmq.Producer;
 import io.mmq.QueueOptions;
 import io.mmq.mmap.CheckedMessages;
 import io.mmq.mmap.MappedQueue;
+import io.mmq.mmap.QueueCounters;
 import io.mmq.mmap.layout.FrameLayout;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -294,7 +295,7 @@ class MultiProcessQueueTest
         MappedQueue.create(file, QueueOptions.defaults().withCapacity(CAPACITY)).close();
         final Child sleeper = start("sleeper", SleepingConsumerProcess.class);
         sleeper.awaitLine("JOINED", 60);
-        Thread.sleep(500); // let it finish starting up and fall asleep
+        awaitAsleep(MappedQueue.open(file), QueueCounters::consumerAwaitsWakeUp, "the consumer");
 
         // CPU time the kernel charged to the whole process (every thread) over an idle second.
         final java.time.Duration before = sleeper.process().info().totalCpuDuration().orElseThrow();
@@ -324,7 +325,7 @@ class MultiProcessQueueTest
         {
             final Child producer = start("blocked-producer", BlockedProducerProcess.class);
             producer.awaitLine("FULL", 60);
-            Thread.sleep(300);
+            awaitAsleep(MappedQueue.open(file), QueueCounters::producerAwaitsSpace, "the producer");
 
             final java.time.Duration before = producer.process().info().totalCpuDuration().orElseThrow();
             Thread.sleep(1000);
@@ -344,7 +345,7 @@ class MultiProcessQueueTest
         MappedQueue.create(file, QueueOptions.defaults().withCapacity(CAPACITY)).close();
         final Child sleeper = start("sleeper", SleepingConsumerProcess.class);
         sleeper.awaitLine("JOINED", 60);
-        Thread.sleep(300); // let it fall asleep
+        awaitAsleep(MappedQueue.open(file), QueueCounters::consumerAwaitsWakeUp, "the consumer");
 
         // A producer that died right after committing this frame, before it could wake anyone.
         final int ring = io.mmq.mmap.layout.HeaderLayout.ringOffset(QueueOptions.DEFAULT_CONSUMER_SLOTS);
@@ -485,6 +486,25 @@ class MultiProcessQueueTest
             assertEquals("DONE consumers=" + perProcess + " received=" + perProcess * count,
                 reader.awaitLine("DONE", 120), reader.name() + " " + reader.output());
             assertEquals(0, reader.awaitExit(60));
+        }
+    }
+
+    /**
+     * Waits, with a deadline, until the header shows that a child process has asked to be woken; then
+     * closes {@code queue}.
+     */
+    private static void awaitAsleep(
+        final MappedQueue queue, final java.util.function.Predicate<QueueCounters> asleep, final String who)
+        throws InterruptedException
+    {
+        try (queue)
+        {
+            final long deadline = System.nanoTime() + 30_000_000_000L;
+            while (!asleep.test(queue.counters()))
+            {
+                assertTrue(System.nanoTime() < deadline, who + " never asked to be woken");
+                Thread.sleep(1);
+            }
         }
     }
 
