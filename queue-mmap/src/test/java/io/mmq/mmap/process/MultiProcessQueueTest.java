@@ -297,12 +297,9 @@ class MultiProcessQueueTest
         sleeper.awaitLine("JOINED", 60);
         awaitAsleep(MappedQueue.open(file), QueueCounters::consumerAwaitsWakeUp, "the consumer");
 
-        // CPU time the kernel charged to the whole process (every thread) over an idle second.
-        final java.time.Duration before = sleeper.process().info().totalCpuDuration().orElseThrow();
-        Thread.sleep(1000);
-        final java.time.Duration idleCpu = sleeper.process().info().totalCpuDuration().orElseThrow().minus(before);
-        System.out.println("an idle sleeping consumer used " + idleCpu.toMillis() + " ms of CPU in 1 s");
-        assertTrue(idleCpu.toMillis() < 20, "an idle sleeping consumer used " + idleCpu.toMillis() + " ms of CPU in 1 s");
+        final long idleCpu = quietestSecondOfCpu(sleeper);
+        System.out.println("an idle sleeping consumer used " + idleCpu + " ms of CPU in 1 s");
+        assertTrue(idleCpu < 20, "an idle sleeping consumer used " + idleCpu + " ms of CPU in its quietest second");
 
         try (MappedQueue queue = MappedQueue.open(file); Producer producer = queue.producer())
         {
@@ -327,11 +324,9 @@ class MultiProcessQueueTest
             producer.awaitLine("FULL", 60);
             awaitAsleep(MappedQueue.open(file), QueueCounters::producerAwaitsSpace, "the producer");
 
-            final java.time.Duration before = producer.process().info().totalCpuDuration().orElseThrow();
-            Thread.sleep(1000);
-            final java.time.Duration blockedCpu = producer.process().info().totalCpuDuration().orElseThrow().minus(before);
-            System.out.println("a blocked producer used " + blockedCpu.toMillis() + " ms of CPU in 1 s");
-            assertTrue(blockedCpu.toMillis() < 30, "a blocked producer used " + blockedCpu.toMillis() + " ms of CPU in 1 s");
+            final long blockedCpu = quietestSecondOfCpu(producer);
+            System.out.println("a blocked producer used " + blockedCpu + " ms of CPU in 1 s");
+            assertTrue(blockedCpu < 30, "a blocked producer used " + blockedCpu + " ms of CPU in its quietest second");
 
             assertTrue(consumer.poll((buffer, offset, length) -> { }, Integer.MAX_VALUE) > 0);
             assertEquals("PUBLISHED", producer.awaitLine("", 10), "woken by the consumer, not by its 120 s timeout");
@@ -487,6 +482,26 @@ class MultiProcessQueueTest
                 reader.awaitLine("DONE", 120), reader.name() + " " + reader.output());
             assertEquals(0, reader.awaitExit(60));
         }
+    }
+
+    /**
+     * CPU time the kernel charged to the whole process (every thread) in each of up to five one-second
+     * windows, stopping at the first quiet one: a freshly started JVM spends a few milliseconds compiling
+     * and collecting at first, while a process that spins would use the whole second in every window.
+     *
+     * @return milliseconds of CPU in the quietest second seen.
+     */
+    private static long quietestSecondOfCpu(final Child child) throws InterruptedException
+    {
+        long quietest = Long.MAX_VALUE;
+        for (int window = 0; window < 5 && quietest >= 10; window++)
+        {
+            final java.time.Duration before = child.process().info().totalCpuDuration().orElseThrow();
+            Thread.sleep(1000); // the measurement window itself
+            final java.time.Duration after = child.process().info().totalCpuDuration().orElseThrow();
+            quietest = Math.min(quietest, after.minus(before).toMillis());
+        }
+        return quietest;
     }
 
     /**
