@@ -11,6 +11,7 @@ from . import _shared
 from .errors import ClosedError, CorruptFrameError, QueueBusyError, QueueFormatError
 
 _I32_WAKE_SIGNAL = L.OFF_WAKE_SIGNAL >> 2
+_I32_WAKE_WANTED = L.OFF_WAKE_WANTED >> 2
 _I64_PRODUCER = L.OFF_PRODUCER_POSITION >> 3
 _I64_JOIN = L.OFF_JOIN_POSITION >> 3
 _SPIN = 64  # polls of the frame word before the first sleep
@@ -23,7 +24,7 @@ class Consumer:
     Consumers, of the same file or not, may live in one process and thread).
     """
 
-    def __init__(self, path, start="latest", sleep_interval=0.001):
+    def __init__(self, path, start="latest", sleep_interval=0.1):
         _linux.check_platform()
         _linux._init()
         mode = str(start).lower()
@@ -262,19 +263,10 @@ class Consumer:
     def _wait(self, deadline):
         """Wait until the frame word at our position is non-zero; False on timeout.
 
-        The consumer half of *Sleeping and waking*, without raising the Wake
-        Request: raising it needs a compare-and-swap that never lowers a
-        request made by another consumer (Java consumers CAS it without any
-        lock), and neither FUTEX_WAKE_OP (its operations are unconditional
-        SET/ADD/OR/ANDN/XOR) nor the slot table lock (which Java consumers do
-        not take) can do that: a plain "set request = s" from a stale ``s``
-        can lower another consumer's request, after which the producer does
-        not wake it for a message it has just published -- a lost wake-up for
-        *that other* consumer, possibly forever. So this reader never writes
-        the Wake Request; it sleeps on the Wake Signal futex with a short
-        timeout (``sleep_interval``, 1 ms by default) and re-checks. It still
-        wakes at once whenever the producer wakes sleepers for another
-        consumer's request.
+        The consumer half of *Sleeping and waking* (format.md): read the Wake Signal, set Wake Wanted
+        (a plain store: only the producer clears it, with an atomic exchange), full fence, look once more
+        for a frame, then sleep on the signal's futex. Sleeps are cut to ``sleep_interval`` (at most
+        100 ms, as format.md requires) and re-checked.
         """
         sf = self._sf
         g = sf.geo
@@ -285,8 +277,10 @@ class Consumer:
                 return True
         signal_addr = sf.base + L.OFF_WAKE_SIGNAL
         while True:
-            s = i32[_I32_WAKE_SIGNAL]       # 1. load the signal before the frame check
-            if i32[idx] != 0:               # 3. (no request written, so no fence needed)
+            s = i32[_I32_WAKE_SIGNAL]       # 1. the signal, before anything else
+            i32[_I32_WAKE_WANTED] = 1       # 2. ask to be woken
+            _linux.full_fence()             # 3. the store before the frame check (Dekker)
+            if i32[idx] != 0:
                 return True
             if deadline is None:
                 t = self._sleep
@@ -372,7 +366,7 @@ class Consumer:
         return "<mmq.Consumer %s slot %d position %d>" % (self.path, self._slot, self._pos)
 
 
-def open_consumer(path, start="latest", sleep_interval=0.001):
+def open_consumer(path, start="latest", sleep_interval=0.1):
     """Join the queue at ``path`` as a consumer.
 
     ``start``: ``"latest"`` (only messages published from now on) or

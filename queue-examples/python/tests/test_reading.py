@@ -102,6 +102,19 @@ def test_blocking_read_wakes_for_a_later_message(queue):
             producer.wait(timeout=30)
 
 
+def test_a_sleeping_reader_is_woken_by_the_java_producer(queue):
+    q = queue()
+    with mmq.open_consumer(q) as c:
+        c._sleep = 60.0  # no periodic re-check: only the producer's wake-up can end the sleep in time
+        producer = publish_async(q, [b"wake up"])
+        try:
+            started = time.monotonic()
+            assert c.read(timeout=30) == b"wake up"
+            assert time.monotonic() - started < 20, "woken by the producer, not by a 60 s re-check"
+        finally:
+            producer.wait(timeout=30)
+
+
 def test_idle_read_times_out_without_spinning(queue):
     q = queue()
     with mmq.open_consumer(q) as c:

@@ -63,13 +63,12 @@ public final class QueueCounters
     }
 
     /**
-     * @return true if some consumer has asked to be woken at the current wake signal: it is asleep, or
-     *         about to sleep, waiting for the next message.
+     * @return true if some consumer has asked to be woken and the producer has not answered yet: it is
+     *         asleep, or about to sleep, waiting for the next message.
      */
     public boolean consumerAwaitsWakeUp()
     {
-        return buffer.getIntVolatile(HeaderLayout.WAKE_REQUEST_OFFSET) ==
-            buffer.getIntVolatile(HeaderLayout.WAKE_SIGNAL_OFFSET);
+        return buffer.getIntVolatile(HeaderLayout.WAKE_WANTED_OFFSET) != 0;
     }
 
     /**

@@ -98,7 +98,6 @@ public final class QueueFileFormat
                 header.putInt(CONSUMER_SLOTS_OFFSET, geometry.consumerSlots());
                 header.putInt(SLOT_LENGTH_OFFSET, ConsumerSlotLayout.SLOT_LENGTH);
                 header.putInt(RING_OFFSET_OFFSET, geometry.ringOffset());
-                header.putInt(WAKE_REQUEST_OFFSET, NO_REQUEST);
                 header.putInt(SPACE_REQUEST_OFFSET, NO_REQUEST);
                 header.putLong(MAGIC_OFFSET, MAGIC);
                 mapped.force();

@@ -31,7 +31,7 @@ package io.mmq.mmap.layout;
  *  +---------------------------------------------------------------+
  *  |                        Reserved, zero                         | 68
  *  +---------------------------------------------------------------+
- *  |                         Wake Request                          | 72
+ *  |                          Wake Wanted                          | 72
  *  +---------------------------------------------------------------+
  *  |                         Space Signal                          | 80
  *  +---------------------------------------------------------------+
@@ -77,16 +77,18 @@ public final class HeaderLayout
 
     /**
      * The futex word consumers sleep on. Written only by the producer: after a publication that finds
-     * {@link #WAKE_REQUEST_OFFSET} equal to it, the producer adds one and wakes every sleeper.
+     * {@link #WAKE_WANTED_OFFSET} set, the producer clears it, adds one to the signal and wakes every
+     * sleeper.
      */
     public static final int WAKE_SIGNAL_OFFSET = 64;
 
     /**
-     * The wake signal value some consumer is about to sleep on. A consumer raises it (compare-and-swap,
-     * never lowering it) to the signal it read before sleeping; once the producer has answered with a
-     * wake-up, the signal has moved past it and later publications cost the producer nothing.
+     * 1 when some consumer is asleep, or about to sleep, on the wake signal; 0 once the producer has
+     * answered. Consumers set it with a plain store (then a full fence), the producer clears it with an
+     * atomic exchange, so no reader needs a compare-and-swap; later publications cost the producer
+     * nothing until a consumer sets it again.
      */
-    public static final int WAKE_REQUEST_OFFSET = 72;
+    public static final int WAKE_WANTED_OFFSET = 72;
 
     /**
      * The futex word a producer blocked on a full ring sleeps on. A consumer that made room and finds
@@ -97,7 +99,7 @@ public final class HeaderLayout
     /** The space signal value the producer is about to sleep on; written only by the producer. */
     public static final int SPACE_REQUEST_OFFSET = 88;
 
-    /** The value both requests have in a new file: equal to no signal a sleeper could have read yet. */
+    /** The space request's value in a new file: equal to no signal a producer could have read yet. */
     public static final int NO_REQUEST = -1;
 
     /**

@@ -15,7 +15,7 @@ import io.mmq.mmap.os.Waker;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import static io.mmq.mmap.layout.ConsumerSlotLayout.POSITION_OFFSET;
-import static io.mmq.mmap.layout.HeaderLayout.WAKE_REQUEST_OFFSET;
+import static io.mmq.mmap.layout.HeaderLayout.WAKE_WANTED_OFFSET;
 import static io.mmq.mmap.layout.HeaderLayout.SPACE_REQUEST_OFFSET;
 import static io.mmq.mmap.layout.HeaderLayout.SPACE_SIGNAL_OFFSET;
 import static io.mmq.mmap.layout.HeaderLayout.WAKE_SIGNAL_OFFSET;
@@ -220,21 +220,16 @@ public final class MappedConsumer implements Consumer
     }
 
     /**
-     * The consumer half of the wake-up protocol: read the signal, raise the wake request to it (a CAS, so a
-     * full fence, and never lowering a request another consumer made), then look once more for a frame
-     * before sleeping on the signal. The producer commits a frame, fences, then compares the request with
-     * the signal: either it sees our request and wakes us (or has already moved the signal, so our sleep
-     * returns at once), or we see its frame and do not sleep.
+     * The consumer half of the wake-up protocol: read the signal, set the wake-wanted flag, fence, then
+     * look once more for a frame before sleeping on the signal. The producer commits a frame, fences, then
+     * looks at the flag: either it sees the flag and wakes us (or has already moved the signal, so our
+     * sleep returns at once), or we see its frame and do not sleep. A flag left set by a consumer that
+     * found a frame after all costs the producer one spare wake-up.
      */
     private void sleepUntilPublished(final long timeoutNanos)
     {
         final int signal = buffer.getIntVolatile(WAKE_SIGNAL_OFFSET);
-        int request;
-        do
-        {
-            request = buffer.getIntVolatile(WAKE_REQUEST_OFFSET);
-        }
-        while (request - signal < 0 && !buffer.compareAndSetInt(WAKE_REQUEST_OFFSET, request, signal));
+        buffer.putIntVolatile(WAKE_WANTED_OFFSET, 1);
         VarHandle.fullFence();
         if (nothingAt(position))
         {

@@ -31,7 +31,7 @@ import static io.mmq.mmap.layout.HeaderLayout.JOIN_POSITION_OFFSET;
 import static io.mmq.mmap.layout.HeaderLayout.PRODUCER_PID_OFFSET;
 import static io.mmq.mmap.layout.HeaderLayout.PRODUCER_POSITION_OFFSET;
 import static io.mmq.mmap.layout.HeaderLayout.RECLAIM_POSITION_OFFSET;
-import static io.mmq.mmap.layout.HeaderLayout.WAKE_REQUEST_OFFSET;
+import static io.mmq.mmap.layout.HeaderLayout.WAKE_WANTED_OFFSET;
 import static io.mmq.mmap.layout.HeaderLayout.SPACE_REQUEST_OFFSET;
 import static io.mmq.mmap.layout.HeaderLayout.SPACE_SIGNAL_OFFSET;
 import static io.mmq.mmap.layout.HeaderLayout.WAKE_SIGNAL_OFFSET;
@@ -372,10 +372,10 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
         tail = next;
         buffer.putLongOrdered(PRODUCER_POSITION_OFFSET, next);
         // The producer half of the wake-up protocol (see MappedConsumer.sleepUntilPublished): the fence
-        // orders the commit before the read of the wake request, so no sleeper misses this frame. Only a
-        // request for the current signal costs a system call, once per falling asleep.
+        // orders the commit before the read of the wake-wanted flag, so no sleeper misses this frame. The
+        // exchange answers each request once: a system call per falling asleep, not per publication.
         VarHandle.fullFence();
-        if (buffer.getIntVolatile(WAKE_REQUEST_OFFSET) == wakeSignal)
+        if (buffer.getIntVolatile(WAKE_WANTED_OFFSET) != 0 && buffer.getAndSetInt(WAKE_WANTED_OFFSET, 0) != 0)
         {
             wakeConsumers();
         }
