@@ -35,7 +35,7 @@ public final class PretouchBenchmark
         for (final boolean pretouch : new boolean[] {false, true})
         {
             final Demo demo = new Demo(new DemoPlan(0, SIZE, 1, lap, rate, CAPACITY, pretouch,
-                results.resolve(pretouch ? "pretouched" : "not-pretouched")));
+                results.resolve(pretouch ? "pretouched" : "not-pretouched"), null));
             if (demo.run() != 0)
             {
                 return 1;

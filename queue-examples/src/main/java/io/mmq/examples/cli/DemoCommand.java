@@ -30,9 +30,33 @@ public final class DemoCommand implements Callable<Integer>
     @Option(names = "--results", defaultValue = "mmq-demo-results", description = "Where latency percentile files go (default: ${DEFAULT-VALUE}).")
     Path results;
 
+    @Option(names = "--no-python", description = "Leave out the Python consumer.")
+    boolean noPython;
+
+    /**
+     * The Python package ships beside the jar in a checkout: queue-examples/python, next to target/.
+     */
+    private Path pythonDirectory()
+    {
+        if (noPython)
+        {
+            return null;
+        }
+        try
+        {
+            final Path jarOrClasses = Path.of(DemoCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return jarOrClasses.getParent().getParent().resolve("python");
+        }
+        catch (final Exception ex)
+        {
+            return null;
+        }
+    }
+
     @Override
     public Integer call() throws Exception
     {
-        return new Demo(DemoPlan.of(messages, size, consumers, latencyMessages, rate, results)).run();
+        return new Demo(DemoPlan.of(messages, size, consumers, latencyMessages, rate, results)
+            .withPython(pythonDirectory())).run();
     }
 }

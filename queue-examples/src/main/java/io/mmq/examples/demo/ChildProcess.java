@@ -55,6 +55,34 @@ final class ChildProcess
         return new ChildProcess(name, new ProcessBuilder(command).start());
     }
 
+    /**
+     * Starts a Python consumer of the demo, if this machine has python3 and the mmq Python package.
+     *
+     * @return the process, or {@code null} if Python or the package is not there.
+     */
+    static ChildProcess startPython(final String name, final Path pythonDirectory, final Object... args)
+        throws IOException
+    {
+        final Path script = pythonDirectory.resolve("examples").resolve("demo_consumer.py");
+        if (!java.nio.file.Files.isRegularFile(script))
+        {
+            return null;
+        }
+        final List<String> command = new ArrayList<>(List.of("python3", script.toString()));
+        for (final Object arg : args)
+        {
+            command.add(String.valueOf(arg));
+        }
+        try
+        {
+            return new ChildProcess(name, new ProcessBuilder(command).start());
+        }
+        catch (final IOException noPython)
+        {
+            return null;
+        }
+    }
+
     private void readOutput()
     {
         try (BufferedReader reader = new BufferedReader(

@@ -42,8 +42,8 @@ public final class Demo
         final QueueOptions options = plan.queueOptions();
         final int consumers = plan.consumers();
         MappedQueue.create(file, options).close();
-        System.out.printf("mmq demo: 1 producer and %d consumers, each its own JVM, sharing %s (%d KiB ring)%n",
-            consumers, file, options.capacity() / 1024);
+        System.out.printf("mmq demo: 1 producer and %d consumers, each its own JVM (and a Python consumer if" +
+            " python3 is here), sharing %s (%d KiB ring)%n", consumers, file, options.capacity() / 1024);
         System.out.printf("  phase 1: %,d messages of %d bytes, as fast as the slowest consumer reads%n",
             plan.messages(), plan.size());
         System.out.printf("  phase 2: %,d messages at %,d per second, one-way latency measured by each consumer%s%n%n",
@@ -61,6 +61,16 @@ public final class Demo
                 if (!reader.awaitJoined(60))
                 {
                     throw new IllegalStateException(reader.name() + " did not join: " + reader.errors());
+                }
+            }
+            final ChildProcess python = null == plan.pythonDirectory() ? null :
+                ChildProcess.startPython("python", plan.pythonDirectory(), file);
+            if (null != python)
+            {
+                readers.add(python);
+                if (!python.awaitJoined(60))
+                {
+                    throw new IllegalStateException("the Python consumer did not join: " + python.errors());
                 }
             }
             final long total = plan.messages() + plan.latencyMessages() + 1;

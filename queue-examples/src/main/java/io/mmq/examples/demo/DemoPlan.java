@@ -15,10 +15,11 @@ import io.mmq.QueueOptions;
  * @param capacity         ring capacity in bytes.
  * @param pretouch         whether producer and consumers pretouch the ring when they open it.
  * @param results          where latency percentile files go.
+ * @param pythonDirectory  the mmq Python package's directory, to add a Python consumer; {@code null} for none.
  */
 public record DemoPlan(
     long messages, int size, int consumers, long latencyMessages, long rate, int capacity, boolean pretouch,
-    Path results)
+    Path results, Path pythonDirectory)
 {
     public DemoPlan
     {
@@ -45,12 +46,21 @@ public record DemoPlan(
         final long messages, final int size, final int consumers, final long latencyMessages, final long rate,
         final Path results)
     {
-        return new DemoPlan(messages, size, consumers, latencyMessages, rate, 1 << 20, true, results);
+        return new DemoPlan(messages, size, consumers, latencyMessages, rate, 1 << 20, true, results, null);
+    }
+
+    /**
+     * @return this plan with a Python consumer from {@code pythonDirectory} beside the Java ones.
+     */
+    public DemoPlan withPython(final Path pythonDirectory)
+    {
+        return new DemoPlan(messages, size, consumers, latencyMessages, rate, capacity, pretouch, results,
+            pythonDirectory);
     }
 
     QueueOptions queueOptions()
     {
-        return QueueOptions.defaults().withCapacity(capacity).withConsumerSlots(Math.max(consumers, 4))
+        return QueueOptions.defaults().withCapacity(capacity).withConsumerSlots(Math.max(consumers + 1, 4))
             .withPretouch(pretouch);
     }
 }

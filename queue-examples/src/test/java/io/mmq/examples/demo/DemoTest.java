@@ -39,6 +39,19 @@ class DemoTest
     }
 
     @Test
+    void aPythonConsumerJoinsTheDemoAndReceivesEverythingToo() throws Exception
+    {
+        final Demo demo = new Demo(DemoPlan.of(50_000, 64, 1, 1_000, 20_000, results)
+            .withPython(Path.of("python").toAbsolutePath()));
+        assertEquals(0, demo.run());
+        assertEquals(2, demo.summaries().size(), "the Java consumer's summary and the Python one's");
+        for (final String summary : demo.summaries())
+        {
+            assertTrue(summary.contains("received=51001"), summary);
+        }
+    }
+
+    @Test
     void badOptionsAreRefusedWithTheirName()
     {
         final IllegalArgumentException error =
