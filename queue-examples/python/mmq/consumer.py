@@ -144,6 +144,7 @@ class Consumer:
             _linux.full_fence()  # volatile store: Position before the next load of join
             j = i64[_I64_JOIN]
         self._pos = c
+        self._wake_producer_if_asleep()  # settling may have made the room a sleeping producer waits for
 
     def _leave(self):
         """*Leaving*: under the table lock, State = FREE, then release the slot lock."""

@@ -40,7 +40,7 @@ public final class MappedConsumer implements Consumer
      * waker) or that died between publishing and waking delays a message by at most this much.
      */
     public static final String MAX_SLEEP_PROPERTY = "mmq.consumerMaxSleepMillis";
-    static final long MAX_SLEEP_NANOS = Long.getLong(MAX_SLEEP_PROPERTY, 100) * 1_000_000L;
+    static final long MAX_SLEEP_NANOS = Math.max(1, Long.getLong(MAX_SLEEP_PROPERTY, 100)) * 1_000_000L;
 
     private final QueueFile file;
     private final UnsafeBuffer buffer;
@@ -87,6 +87,8 @@ public final class MappedConsumer implements Consumer
             slots.release(claim);
             throw ex;
         }
+        // Settling may have moved our position up past what a sleeping producer waits for.
+        wakeProducerIfAsleep();
     }
 
     /**

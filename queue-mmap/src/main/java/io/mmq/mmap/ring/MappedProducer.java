@@ -54,7 +54,7 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
      * waking it: the bound on how long a dead consumer can hold back a sleeping producer.
      */
     public static final String BLOCKED_RECHECK_PROPERTY = "mmq.producerRecheckMillis";
-    static final long BLOCKED_RECHECK_NANOS = Long.getLong(BLOCKED_RECHECK_PROPERTY, 100) * 1_000_000L;
+    static final long BLOCKED_RECHECK_NANOS = Math.max(1, Long.getLong(BLOCKED_RECHECK_PROPERTY, 100)) * 1_000_000L;
 
     /** A producer held back looks for dead consumers at most this often: the bound on reaping them. */
     static final long REAP_INTERVAL_NANOS = 10_000_000L;
