@@ -1,7 +1,6 @@
 package io.mmq.mmap;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -69,11 +68,27 @@ public final class MappedQueue implements MessageQueue
         JvmAccess.requireAgronaAccess();
         try
         {
-            QueueFileFormat.create(path, options);
+            createFile(path, options);
         }
         catch (final FileAlreadyExistsException ex)
         {
             throw new MmqException(path + ": cannot create the queue, a file already exists there", ex);
+        }
+        return open(path, options);
+    }
+
+    /**
+     * Creates the file, turning every failure but "it already exists" into an {@link MmqException}.
+     */
+    private static void createFile(final Path path, final QueueOptions options) throws FileAlreadyExistsException
+    {
+        try
+        {
+            QueueFileFormat.create(path, options);
+        }
+        catch (final FileAlreadyExistsException ex)
+        {
+            throw ex;
         }
         catch (final InsufficientSpaceException ex)
         {
@@ -83,7 +98,6 @@ public final class MappedQueue implements MessageQueue
         {
             throw new MmqException(path + ": cannot create the queue: " + ex, ex);
         }
-        return open(path, options);
     }
 
     /**
@@ -136,19 +150,11 @@ public final class MappedQueue implements MessageQueue
             {
                 try
                 {
-                    QueueFileFormat.create(path, options);
+                    createFile(path, options);
                 }
                 catch (final FileAlreadyExistsException raced)
                 {
                     // Another process created it between our open and our create: open theirs.
-                }
-                catch (final InsufficientSpaceException ex)
-                {
-                    throw new MmqException("cannot create the queue: " + ex.getMessage(), ex);
-                }
-                catch (final IOException ex)
-                {
-                    throw new MmqException(path + ": cannot create the queue: " + ex, ex);
                 }
             }
             catch (final IOException ex)

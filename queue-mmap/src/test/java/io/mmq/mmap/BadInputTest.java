@@ -277,18 +277,20 @@ class BadInputTest
 
     private void patchLongLive(final int offset, final long value) throws Exception
     {
-        try (var channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE))
-        {
-            channel.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, value), offset);
-        }
+        writeLive(offset, ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, value));
     }
 
     /** Writes through the file system while the queue is mapped: the same page cache, so the same bytes. */
     private void patchIntLive(final int offset, final int value) throws Exception
     {
+        writeLive(offset, ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(0, value));
+    }
+
+    private void writeLive(final int offset, final ByteBuffer bytes) throws Exception
+    {
         try (var channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE))
         {
-            channel.write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(0, value), offset);
+            channel.write(bytes, offset);
         }
     }
 }

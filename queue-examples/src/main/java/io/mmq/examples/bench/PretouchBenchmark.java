@@ -42,7 +42,8 @@ public final class PretouchBenchmark
             }
             final String line = demo.summaries().get(0);
             rows.add(String.format("| %s | %s | %s | %s | %s | %s |", pretouch ? "yes" : "no",
-                value(line, "p50"), value(line, "p99"), value(line, "p999"), value(line, "p9999"), value(line, "max")));
+                Demo.summaryValue(line, "p50"), Demo.summaryValue(line, "p99"), Demo.summaryValue(line, "p999"),
+                Demo.summaryValue(line, "p9999"), Demo.summaryValue(line, "max")));
         }
         System.out.printf("%nOne-way latency, %d-byte messages at %,d/s over one lap of a fresh %d MiB ring:%n%n",
             SIZE, rate, CAPACITY >> 20);
@@ -50,17 +51,5 @@ public final class PretouchBenchmark
         System.out.println("|---|---:|---:|---:|---:|---:|");
         rows.forEach(System.out::println);
         return 0;
-    }
-
-    private static String value(final String line, final String key)
-    {
-        for (final String part : line.split(" "))
-        {
-            if (part.startsWith(key + "="))
-            {
-                return part.substring(key.length() + 1);
-            }
-        }
-        return "?";
     }
 }

@@ -24,6 +24,14 @@ public final class Demo
     }
 
     /**
+     * @return the value of {@code key} in a {@code SUMMARY} line, such as {@code p99}, or "?".
+     */
+    public static String summaryValue(final String summary, final String key)
+    {
+        return ChildProcess.text(summary, key);
+    }
+
+    /**
      * @return each consumer's {@code SUMMARY} line from the last run.
      */
     public java.util.List<String> summaries()
