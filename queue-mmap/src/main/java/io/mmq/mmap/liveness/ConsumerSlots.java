@@ -1,13 +1,18 @@
 package io.mmq.mmap.liveness;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.channels.FileLock;
+import java.nio.file.Path;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
+import io.mmq.MmqException;
 import io.mmq.QueueBusyException;
 import io.mmq.mmap.file.QueueFile;
 import io.mmq.mmap.file.QueueGeometry;
+import io.mmq.mmap.os.HeldLock;
+import io.mmq.mmap.os.LockId;
+import io.mmq.mmap.os.ProcessLocks;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import static io.mmq.mmap.layout.ConsumerSlotLayout.ACTIVE;
@@ -20,8 +25,8 @@ import static io.mmq.mmap.layout.ConsumerSlotLayout.STATE_OFFSET;
 /**
  * Who holds which consumer slot, and the one place that decides a holder is dead.
  *
- * <p>A consumer holds its slot's liveness lock (an OS byte-range lock on the queue file) for as long as
- * it holds the slot. The OS releases the lock when the holder's process dies, however it dies, in
+ * <p>A consumer holds its slot's liveness lock (a {@link ProcessLocks} lock: a record lock on the queue
+ * file, or a named mutex on Windows) for as long as it holds the slot. The OS releases the lock when the holder's process dies, however it dies, in
  * whatever PID namespace it ran. So a slot is dead exactly when it is ACTIVE and its lock can be taken:
  * no process ids, clocks or heartbeats are involved, and a reused process id cannot be mistaken for the
  * old holder. Claiming, releasing and reaping all happen under the consumer-table lock, so they never
@@ -30,19 +35,37 @@ import static io.mmq.mmap.layout.ConsumerSlotLayout.STATE_OFFSET;
 public final class ConsumerSlots
 {
     /** A claimed slot and the liveness lock that proves its holder alive. */
-    public record Claim(int slot, FileLock lock)
+    public record Claim(int slot, HeldLock lock)
     {
     }
 
-    private final QueueFile file;
+    /**
+     * Claiming a slot takes microseconds; a table lock held longer than this (10 s unless the system
+     * property {@value #SLOT_TABLE_LOCK_TIMEOUT_PROPERTY} says otherwise, in milliseconds) means a stuck,
+     * not a dead, holder: the OS releases a dead holder's lock.
+     */
+    public static final String SLOT_TABLE_LOCK_TIMEOUT_PROPERTY = "mmq.slotTableLockTimeoutMillis";
+
+    private final Path path;
     private final UnsafeBuffer buffer;
     private final QueueGeometry geometry;
+    private final ProcessLocks locks;
 
     public ConsumerSlots(final QueueFile file)
     {
-        this.file = file;
-        this.buffer = file.buffer();
-        this.geometry = file.geometry();
+        this(file.path(), file.buffer(), file.geometry(), file.coordination().locks());
+    }
+
+    /**
+     * @param buffer the whole queue file, mapped.
+     * @param locks  this process's locks on that file.
+     */
+    public ConsumerSlots(final Path path, final UnsafeBuffer buffer, final QueueGeometry geometry, final ProcessLocks locks)
+    {
+        this.path = path;
+        this.buffer = buffer;
+        this.geometry = geometry;
+        this.locks = locks;
     }
 
     /**
@@ -53,7 +76,7 @@ public final class ConsumerSlots
      */
     public Claim claim(final LongSupplier start)
     {
-        return file.withSlotTableLock(() ->
+        return withTableLock(() ->
         {
             Claim claim = tryClaim(start);
             if (null == claim && reapLocked() > 0)
@@ -62,7 +85,7 @@ public final class ConsumerSlots
             }
             if (null == claim)
             {
-                throw new QueueBusyException(file.path(), "all " + geometry.consumerSlots() +
+                throw new QueueBusyException(path, "all " + geometry.consumerSlots() +
                     " consumer slots are held by live consumers; close one or create the queue with more slots");
             }
             return claim;
@@ -78,7 +101,7 @@ public final class ConsumerSlots
             {
                 continue;
             }
-            final FileLock lock = file.tryLockSlot(slot);
+            final HeldLock lock = locks.tryLock(LockId.slot(slot));
             if (null == lock)
             {
                 continue; // a holder that was reaped while alive still has it: leave that slot alone
@@ -90,7 +113,7 @@ public final class ConsumerSlots
             }
             catch (final RuntimeException ex)
             {
-                releaseLock(lock);
+                lock.release();
                 throw ex;
             }
             buffer.putLong(offset + OWNER_PID_OFFSET, ProcessHandle.current().pid());
@@ -107,10 +130,10 @@ public final class ConsumerSlots
      */
     public void release(final Claim claim)
     {
-        file.withSlotTableLock(() ->
+        withTableLock(() ->
         {
             buffer.putIntVolatile(geometry.slotOffset(claim.slot()) + STATE_OFFSET, FREE);
-            releaseLock(claim.lock());
+            claim.lock().release();
             return null;
         });
     }
@@ -122,7 +145,7 @@ public final class ConsumerSlots
      */
     public int reapDead()
     {
-        return file.withSlotTableLock(this::reapLocked);
+        return withTableLock(this::reapLocked);
     }
 
     /**
@@ -133,8 +156,19 @@ public final class ConsumerSlots
      */
     public int tryReapDead()
     {
-        final Integer reaped = file.tryWithSlotTableLock(this::reapLocked);
-        return null == reaped ? 0 : reaped;
+        final HeldLock tableLock = locks.tryLock(LockId.slotTable());
+        if (null == tableLock)
+        {
+            return 0;
+        }
+        try
+        {
+            return reapLocked();
+        }
+        finally
+        {
+            tableLock.release();
+        }
     }
 
     private int reapLocked()
@@ -147,26 +181,51 @@ public final class ConsumerSlots
             {
                 continue;
             }
-            final FileLock lock = file.tryLockSlot(slot);
+            final HeldLock lock = locks.tryLock(LockId.slot(slot));
             if (null != lock)
             {
                 buffer.putIntVolatile(offset + STATE_OFFSET, FREE);
-                releaseLock(lock);
+                lock.release();
                 reaped++;
             }
         }
         return reaped;
     }
 
-    private void releaseLock(final FileLock lock)
+    /**
+     * Runs {@code action} holding the consumer-table lock, against every thread and process. The lock is
+     * tried with a back-off rather than waited for: a wait could not be bounded, and on POSIX a blocking
+     * lock call on an interrupted thread would close the shared channel and drop every lock of this
+     * process, the producer's included.
+     */
+    private <T> T withTableLock(final Supplier<T> action)
     {
+        final HeldLock tableLock = acquireTableLock();
         try
         {
-            lock.release();
+            return action.get();
         }
-        catch (final IOException ex)
+        finally
         {
-            throw new UncheckedIOException(file.path() + ": could not release a consumer slot lock", ex);
+            tableLock.release();
         }
+    }
+
+    private HeldLock acquireTableLock()
+    {
+        final IdleStrategy idle = new BackoffIdleStrategy(10, 10, 1_000, 1_000_000);
+        final long timeoutMillis = Long.getLong(SLOT_TABLE_LOCK_TIMEOUT_PROPERTY, 10_000);
+        final long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+        HeldLock lock;
+        while (null == (lock = locks.tryLock(LockId.slotTable())))
+        {
+            if (System.nanoTime() - deadline >= 0)
+            {
+                throw new MmqException(path + ": the consumer table lock has been held by another process for " +
+                    timeoutMillis + " ms; is a process stuck while joining?");
+            }
+            idle.idle();
+        }
+        return lock;
     }
 }

@@ -11,7 +11,7 @@ import io.mmq.mmap.file.QueueFile;
 import io.mmq.mmap.file.QueueGeometry;
 import io.mmq.mmap.layout.FrameLayout;
 import io.mmq.mmap.liveness.ConsumerSlots;
-import io.mmq.mmap.os.Waker;
+import io.mmq.mmap.os.WakeSignal;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import static io.mmq.mmap.layout.ConsumerSlotLayout.POSITION_OFFSET;
@@ -53,7 +53,10 @@ public final class MappedConsumer implements Consumer
     private final Runnable onClose;
     private final ConsumerSlots slots;
     private final ConsumerSlots.Claim claim;
-    private final Waker waker = Waker.forThisPlatform();
+    /** This consumer sleeps on it when idle; the producer wakes it. */
+    private final WakeSignal wakeSignal;
+    /** A producer blocked on a full ring sleeps on it; this consumer wakes it after making room. */
+    private final WakeSignal producerWake;
     private long position;
     private boolean closed;
 
@@ -74,6 +77,8 @@ public final class MappedConsumer implements Consumer
         this.capacity = geometry.capacity();
 
         this.slots = new ConsumerSlots(file);
+        this.wakeSignal = file.coordination().newWakeSignal(WAKE_SIGNAL_OFFSET, "wake");
+        this.producerWake = file.coordination().newWakeSignal(SPACE_SIGNAL_OFFSET, "space");
         this.claim = slots.claim(() -> checkedStart(buffer.getLongVolatile(
             start == StartPosition.LATEST ? PRODUCER_POSITION_OFFSET : JOIN_POSITION_OFFSET)));
         this.slot = claim.slot();
@@ -181,7 +186,7 @@ public final class MappedConsumer implements Consumer
         if (request == buffer.getIntVolatile(SPACE_SIGNAL_OFFSET) &&
             buffer.compareAndSetInt(SPACE_SIGNAL_OFFSET, request, request + 1))
         {
-            waker.wakeAll(buffer.addressOffset() + SPACE_SIGNAL_OFFSET);
+            producerWake.wakeAll(request);
         }
     }
 
@@ -235,7 +240,7 @@ public final class MappedConsumer implements Consumer
         VarHandle.fullFence();
         if (nothingAt(position))
         {
-            waker.await(buffer.addressOffset() + WAKE_SIGNAL_OFFSET, signal, timeoutNanos);
+            wakeSignal.await(signal, timeoutNanos);
         }
     }
 

@@ -1,19 +1,18 @@
 package io.mmq.mmap.ring;
 
-import java.io.IOException;
 import java.lang.invoke.VarHandle;
-import java.nio.channels.FileLock;
 import java.util.concurrent.TimeUnit;
 
 import io.mmq.BufferClaim;
 import io.mmq.FlushPolicy;
-import io.mmq.MmqException;
 import io.mmq.Producer;
 import io.mmq.QueueBusyException;
 import io.mmq.mmap.file.QueueFile;
 import io.mmq.mmap.file.QueueGeometry;
 import io.mmq.mmap.liveness.ConsumerSlots;
-import io.mmq.mmap.os.Waker;
+import io.mmq.mmap.os.HeldLock;
+import io.mmq.mmap.os.LockId;
+import io.mmq.mmap.os.WakeSignal;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -63,7 +62,7 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
     private static final int HEADER_LINE_LENGTH = 32;
 
     private final QueueFile file;
-    private final FileLock producerLock;
+    private final HeldLock producerLock;
     private final UnsafeBuffer buffer;
     private final int ringOffset;
     private final int capacity;
@@ -100,7 +99,10 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
     private long flushedBytes;
 
     private final ConsumerSlots slots;
-    private final Waker waker = Waker.forThisPlatform();
+    /** Idle consumers sleep on it; this producer wakes them. */
+    private final WakeSignal consumersWake;
+    /** This producer sleeps on it when the ring is full; consumers wake it. */
+    private final WakeSignal spaceSignal;
     private long lastReapNanos;
 
     /** Mirror of the header's wake signal, which only this producer writes. */
@@ -132,8 +134,10 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
         this.limitSlack = capacity / 4;
         this.frames = new FrameReader(file);
         this.slots = new ConsumerSlots(file);
+        this.consumersWake = file.coordination().newWakeSignal(WAKE_SIGNAL_OFFSET, "wake");
+        this.spaceSignal = file.coordination().newWakeSignal(SPACE_SIGNAL_OFFSET, "space");
 
-        producerLock = file.tryLockProducer();
+        producerLock = file.coordination().locks().tryLock(LockId.producer());
         if (null == producerLock)
         {
             throw new QueueBusyException(file.path(), "another producer holds this queue (last producer pid " +
@@ -145,7 +149,7 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
         }
         catch (final RuntimeException ex)
         {
-            releaseLock();
+            producerLock.release();
             throw ex;
         }
         buffer.putLongOrdered(PRODUCER_PID_OFFSET, ProcessHandle.current().pid());
@@ -259,7 +263,7 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
         {
             return;
         }
-        waker.await(buffer.addressOffset() + SPACE_SIGNAL_OFFSET, signal, nanos);
+        spaceSignal.await(signal, nanos);
     }
 
     @Override
@@ -388,8 +392,9 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
 
     private void wakeConsumers()
     {
-        buffer.putIntVolatile(WAKE_SIGNAL_OFFSET, ++wakeSignal);
-        waker.wakeAll(buffer.addressOffset() + WAKE_SIGNAL_OFFSET);
+        final int previous = wakeSignal++;
+        buffer.putIntVolatile(WAKE_SIGNAL_OFFSET, wakeSignal);
+        consumersWake.wakeAll(previous);
     }
 
     private void flushByPolicy()
@@ -579,19 +584,7 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
         }
         closed = true;
         claimedPosition = -1;
-        releaseLock();
+        producerLock.release();
         onClose.run();
-    }
-
-    private void releaseLock()
-    {
-        try
-        {
-            producerLock.release();
-        }
-        catch (final IOException ex)
-        {
-            throw new MmqException(file.path() + ": could not release the producer lock", ex);
-        }
     }
 }

@@ -148,7 +148,7 @@ class MultiProcessQueueTest
     void joiningWhileAStuckProcessHoldsTheTableLockFailsAfterTheTimeoutNamingTheFile() throws Exception
     {
         MappedQueue.create(file, QueueOptions.defaults().withCapacity(CAPACITY)).close();
-        System.setProperty(io.mmq.mmap.file.QueueFile.SLOT_TABLE_LOCK_TIMEOUT_PROPERTY, "300");
+        System.setProperty(io.mmq.mmap.liveness.ConsumerSlots.SLOT_TABLE_LOCK_TIMEOUT_PROPERTY, "300");
         try (MappedQueue queue = MappedQueue.open(file);
              io.mmq.Consumer idle = queue.consumer(io.mmq.StartPosition.LATEST);
              Producer producer = queue.producer())
@@ -184,7 +184,7 @@ class MultiProcessQueueTest
         }
         finally
         {
-            System.clearProperty(io.mmq.mmap.file.QueueFile.SLOT_TABLE_LOCK_TIMEOUT_PROPERTY);
+            System.clearProperty(io.mmq.mmap.liveness.ConsumerSlots.SLOT_TABLE_LOCK_TIMEOUT_PROPERTY);
         }
     }
 
