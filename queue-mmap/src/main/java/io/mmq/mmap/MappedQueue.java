@@ -251,7 +251,7 @@ public final class MappedQueue implements MessageQueue
                 // Keep going: a consumer left open would hold its slot, and the file is unmapped below.
                 if (null == failure)
                 {
-                    failure = new MmqException(file.path() + ": failed to close", ex);
+                    failure = ex instanceof MmqException clear ? clear : new MmqException(file.path() + ": failed to close", ex);
                 }
                 else
                 {

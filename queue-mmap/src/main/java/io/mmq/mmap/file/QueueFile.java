@@ -4,14 +4,17 @@ import java.io.IOException;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.UserPrincipal;
 import java.util.HashMap;
 import java.util.Map;
 
 import io.mmq.QueueOptions;
+import io.mmq.QueueTruncatedException;
 import io.mmq.MmqException;
 import io.mmq.mmap.layout.HeaderLayout;
 import io.mmq.mmap.os.Coordination;
@@ -46,6 +49,9 @@ public final class QueueFile
     private final UnsafeBuffer buffer;
     private final QueueGeometry geometry;
     private final Coordination coordination;
+
+    /** The size another process cut the file to, or -1 while it is whole. Read on every publish and poll. */
+    private volatile long truncatedTo = -1;
     private int references = 1;
     private boolean touchedForReading;
     private boolean touchedForWriting;
@@ -74,7 +80,8 @@ public final class QueueFile
         JvmAccess.requireAgronaAccess();
         synchronized (OPEN)
         {
-            final Object key = keyOf(path);
+            final Path target = trustedTarget(path);
+            final Object key = keyOf(target);
             final QueueFile shared = OPEN.get(key);
             if (null != shared)
             {
@@ -85,13 +92,16 @@ public final class QueueFile
                 return shared;
             }
 
-            final FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            // The real path, opened without following a link: a link planted after the check is not followed.
+            final FileChannel channel = FileChannel.open(target,
+                StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
             try
             {
                 final QueueGeometry geometry = QueueFileFormat.validate(path, channel, expected);
                 final MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, geometry.fileLength());
                 final QueueFile file = new QueueFile(path, key, channel, mapped, geometry);
                 OPEN.put(key, file);
+                TruncationWatch.watch(file);
                 return file;
             }
             catch (final IOException | RuntimeException ex)
@@ -100,6 +110,29 @@ public final class QueueFile
                 throw ex;
             }
         }
+    }
+
+    /**
+     * Where {@code path} leads, refusing a symbolic link that another user made: in a shared directory
+     * such as {@code /tmp}, a link planted under a queue's name by someone else could lead this process
+     * to map, and write, a file of the planter's choosing. A link of this user's own, or of root's, is
+     * followed. (Linux's {@code fs.protected_symlinks} guards sticky directories the same way.)
+     */
+    private static Path trustedTarget(final Path path) throws IOException
+    {
+        if (!Files.isSymbolicLink(path))
+        {
+            return path;
+        }
+        final UserPrincipal owner = Files.getOwner(path, LinkOption.NOFOLLOW_LINKS);
+        final UserPrincipal me = path.getFileSystem().getUserPrincipalLookupService()
+            .lookupPrincipalByName(System.getProperty("user.name"));
+        if (!owner.equals(me) && !"root".equals(owner.getName()))
+        {
+            throw new MmqException(path + ": is a symbolic link made by another user (" + owner.getName() +
+                "); refusing to follow it. Open the queue file by its real path if you trust the link.");
+        }
+        return path.toRealPath();
     }
 
     private static Object keyOf(final Path path) throws IOException
@@ -132,6 +165,64 @@ public final class QueueFile
     public Coordination coordination()
     {
         return coordination;
+    }
+
+    /**
+     * @return whether another process has cut this file short while mapped: if so, touching the mapping
+     *         may fault, and {@link #truncation()} says what happened.
+     */
+    public boolean isTruncated()
+    {
+        return truncatedTo >= 0;
+    }
+
+    /**
+     * @return the error that tells the user this file was cut short.
+     */
+    public QueueTruncatedException truncation()
+    {
+        return new QueueTruncatedException(path, truncatedTo, geometry.fileLength(), null);
+    }
+
+    /** Called by the {@link TruncationWatch}: records a cut once it shows in the file's size. */
+    void checkSize() throws IOException
+    {
+        final long size = channel.size();
+        if (size < geometry.fileLength() && truncatedTo < 0)
+        {
+            truncatedTo = size;
+        }
+    }
+
+    /**
+     * Explains a memory fault in an access to this file's mapping: the JVM turns the {@code SIGBUS} of an
+     * access past the end of a mapped file into an {@link InternalError}, and the usual cause is another
+     * process cutting the file short, which its size then shows (read through the path here: a channel
+     * call on an interrupted thread would close the channel and drop this process's locks).
+     *
+     * @return the error to throw instead.
+     * @throws InternalError {@code fault} itself, if the file has its full size and so does not explain it.
+     */
+    public QueueTruncatedException explainFault(final InternalError fault)
+    {
+        long size;
+        try
+        {
+            size = Files.size(path);
+        }
+        catch (final IOException gone)
+        {
+            size = 0;
+        }
+        if (size >= geometry.fileLength())
+        {
+            throw fault;
+        }
+        if (truncatedTo < 0)
+        {
+            truncatedTo = size;
+        }
+        return new QueueTruncatedException(path, size, geometry.fileLength(), fault);
     }
 
     /**
@@ -180,6 +271,7 @@ public final class QueueFile
                 return;
             }
             OPEN.remove(key);
+            TruncationWatch.unwatch(this);
             try
             {
                 coordination.close();

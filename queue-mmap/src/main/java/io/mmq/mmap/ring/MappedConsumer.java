@@ -132,12 +132,31 @@ public final class MappedConsumer implements Consumer
         return position;
     }
 
+    /**
+     * @throws io.mmq.QueueTruncatedException if another process cut the file while it was mapped.
+     */
     @Override
     public int poll(final MessageHandler handler, final int limit)
+    {
+        try
+        {
+            return deliver(handler, limit);
+        }
+        catch (final InternalError fault)
+        {
+            throw file.explainFault(fault);
+        }
+    }
+
+    private int deliver(final MessageHandler handler, final int limit)
     {
         if (closed)
         {
             throw new IllegalStateException(file.path() + ": consumer is closed");
+        }
+        if (file.isTruncated())
+        {
+            throw file.truncation();
         }
         final UnsafeBuffer buffer = this.buffer;
         final long initialPosition = position;
@@ -190,10 +209,25 @@ public final class MappedConsumer implements Consumer
         }
     }
 
+    /**
+     * @throws io.mmq.QueueTruncatedException if another process cut the file while it was mapped.
+     */
     @Override
     public int poll(final MessageHandler handler, final int limit, final long timeout, final TimeUnit unit)
     {
-        int delivered = poll(handler, limit);
+        try
+        {
+            return deliverWithin(handler, limit, timeout, unit);
+        }
+        catch (final InternalError fault)
+        {
+            throw file.explainFault(fault);
+        }
+    }
+
+    private int deliverWithin(final MessageHandler handler, final int limit, final long timeout, final TimeUnit unit)
+    {
+        int delivered = deliver(handler, limit);
         if (delivered > 0)
         {
             return delivered;
@@ -213,7 +247,7 @@ public final class MappedConsumer implements Consumer
             {
                 sleepUntilPublished(Math.min(left, MAX_SLEEP_NANOS));
             }
-            if ((delivered = poll(handler, limit)) > 0)
+            if ((delivered = deliver(handler, limit)) > 0)
             {
                 return delivered;
             }
@@ -274,7 +308,24 @@ public final class MappedConsumer implements Consumer
         {
             return;
         }
-        slots.release(claim); // if this throws, the consumer stays open and close() can be retried
+        if (!file.isTruncated())
+        {
+            try
+            {
+                slots.release(claim); // if this throws, the consumer stays open and close() can be retried
+            }
+            catch (final InternalError fault)
+            {
+                file.explainFault(fault);
+            }
+        }
+        if (file.isTruncated())
+        {
+            closed = true; // the slot went with the file; give back what the OS holds for it
+            claim.lock().release();
+            onClose.run();
+            throw file.truncation();
+        }
         closed = true;
         try
         {

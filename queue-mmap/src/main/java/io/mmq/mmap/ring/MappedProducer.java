@@ -197,13 +197,32 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
         wakeConsumers();
     }
 
+    /**
+     * @throws io.mmq.QueueTruncatedException if another process cut the file while it was mapped.
+     */
     @Override
     public long offer(final DirectBuffer source, final int offset, final int length)
+    {
+        try
+        {
+            return publish(source, offset, length);
+        }
+        catch (final InternalError fault)
+        {
+            throw file.explainFault(fault);
+        }
+    }
+
+    private long publish(final DirectBuffer source, final int offset, final int length)
     {
         checkMessageLength(length);
         if (closed)
         {
             return CLOSED;
+        }
+        if (file.isTruncated())
+        {
+            throw file.truncation();
         }
         if (claimedPosition >= 0)
         {
@@ -222,18 +241,34 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
         return commitFrame(position, index, frameLength);
     }
 
+    /**
+     * @throws io.mmq.QueueTruncatedException if another process cut the file while it was mapped.
+     */
     @Override
     public long offer(
         final DirectBuffer source, final int offset, final int length, final long timeout, final TimeUnit unit)
     {
-        long result = offer(source, offset, length);
+        try
+        {
+            return publishWithin(source, offset, length, timeout, unit);
+        }
+        catch (final InternalError fault)
+        {
+            throw file.explainFault(fault);
+        }
+    }
+
+    private long publishWithin(
+        final DirectBuffer source, final int offset, final int length, final long timeout, final TimeUnit unit)
+    {
+        long result = publish(source, offset, length);
         if (result != BACK_PRESSURED)
         {
             return result;
         }
         final long deadline = System.nanoTime() + unit.toNanos(timeout);
         final long spinUntil = System.nanoTime() + Math.min(SPIN_BEFORE_SLEEP_NANOS, unit.toNanos(timeout));
-        while ((result = offer(source, offset, length)) == BACK_PRESSURED && System.nanoTime() - spinUntil < 0)
+        while ((result = publish(source, offset, length)) == BACK_PRESSURED && System.nanoTime() - spinUntil < 0)
         {
             Thread.onSpinWait();
         }
@@ -242,7 +277,7 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
             !Thread.currentThread().isInterrupted())
         {
             sleepUntilSpace(source, offset, length, Math.min(left, BLOCKED_RECHECK_NANOS));
-            result = offer(source, offset, length);
+            result = publish(source, offset, length);
         }
         return result;
     }
@@ -266,13 +301,32 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
         spaceSignal.await(signal, nanos);
     }
 
+    /**
+     * @throws io.mmq.QueueTruncatedException if another process cut the file while it was mapped.
+     */
     @Override
     public long tryClaim(final int length, final BufferClaim claim)
+    {
+        try
+        {
+            return claim(length, claim);
+        }
+        catch (final InternalError fault)
+        {
+            throw file.explainFault(fault);
+        }
+    }
+
+    private long claim(final int length, final BufferClaim claim)
     {
         checkMessageLength(length);
         if (closed)
         {
             return CLOSED;
+        }
+        if (file.isTruncated())
+        {
+            throw file.truncation();
         }
         if (claimedPosition >= 0)
         {
@@ -299,7 +353,18 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
     {
         final long position = requireOpenClaim();
         claimedPosition = -1;
-        commitFrame(position, ringOffset + (int)(position & mask), claimedFrameLength);
+        if (file.isTruncated())
+        {
+            throw file.truncation();
+        }
+        try
+        {
+            commitFrame(position, ringOffset + (int)(position & mask), claimedFrameLength);
+        }
+        catch (final InternalError fault)
+        {
+            throw file.explainFault(fault);
+        }
     }
 
     @Override

@@ -7,7 +7,7 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * Tries one byte-range lock of a queue file once, as another process would. Arguments: file, offset.
- * Prints {@code TAKEN} (and gives it back) or {@code BUSY}.
+ * Prints {@code TAKEN} (after giving it back) or {@code BUSY}.
  */
 public final class TryLockProcess
 {
@@ -16,6 +16,10 @@ public final class TryLockProcess
         try (FileChannel channel = FileChannel.open(Path.of(args[0]), StandardOpenOption.READ, StandardOpenOption.WRITE))
         {
             final FileLock lock = channel.tryLock(Long.parseLong(args[1]), 1, false);
+            if (null != lock)
+            {
+                lock.release(); // before saying so: the parent may try it again at once
+            }
             System.out.println(null == lock ? "BUSY" : "TAKEN");
         }
     }
