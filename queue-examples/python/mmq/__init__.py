@@ -1,4 +1,4 @@
-"""mmq: a Python reader for mmq shared-memory queues (file format version 2).
+"""mmq: a Python reader for mmq shared-memory queues (file format versions 2 and 3).
 
     import mmq
     with mmq.open_consumer("/dev/shm/orders", start="earliest") as c:
@@ -10,13 +10,14 @@ Linux x86-64 only; pure standard library. See README.md.
 
 from ._layout import SUPPORTED_VERSIONS
 from .consumer import Consumer, open_consumer
-from .errors import (ClosedError, CorruptFrameError, MmqError, QueueBusyError,
-                     QueueFormatError, UnsupportedPlatformError, UnsupportedVersionError)
+from .errors import (ClosedError, ConsumerEvictedError, CorruptFrameError, MmqError,
+                     QueueBusyError, QueueFormatError, UnsupportedPlatformError,
+                     UnsupportedVersionError)
 
 __all__ = [
     "open_consumer", "Consumer", "as_numpy", "SUPPORTED_VERSIONS",
     "MmqError", "QueueFormatError", "UnsupportedVersionError", "CorruptFrameError",
-    "QueueBusyError", "ClosedError", "UnsupportedPlatformError",
+    "QueueBusyError", "ClosedError", "UnsupportedPlatformError", "ConsumerEvictedError",
 ]
 
 

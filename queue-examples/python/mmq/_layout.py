@@ -1,11 +1,11 @@
-"""docs/format.md (format version 2) as constants, plus header validation."""
+"""docs/format.md (format version 3, which also reads version 2) as constants, plus header validation."""
 
 import os
 import struct
 
 from .errors import QueueFormatError, UnsupportedVersionError
 
-SUPPORTED_VERSIONS = (2,)
+SUPPORTED_VERSIONS = (2, 3)
 
 MAGIC = b"MMQUEUE\0"
 HEADER_LENGTH = 256
@@ -24,6 +24,7 @@ OFF_MAX_MESSAGE = 20
 OFF_SLOTS = 24
 OFF_SLOT_LENGTH = 28
 OFF_RING_OFFSET = 32
+OFF_EVICTION_LAG = 40
 OFF_WAKE_SIGNAL = 64
 OFF_WAKE_WANTED = 72
 OFF_SPACE_SIGNAL = 80
@@ -41,6 +42,7 @@ SLOT_OWNER_PID = 16
 SLOT_JOINED_AT = 24
 STATE_FREE = 0
 STATE_ACTIVE = 1
+STATE_EVICTED = 2
 
 # Frames.
 FRAME_HEADER = 8
@@ -65,10 +67,11 @@ class Geometry:
     """The immutable part of a validated header."""
 
     __slots__ = ("version", "capacity", "max_message", "slots", "ring_offset",
-                 "file_length", "mask", "shift")
+                 "eviction_lag", "file_length", "mask", "shift")
 
-    def __init__(self, version, capacity, max_message, slots, ring_offset):
+    def __init__(self, version, capacity, max_message, slots, ring_offset, eviction_lag=0):
         self.version = version
+        self.eviction_lag = eviction_lag
         self.capacity = capacity
         self.max_message = max_message
         self.slots = slots
@@ -122,10 +125,17 @@ def validate(path, fd):
     if ring_offset != expected_offset:
         raise QueueFormatError(
             path, "Ring Offset", "%d, expected %d for %d slots" % (ring_offset, expected_offset, slots))
+    # 6b. eviction lag: 0 (never evict) or from one largest frame to the capacity
+    (eviction_lag,) = struct.unpack_from("<q", header, OFF_EVICTION_LAG)
+    if eviction_lag and not (align8(max_message + FRAME_HEADER) <= eviction_lag <= capacity):
+        raise QueueFormatError(
+            path, "Eviction Lag",
+            "%d is neither 0 nor from one largest frame (%d) to the capacity (%d)"
+            % (eviction_lag, align8(max_message + FRAME_HEADER), capacity))
     # 7. file length
     if length != ring_offset + capacity:
         raise QueueFormatError(
             path, "file length",
             "%d bytes, expected Ring Offset + Ring Capacity = %d (truncated or extended)"
             % (length, ring_offset + capacity))
-    return Geometry(version, capacity, max_message, slots, ring_offset)
+    return Geometry(version, capacity, max_message, slots, ring_offset, eviction_lag)

@@ -1,4 +1,4 @@
-"""The consumer side of docs/format.md (format version 2)."""
+"""The consumer side of docs/format.md (format version 3)."""
 
 import fcntl
 import os
@@ -8,7 +8,8 @@ import time
 from . import _layout as L
 from . import _linux
 from . import _shared
-from .errors import ClosedError, CorruptFrameError, QueueBusyError, QueueFormatError
+from .errors import (ClosedError, ConsumerEvictedError, CorruptFrameError, QueueBusyError,
+                     QueueFormatError)
 
 _I32_WAKE_SIGNAL = L.OFF_WAKE_SIGNAL >> 2
 _I32_WAKE_WANTED = L.OFF_WAKE_WANTED >> 2
@@ -85,7 +86,7 @@ class Consumer:
                 # "succeed" and is no sign of death.
                 continue
             idx = (L.SLOT_TABLE_OFFSET + slot * L.SLOT_LENGTH) >> 2
-            if i32[idx] == L.STATE_ACTIVE and self._try_slot_lock(slot):
+            if i32[idx] in (L.STATE_ACTIVE, L.STATE_EVICTED) and self._try_slot_lock(slot):
                 i32[idx] = L.STATE_FREE
                 _linux.full_fence()  # volatile store
                 self._slot_lock(slot, fcntl.LOCK_UN)
@@ -127,6 +128,7 @@ class Consumer:
                 fcntl.lockf(fd, fcntl.LOCK_UN, 1, L.LOCK_SLOT_TABLE)     # 5.
         self._slot = slot
         self._pos_idx = (base + L.SLOT_POSITION) >> 3
+        self._state_idx = (base + L.SLOT_STATE) >> 2
         # 6. Settle. The unlock above is a system call that takes a kernel
         # spinlock (a locked instruction), but, like the Java side, we do not
         # rely on it and issue our own full fence between the Position store
@@ -175,7 +177,18 @@ class Consumer:
     # ------------------------------------------------------------------ reading
 
     def _corrupt(self, p, field, detail):
+        """A damaged frame, unless the producer evicted us and simply overwrote it."""
+        if self._evicted():
+            return self._evicted_at(p)
         return CorruptFrameError(self.path, p, field, detail)
+
+    def _evicted(self):
+        """*Eviction*: whether the producer set our slot EVICTED. Read after the
+        message bytes (x86-64 keeps loads in order)."""
+        return self._sf.geo.eviction_lag != 0 and self._sf.i32[self._state_idx] == L.STATE_EVICTED
+
+    def _evicted_at(self, p):
+        return ConsumerEvictedError(self.path, self._slot, self._sf.geo.eviction_lag, p)
 
     def poll(self, handler, limit=None):
         """Deliver up to ``limit`` available messages to ``handler``; never blocks.
@@ -197,6 +210,9 @@ class Consumer:
             limit = sys.maxsize
         sf = self._sf
         g = sf.geo
+        evictable = g.eviction_lag != 0
+        if evictable and self._evicted():
+            raise self._evicted_at(self._pos)
         i32, u32, ro_view = sf.i32, sf.u32, sf.ro
         ring, mask, shift, cap = g.ring_offset, g.mask, g.shift, g.capacity
         max_frame = g.max_message + L.FRAME_HEADER
@@ -229,6 +245,7 @@ class Consumer:
                     # 5. Counted as read before the handler runs: a message whose handler
                     # raises is not delivered again (as in the Java consumer).
                     n += 1
+                    frame_start = p
                     p += step
                     try:
                         handler(view)
@@ -237,6 +254,10 @@ class Consumer:
                             view.release()
                         except BufferError:  # the handler exported it (e.g. numpy)
                             pass
+                    if evictable and self._evicted():
+                        # The handler may have read bytes the producer was overwriting.
+                        p = frame_start
+                        raise self._evicted_at(frame_start)
                 elif ftype == L.TYPE_PADDING:
                     if flen != cap - off:
                         raise self._corrupt(p, "Frame Length",

@@ -64,3 +64,25 @@ class CorruptFrameError(QueueFormatError):
     def __init__(self, path, position, field, detail):
         self.position = position
         super().__init__(path, field, "frame at position %d: %s" % (position, detail))
+
+
+class ConsumerEvictedError(MmqError):
+    """The producer evicted this consumer for falling too far behind.
+
+    The queue was created with an eviction lag (docs/format.md, *Eviction*).
+    Every message before ``position`` was delivered intact; from ``position``
+    on, the consumer missed messages. A message handed to the handler in the
+    poll that raises this starts at ``position`` and may have been overwritten
+    while the handler read it: treat it as not delivered. Close the consumer
+    and open a new one to go on.
+    """
+
+    def __init__(self, path, slot, eviction_lag, position):
+        self.path = path
+        self.slot = slot
+        self.position = position
+        super().__init__(
+            "%s: the consumer in slot %d was evicted for lagging more than %d bytes behind "
+            "the producer; it has every message before position %d and missed those from "
+            "there on. Close it and open a new consumer to go on."
+            % (path, slot, eviction_lag, position))

@@ -57,7 +57,7 @@ def test_truncated_and_extended_queue(queue, tmp_path):
     refused(e, "file length")
 
 
-@pytest.mark.parametrize("version", [1, 3, 0x7FFFFFFF])
+@pytest.mark.parametrize("version", [1, 4, 0x7FFFFFFF])
 def test_wrong_version(queue, tmp_path, version):
     q = queue()
     v = tmp_path / "v"
@@ -65,6 +65,14 @@ def test_wrong_version(queue, tmp_path, version):
     patch(v, 8, "<i", version)
     err = refused(v, "Format Version", mmq.UnsupportedVersionError)
     assert err.version == version
+
+
+def test_a_version_2_file_is_read_as_a_queue_that_never_evicts(queue, tmp_path):
+    q = queue()
+    patch(q, 8, "<i", 2)
+    publish(q, [b"old", b"format"])
+    with mmq.open_consumer(q, start="earliest") as c:
+        assert [c.read(timeout=5), c.read(timeout=5)] == [b"old", b"format"]
 
 
 @pytest.mark.parametrize("offset,value,field", [

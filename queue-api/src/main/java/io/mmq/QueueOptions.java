@@ -37,6 +37,7 @@ public final class QueueOptions
     private final Set<PosixFilePermission> permissions;
     private final boolean pretouch;
     private final FlushPolicy flushPolicy;
+    private final SlowConsumerPolicy slowConsumerPolicy;
 
     private QueueOptions(
         final int capacity,
@@ -44,9 +45,11 @@ public final class QueueOptions
         final int consumerSlots,
         final Set<PosixFilePermission> permissions,
         final boolean pretouch,
-        final FlushPolicy flushPolicy)
+        final FlushPolicy flushPolicy,
+        final SlowConsumerPolicy slowConsumerPolicy)
     {
         this.flushPolicy = flushPolicy;
+        this.slowConsumerPolicy = slowConsumerPolicy;
         this.capacity = capacity;
         this.maxMessageLength = maxMessageLength;
         this.consumerSlots = consumerSlots;
@@ -55,8 +58,9 @@ public final class QueueOptions
     }
 
     /**
-     * @return a 1 MiB ring, messages up to 128 KiB, 16 consumer slots, a file only its owner can read,
-     *         and the ring pretouched when a producer or consumer opens it.
+     * @return a 1 MiB ring, messages up to 128 KiB, 16 consumer slots, a producer that waits for slow
+     *         consumers, a file only its owner can read, and the ring pretouched when a producer or
+     *         consumer opens it.
      */
     public static QueueOptions defaults()
     {
@@ -66,7 +70,8 @@ public final class QueueOptions
             DEFAULT_CONSUMER_SLOTS,
             EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
             true,
-            FlushPolicy.never());
+            FlushPolicy.never(),
+            SlowConsumerPolicy.block());
     }
 
     /**
@@ -81,7 +86,7 @@ public final class QueueOptions
                 "capacity must be a power of two from " + MIN_CAPACITY + " to " + MAX_CAPACITY + ": " + capacity);
         }
         return new QueueOptions(
-            capacity, Math.min(maxMessageLength, maxMessageLengthLimit(capacity)), consumerSlots, permissions, pretouch, flushPolicy);
+            capacity, Math.min(maxMessageLength, maxMessageLengthLimit(capacity)), consumerSlots, permissions, pretouch, flushPolicy, slowConsumerPolicy);
     }
 
     /**
@@ -95,7 +100,7 @@ public final class QueueOptions
                 "maxMessageLength must be from 0 to capacity/" + CAPACITY_TO_MAX_MESSAGE_RATIO + " = " +
                 maxMessageLengthLimit(capacity) + " for a capacity of " + capacity + ": " + maxMessageLength);
         }
-        return new QueueOptions(capacity, maxMessageLength, consumerSlots, permissions, pretouch, flushPolicy);
+        return new QueueOptions(capacity, maxMessageLength, consumerSlots, permissions, pretouch, flushPolicy, slowConsumerPolicy);
     }
 
     /**
@@ -108,7 +113,7 @@ public final class QueueOptions
             throw new IllegalArgumentException(
                 "consumerSlots must be from 1 to " + MAX_CONSUMER_SLOTS + ": " + consumerSlots);
         }
-        return new QueueOptions(capacity, maxMessageLength, consumerSlots, permissions, pretouch, flushPolicy);
+        return new QueueOptions(capacity, maxMessageLength, consumerSlots, permissions, pretouch, flushPolicy, slowConsumerPolicy);
     }
 
     /**
@@ -124,7 +129,7 @@ public final class QueueOptions
         {
             throw new IllegalArgumentException("permissions must include owner read and write: " + permissions);
         }
-        return new QueueOptions(capacity, maxMessageLength, consumerSlots, Set.copyOf(permissions), pretouch, flushPolicy);
+        return new QueueOptions(capacity, maxMessageLength, consumerSlots, Set.copyOf(permissions), pretouch, flushPolicy, slowConsumerPolicy);
     }
 
     /**
@@ -136,7 +141,7 @@ public final class QueueOptions
      */
     public QueueOptions withPretouch(final boolean pretouch)
     {
-        return new QueueOptions(capacity, maxMessageLength, consumerSlots, permissions, pretouch, flushPolicy);
+        return new QueueOptions(capacity, maxMessageLength, consumerSlots, permissions, pretouch, flushPolicy, slowConsumerPolicy);
     }
 
     public boolean pretouch()
@@ -151,7 +156,48 @@ public final class QueueOptions
     public QueueOptions withFlushPolicy(final FlushPolicy flushPolicy)
     {
         return new QueueOptions(capacity, maxMessageLength, consumerSlots, permissions, pretouch,
-            Objects.requireNonNull(flushPolicy, "flushPolicy"));
+            Objects.requireNonNull(flushPolicy, "flushPolicy"), slowConsumerPolicy);
+    }
+
+    /**
+     * Sets what the producer does about consumers that fall behind: {@link SlowConsumerPolicy#block()}
+     * (the default) or evict them past a lag from one largest frame up to the capacity. Stored in the
+     * file: part of the queue's geometry.
+     */
+    public QueueOptions withSlowConsumerPolicy(final SlowConsumerPolicy slowConsumerPolicy)
+    {
+        final QueueOptions options = new QueueOptions(capacity, maxMessageLength, consumerSlots, permissions, pretouch,
+            flushPolicy, Objects.requireNonNull(slowConsumerPolicy, "slowConsumerPolicy"));
+        options.checkSlowConsumerPolicy();
+        return options;
+    }
+
+    /**
+     * Checks that the slow consumer policy fits the ring; called again when a queue is created, since a
+     * later {@link #withCapacity} or {@link #withMaxMessageLength} may have changed the ring.
+     *
+     * @throws IllegalArgumentException if an eviction lag is shorter than one largest frame or longer
+     *                                  than the ring.
+     */
+    public void checkSlowConsumerPolicy()
+    {
+        final long lag = slowConsumerPolicy.evictionLag();
+        if (slowConsumerPolicy.evicts() && (lag < maxFrameLength(maxMessageLength) || lag > capacity))
+        {
+            throw new IllegalArgumentException("the eviction lag must be from one largest frame (" +
+                maxFrameLength(maxMessageLength) + " bytes) to the capacity (" + capacity + " bytes): " + lag);
+        }
+    }
+
+    public SlowConsumerPolicy slowConsumerPolicy()
+    {
+        return slowConsumerPolicy;
+    }
+
+    /** A message of {@code maxMessageLength} bytes with its 8-byte header, rounded up to 8 bytes. */
+    private static long maxFrameLength(final int maxMessageLength)
+    {
+        return (8L + maxMessageLength + 7) & ~7L;
     }
 
     public FlushPolicy flushPolicy()
@@ -196,24 +242,26 @@ public final class QueueOptions
     }
 
     /**
-     * @return true if {@code other} describes the same ring (capacity, maximum message, slots).
+     * @return true if {@code other} describes the same ring (capacity, maximum message, slots, slow
+     *         consumer policy).
      */
     public boolean sameGeometry(final QueueOptions other)
     {
         return capacity == other.capacity && maxMessageLength == other.maxMessageLength &&
-            consumerSlots == other.consumerSlots;
+            consumerSlots == other.consumerSlots && slowConsumerPolicy.equals(other.slowConsumerPolicy);
     }
 
     @Override
     public int hashCode()
     {
-        return Objects.hash(capacity, maxMessageLength, consumerSlots, permissions, pretouch, flushPolicy);
+        return Objects.hash(capacity, maxMessageLength, consumerSlots, permissions, pretouch, flushPolicy, slowConsumerPolicy);
     }
 
     @Override
     public String toString()
     {
         return "QueueOptions{capacity=" + capacity + ", maxMessageLength=" + maxMessageLength +
-            ", consumerSlots=" + consumerSlots + ", permissions=" + permissions + ", pretouch=" + pretouch + ", flushPolicy=" + flushPolicy + "}";
+            ", consumerSlots=" + consumerSlots + ", permissions=" + permissions + ", pretouch=" + pretouch + ", flushPolicy=" + flushPolicy +
+            ", slowConsumerPolicy=" + slowConsumerPolicy + "}";
     }
 }

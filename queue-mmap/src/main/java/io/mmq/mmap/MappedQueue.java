@@ -13,6 +13,7 @@ import io.mmq.MessageQueue;
 import io.mmq.MmqException;
 import io.mmq.Producer;
 import io.mmq.QueueOptions;
+import io.mmq.SlowConsumerPolicy;
 import io.mmq.StartPosition;
 import io.mmq.mmap.file.JvmAccess;
 import io.mmq.mmap.file.QueueFile;
@@ -54,7 +55,9 @@ public final class MappedQueue implements MessageQueue
         this.options = (null == requested ? QueueOptions.defaults() : requested)
             .withCapacity(geometry.capacity())
             .withMaxMessageLength(geometry.maxMessageLength())
-            .withConsumerSlots(geometry.consumerSlots());
+            .withConsumerSlots(geometry.consumerSlots())
+            .withSlowConsumerPolicy(0 == geometry.evictionLag() ?
+                SlowConsumerPolicy.block() : SlowConsumerPolicy.evictAfterLag(geometry.evictionLag()));
     }
 
     /**

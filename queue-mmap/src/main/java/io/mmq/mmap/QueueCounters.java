@@ -45,16 +45,34 @@ public final class QueueCounters
     }
 
     /**
-     * @return the position of the consumer in {@code slot}, or {@link #FREE_SLOT}.
+     * @return the position of the consumer in {@code slot}, or {@link #FREE_SLOT}; an evicted consumer's
+     *         too, until it leaves.
      */
     public long consumerPosition(final int slot)
     {
         final int offset = checkedSlotOffset(slot);
-        if (buffer.getIntVolatile(offset + ConsumerSlotLayout.STATE_OFFSET) != ConsumerSlotLayout.ACTIVE)
+        if (buffer.getIntVolatile(offset + ConsumerSlotLayout.STATE_OFFSET) == ConsumerSlotLayout.FREE)
         {
             return FREE_SLOT;
         }
         return buffer.getLongVolatile(offset + ConsumerSlotLayout.POSITION_OFFSET);
+    }
+
+    /**
+     * @return true if the consumer in {@code slot} was evicted by the producer for lagging too far and has
+     *         not left yet.
+     */
+    public boolean consumerEvicted(final int slot)
+    {
+        return buffer.getIntVolatile(checkedSlotOffset(slot) + ConsumerSlotLayout.STATE_OFFSET) == ConsumerSlotLayout.EVICTED;
+    }
+
+    /**
+     * @return 0 if the producer waits for every consumer, else the lag in bytes past which it evicts one.
+     */
+    public long evictionLag()
+    {
+        return geometry.evictionLag();
     }
 
     public int capacity()

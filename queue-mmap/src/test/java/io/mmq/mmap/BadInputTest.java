@@ -69,11 +69,32 @@ class BadInputTest
     }
 
     @Test
-    void anOlderFormatVersionIsRefusedWithBothVersions() throws Exception
+    void anOlderFormatVersionIsRefusedWithTheVersionsThisMmqReads() throws Exception
     {
         createQueue();
         patchInt(HeaderLayout.VERSION_OFFSET, 1);
-        assertRefusedUnchanged("format version is 1, this mmq reads version " + HeaderLayout.FORMAT_VERSION, OPTIONS);
+        assertRefusedUnchanged("format version is 1, this mmq reads versions " + HeaderLayout.OLDEST_READABLE_VERSION +
+            " to " + HeaderLayout.FORMAT_VERSION, OPTIONS);
+    }
+
+    @Test
+    void aVersion2FileIsReadAsAQueueThatNeverEvicts() throws Exception
+    {
+        createQueue();
+        patchInt(HeaderLayout.VERSION_OFFSET, 2);
+        try (MappedQueue queue = MappedQueue.open(file, OPTIONS))
+        {
+            assertEquals(io.mmq.SlowConsumerPolicy.block(), queue.options().slowConsumerPolicy());
+            queue.producer().offer(new org.agrona.concurrent.UnsafeBuffer(new byte[8]), 0, 8);
+        }
+    }
+
+    @Test
+    void anEvictionLagOutsideTheRingIsRefused() throws Exception
+    {
+        createQueue();
+        patchLong(HeaderLayout.EVICTION_LAG_OFFSET, 1L << 40);
+        assertRefusedUnchanged("eviction lag is 1099511627776", OPTIONS);
     }
 
     @Test

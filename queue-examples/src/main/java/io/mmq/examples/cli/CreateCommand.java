@@ -5,6 +5,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.Callable;
 
 import io.mmq.QueueOptions;
+import io.mmq.SlowConsumerPolicy;
 import io.mmq.mmap.MappedQueue;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,15 +37,24 @@ public final class CreateCommand implements Callable<Integer>
         description = "Permissions of the new file, as ls shows them (default: ${DEFAULT-VALUE}).")
     String permissions;
 
+    @Option(names = "--evict-after-lag", converter = ByteSize.class,
+        description = "Evict a consumer that falls this many bytes behind, from one largest message to the capacity " +
+            "(default: never evict; the producer waits for the slowest consumer).")
+    Integer evictAfterLag;
+
     @Override
     public Integer call()
     {
         QueueOptions options = QueueOptions.defaults().withCapacity(capacity).withConsumerSlots(consumers)
             .withPermissions(PosixFilePermissions.fromString(permissions));
         options = options.withMaxMessageLength(null == maxMessage ? QueueOptions.maxMessageLengthLimit(capacity) : maxMessage);
+        if (null != evictAfterLag)
+        {
+            options = options.withSlowConsumerPolicy(SlowConsumerPolicy.evictAfterLag(evictAfterLag));
+        }
         MappedQueue.create(file, options.withPretouch(false)).close();
-        spec.commandLine().getOut().printf("created %s: %d-byte ring, messages up to %d bytes, %d consumer slots%n",
-            file, options.capacity(), options.maxMessageLength(), options.consumerSlots());
+        spec.commandLine().getOut().printf("created %s: %d-byte ring, messages up to %d bytes, %d consumer slots, slow consumers: %s%n",
+            file, options.capacity(), options.maxMessageLength(), options.consumerSlots(), options.slowConsumerPolicy());
         return 0;
     }
 }

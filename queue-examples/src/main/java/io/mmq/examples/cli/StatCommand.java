@@ -48,8 +48,9 @@ public final class StatCommand implements Callable<Integer>
     private void print(final MappedQueue queue, final QueueCounters counters)
     {
         final long producerPosition = counters.producerPosition();
-        spec.commandLine().getOut().printf("%s  format %d  ring %,d B  max message %,d B  slots %d%n", file, counters.formatVersion(),
-            counters.capacity(), queue.options().maxMessageLength(), counters.consumerSlots());
+        spec.commandLine().getOut().printf("%s  format %d  ring %,d B  max message %,d B  slots %d  slow consumers: %s%n",
+            file, counters.formatVersion(), counters.capacity(), queue.options().maxMessageLength(), counters.consumerSlots(),
+            queue.options().slowConsumerPolicy());
         spec.commandLine().getOut().printf("producer  position %,d  join %,d  reclaim %,d  last pid %d%s%s%n",
             producerPosition, counters.joinPosition(), counters.reclaimPosition(), counters.producerPid(),
             running(counters.producerPid()), counters.producerAwaitsSpace() ? "  asleep on a full ring" : "");
@@ -62,9 +63,10 @@ public final class StatCommand implements Callable<Integer>
                 continue;
             }
             active++;
-            spec.commandLine().getOut().printf("consumer %4d  position %,d  lag %,d B  pid %d%s  since %s%n", slot, position,
+            spec.commandLine().getOut().printf("consumer %4d  position %,d  lag %,d B  pid %d%s  since %s%s%n", slot, position,
                 producerPosition - position, counters.consumerPid(slot), running(counters.consumerPid(slot)),
-                Instant.ofEpochMilli(counters.consumerJoinedAt(slot)));
+                Instant.ofEpochMilli(counters.consumerJoinedAt(slot)),
+                counters.consumerEvicted(slot) ? "  EVICTED (fell behind; the producer no longer waits for it)" : "");
         }
         spec.commandLine().getOut().printf("%d of %d consumer slots active%s%n", active, counters.consumerSlots(),
             counters.consumerAwaitsWakeUp() ? "; a consumer is asleep, waiting for messages" : "");

@@ -17,6 +17,7 @@ import io.mmq.MmqException;
 import io.mmq.QueueFormatException;
 import io.mmq.QueueOptions;
 import io.mmq.mmap.layout.ConsumerSlotLayout;
+import io.mmq.mmap.layout.FrameLayout;
 import io.mmq.mmap.layout.HeaderLayout;
 import io.mmq.mmap.os.FileAllocation;
 import org.agrona.IoUtil;
@@ -44,6 +45,7 @@ public final class QueueFileFormat
     public static void create(final Path file, final QueueOptions options) throws IOException
     {
         requireLittleEndianPlatform(file);
+        options.checkSlowConsumerPolicy();
         final Path absolute = file.toAbsolutePath();
         final Path directory = absolute.getParent();
         if (Files.exists(absolute, java.nio.file.LinkOption.NOFOLLOW_LINKS))
@@ -52,7 +54,8 @@ public final class QueueFileFormat
         }
 
         final QueueGeometry geometry =
-            new QueueGeometry(options.capacity(), options.maxMessageLength(), options.consumerSlots());
+            new QueueGeometry(options.capacity(), options.maxMessageLength(), options.consumerSlots(),
+                options.slowConsumerPolicy().evictionLag());
         final Path temporary = directory.resolve(
             "." + absolute.getFileName() + "." + ProcessHandle.current().pid() + "." + System.nanoTime() + ".creating");
         try
@@ -98,6 +101,7 @@ public final class QueueFileFormat
                 header.putInt(CONSUMER_SLOTS_OFFSET, geometry.consumerSlots());
                 header.putInt(SLOT_LENGTH_OFFSET, ConsumerSlotLayout.SLOT_LENGTH);
                 header.putInt(RING_OFFSET_OFFSET, geometry.ringOffset());
+                header.putLong(EVICTION_LAG_OFFSET, geometry.evictionLag());
                 header.putInt(SPACE_REQUEST_OFFSET, NO_REQUEST);
                 header.putLong(MAGIC_OFFSET, MAGIC);
                 mapped.force();
@@ -177,10 +181,11 @@ public final class QueueFileFormat
                 "not an mmq queue: magic is 0x%016x, expected 0x%016x (\"MMQUEUE\\0\")", magic, MAGIC));
         }
         final int version = header.getInt(VERSION_OFFSET);
-        if (version != FORMAT_VERSION)
+        if (version < OLDEST_READABLE_VERSION || version > FORMAT_VERSION)
         {
-            throw new QueueFormatException(file, "format version is " + version + ", this mmq reads version " +
-                FORMAT_VERSION + (version > FORMAT_VERSION ? " (the file was made by a newer mmq)" : ""));
+            throw new QueueFormatException(file, "format version is " + version + ", this mmq reads versions " +
+                OLDEST_READABLE_VERSION + " to " + FORMAT_VERSION +
+                (version > FORMAT_VERSION ? " (the file was made by a newer mmq)" : ""));
         }
         requireField(file, "header length", header.getInt(HEADER_LENGTH_OFFSET), HEADER_LENGTH);
         requireField(file, "slot length", header.getInt(SLOT_LENGTH_OFFSET), ConsumerSlotLayout.SLOT_LENGTH);
@@ -204,7 +209,13 @@ public final class QueueFileFormat
             throw new QueueFormatException(file, "consumer slots is " + consumerSlots +
                 ", outside 1 to " + QueueOptions.MAX_CONSUMER_SLOTS);
         }
-        final QueueGeometry geometry = new QueueGeometry(capacity, maxMessageLength, consumerSlots);
+        final long evictionLag = header.getLong(EVICTION_LAG_OFFSET);
+        if (evictionLag != 0 && (evictionLag < FrameLayout.maxFrameLength(maxMessageLength) || evictionLag > capacity))
+        {
+            throw new QueueFormatException(file, "eviction lag is " + evictionLag + ", neither 0 nor from one largest frame (" +
+                FrameLayout.maxFrameLength(maxMessageLength) + ") to the capacity (" + capacity + ")");
+        }
+        final QueueGeometry geometry = new QueueGeometry(capacity, maxMessageLength, consumerSlots, evictionLag);
         requireField(file, "ring offset", header.getInt(RING_OFFSET_OFFSET), geometry.ringOffset());
 
         if (size != geometry.fileLength())
@@ -218,6 +229,7 @@ public final class QueueFileFormat
             requireSame(file, "ring capacity", capacity, expected.capacity());
             requireSame(file, "max message length", maxMessageLength, expected.maxMessageLength());
             requireSame(file, "consumer slots", consumerSlots, expected.consumerSlots());
+            requireSame(file, "eviction lag", evictionLag, expected.slowConsumerPolicy().evictionLag());
         }
         return geometry;
     }
@@ -230,7 +242,7 @@ public final class QueueFileFormat
         }
     }
 
-    private static void requireSame(final Path file, final String field, final int inFile, final int asked)
+    private static void requireSame(final Path file, final String field, final long inFile, final long asked)
     {
         if (inFile != asked)
         {

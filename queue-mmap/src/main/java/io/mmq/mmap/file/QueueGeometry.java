@@ -6,8 +6,11 @@ import io.mmq.mmap.layout.HeaderLayout;
 
 /**
  * The fixed shape of one queue file, as read from (or about to be written to) its header.
+ *
+ * @param evictionLag 0 if the producer waits for every consumer, else the lag in bytes past which it
+ *                    evicts one.
  */
-public record QueueGeometry(int capacity, int maxMessageLength, int consumerSlots)
+public record QueueGeometry(int capacity, int maxMessageLength, int consumerSlots, long evictionLag)
 {
     public int ringOffset()
     {

@@ -9,7 +9,7 @@ package io.mmq.mmap.layout;
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
  *  +---------------------------------------------------------------+
- *  |                             State                             |  0
+ *  |                 State (FREE, ACTIVE, EVICTED)                 |  0
  *  +---------------------------------------------------------------+
  *  |                        Reserved, zero                         |  4
  *  +---------------------------------------------------------------+
@@ -32,7 +32,10 @@ public final class ConsumerSlotLayout
 {
     public static final int SLOT_LENGTH = 128;
 
-    /** {@link #FREE} or {@link #ACTIVE}; set to ACTIVE under the table lock, back to FREE by its owner. */
+    /**
+     * {@link #FREE}, {@link #ACTIVE} or {@link #EVICTED}: set to ACTIVE under the table lock, to EVICTED
+     * by the producer with a compare-and-swap, back to FREE by its owner or a reaper under the table lock.
+     */
     public static final int STATE_OFFSET = 0;
 
     /** The position of the next message the consumer will read; written by the consumer only. */
@@ -43,6 +46,12 @@ public final class ConsumerSlotLayout
 
     public static final int FREE = 0;
     public static final int ACTIVE = 1;
+
+    /**
+     * Held by a live consumer that the producer no longer waits for: it fell further behind than the
+     * queue's eviction lag. It stays EVICTED until its consumer notices and leaves, or dies and is reaped.
+     */
+    public static final int EVICTED = 2;
 
     private ConsumerSlotLayout()
     {

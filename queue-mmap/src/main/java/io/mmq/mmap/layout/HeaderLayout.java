@@ -25,6 +25,10 @@ package io.mmq.mmap.layout;
  *  +---------------------------------------------------------------+
  *  |                          Ring Offset                          | 32
  *  +---------------------------------------------------------------+
+ *  |                        Reserved, zero                         | 36
+ *  +---------------------------------------------------------------+
+ *  |                    Eviction Lag (8 bytes)                     | 40
+ *  +---------------------------------------------------------------+
  *  |                    Reserved, zero (to 64)                    ...
  *  +---------------------------------------------------------------+
  *  |                          Wake Signal                          | 64
@@ -63,8 +67,14 @@ public final class HeaderLayout
     /** "MMQUEUE\0" read as a little-endian long. */
     public static final long MAGIC = 0x0045_5545_5551_4D4DL;
 
-    /** The format this code reads and writes. Bumped whenever a byte changes meaning. */
-    public static final int FORMAT_VERSION = 2;
+    /** The format this code writes. Bumped whenever a byte changes meaning. */
+    public static final int FORMAT_VERSION = 3;
+
+    /**
+     * The oldest format this code also reads and writes: a version-2 file is a version-3 file whose
+     * consumers are never evicted (its Eviction Lag bytes are zero).
+     */
+    public static final int OLDEST_READABLE_VERSION = 2;
 
     public static final int MAGIC_OFFSET = 0;
     public static final int VERSION_OFFSET = 8;
@@ -74,6 +84,12 @@ public final class HeaderLayout
     public static final int CONSUMER_SLOTS_OFFSET = 24;
     public static final int SLOT_LENGTH_OFFSET = 28;
     public static final int RING_OFFSET_OFFSET = 32;
+
+    /**
+     * The slow consumer policy: 0 if the producer waits for every consumer, otherwise the lag in bytes
+     * past which the producer evicts a consumer (sets its slot EVICTED) and goes on without it.
+     */
+    public static final int EVICTION_LAG_OFFSET = 40;
 
     /**
      * The futex word consumers sleep on. Written only by the producer: after a publication that finds

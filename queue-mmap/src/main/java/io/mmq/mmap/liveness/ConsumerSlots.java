@@ -16,6 +16,7 @@ import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import static io.mmq.mmap.layout.ConsumerSlotLayout.ACTIVE;
+import static io.mmq.mmap.layout.ConsumerSlotLayout.EVICTED;
 import static io.mmq.mmap.layout.ConsumerSlotLayout.FREE;
 import static io.mmq.mmap.layout.ConsumerSlotLayout.JOINED_AT_OFFSET;
 import static io.mmq.mmap.layout.ConsumerSlotLayout.OWNER_PID_OFFSET;
@@ -139,7 +140,7 @@ public final class ConsumerSlots
     }
 
     /**
-     * Frees every ACTIVE slot whose holder is dead.
+     * Frees every ACTIVE or EVICTED slot whose holder is dead.
      *
      * @return how many slots were freed.
      */
@@ -177,7 +178,8 @@ public final class ConsumerSlots
         for (int slot = 0; slot < geometry.consumerSlots(); slot++)
         {
             final int offset = geometry.slotOffset(slot);
-            if (buffer.getIntVolatile(offset + STATE_OFFSET) != ACTIVE)
+            final int state = buffer.getIntVolatile(offset + STATE_OFFSET);
+            if (state != ACTIVE && state != EVICTED)
             {
                 continue;
             }

@@ -4,6 +4,7 @@ import java.lang.invoke.VarHandle;
 import java.util.concurrent.TimeUnit;
 
 import io.mmq.Consumer;
+import io.mmq.ConsumerEvictedException;
 import io.mmq.MessageHandler;
 import io.mmq.QueueFormatException;
 import io.mmq.StartPosition;
@@ -14,7 +15,9 @@ import io.mmq.mmap.liveness.ConsumerSlots;
 import io.mmq.mmap.os.WakeSignal;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import static io.mmq.mmap.layout.ConsumerSlotLayout.EVICTED;
 import static io.mmq.mmap.layout.ConsumerSlotLayout.POSITION_OFFSET;
+import static io.mmq.mmap.layout.ConsumerSlotLayout.STATE_OFFSET;
 import static io.mmq.mmap.layout.HeaderLayout.WAKE_WANTED_OFFSET;
 import static io.mmq.mmap.layout.HeaderLayout.SPACE_REQUEST_OFFSET;
 import static io.mmq.mmap.layout.HeaderLayout.SPACE_SIGNAL_OFFSET;
@@ -50,6 +53,10 @@ public final class MappedConsumer implements Consumer
     private final int capacity;
     private final int slot;
     private final int slotPositionOffset;
+    private final int slotStateOffset;
+    /** Whether the queue's policy lets the producer evict this consumer (fixed when the file was made). */
+    private final boolean evictable;
+    private final long evictionLag;
     private final Runnable onClose;
     private final ConsumerSlots slots;
     private final ConsumerSlots.Claim claim;
@@ -83,6 +90,9 @@ public final class MappedConsumer implements Consumer
             start == StartPosition.LATEST ? PRODUCER_POSITION_OFFSET : JOIN_POSITION_OFFSET)));
         this.slot = claim.slot();
         this.slotPositionOffset = geometry.slotOffset(slot) + POSITION_OFFSET;
+        this.slotStateOffset = geometry.slotOffset(slot) + STATE_OFFSET;
+        this.evictionLag = geometry.evictionLag();
+        this.evictable = 0 != evictionLag;
         try
         {
             this.position = settle(buffer.getLongVolatile(slotPositionOffset));
@@ -158,6 +168,10 @@ public final class MappedConsumer implements Consumer
         {
             throw file.truncation();
         }
+        if (evictable && isEvicted())
+        {
+            throw evictedAt(position);
+        }
         final UnsafeBuffer buffer = this.buffer;
         final long initialPosition = position;
         long position = initialPosition;
@@ -172,12 +186,18 @@ public final class MappedConsumer implements Consumer
                 {
                     break;
                 }
-                final int type = frames.checkedType(position, frameLength);
+                final int type = checkedType(position, frameLength);
+                final long frameStart = position;
                 position += alignedLength(frameLength);
                 if (type == TYPE_MESSAGE)
                 {
                     delivered++;
                     handler.onMessage(buffer, index + HEADER_LENGTH, frameLength - HEADER_LENGTH);
+                    if (evictable && isEvicted())
+                    {
+                        position = frameStart; // the handler may have read bytes the producer was overwriting
+                        throw evictedAt(frameStart);
+                    }
                 }
             }
         }
@@ -191,6 +211,42 @@ public final class MappedConsumer implements Consumer
             }
         }
         return delivered;
+    }
+
+    /**
+     * A frame that fails its checks is corruption, unless this consumer was evicted: then the producer
+     * may simply have overwritten it, and eviction is what to report.
+     */
+    private int checkedType(final long position, final int frameLength)
+    {
+        try
+        {
+            return frames.checkedType(position, frameLength);
+        }
+        catch (final QueueFormatException corrupt)
+        {
+            if (evictable && isEvicted())
+            {
+                throw evictedAt(position);
+            }
+            throw corrupt;
+        }
+    }
+
+    /**
+     * Whether the producer has evicted this consumer. The fence keeps every read of the message before
+     * it (the handler's too) ahead of the read of the state: the producer evicts before it overwrites,
+     * so a state still ACTIVE here proves the message was intact while it was read.
+     */
+    private boolean isEvicted()
+    {
+        VarHandle.loadLoadFence();
+        return buffer.getIntVolatile(slotStateOffset) == EVICTED;
+    }
+
+    private ConsumerEvictedException evictedAt(final long position)
+    {
+        return new ConsumerEvictedException(file.path(), slot, evictionLag, position);
     }
 
     /**

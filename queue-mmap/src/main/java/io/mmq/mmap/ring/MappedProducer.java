@@ -17,6 +17,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import static io.mmq.mmap.layout.ConsumerSlotLayout.ACTIVE;
+import static io.mmq.mmap.layout.ConsumerSlotLayout.EVICTED;
 import static io.mmq.mmap.layout.ConsumerSlotLayout.POSITION_OFFSET;
 import static io.mmq.mmap.layout.ConsumerSlotLayout.SLOT_LENGTH;
 import static io.mmq.mmap.layout.ConsumerSlotLayout.STATE_OFFSET;
@@ -70,6 +71,8 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
     private final int capacityShift;
     private final int maxMessageLength;
     private final int consumerSlots;
+    /** 0, or the lag past which a consumer is evicted rather than waited for. */
+    private final long evictionLag;
     private final int slotTableOffset;
     private final long limitSlack;
     private final FrameReader frames;
@@ -130,6 +133,7 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
         this.capacityShift = Integer.numberOfTrailingZeros(capacity);
         this.maxMessageLength = geometry.maxMessageLength();
         this.consumerSlots = geometry.consumerSlots();
+        this.evictionLag = geometry.evictionLag();
         this.slotTableOffset = geometry.slotOffset(0);
         this.limitSlack = capacity / 4;
         this.frames = new FrameReader(file);
@@ -535,7 +539,7 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
     private boolean tryRefreshLimit(final long end)
     {
         final long needed = end - capacity;
-        long candidate = Math.min(minActiveConsumerPosition(), walkTo(Math.min(needed + limitSlack, tail)));
+        long candidate = Math.min(minActiveConsumerPosition(end), walkTo(Math.min(needed + limitSlack, tail)));
         if (candidate < needed)
         {
             return false;
@@ -547,7 +551,7 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
         }
 
         // A consumer that joined while the table was read may sit below the candidate: read it again.
-        candidate = Math.min(candidate, minActiveConsumerPosition());
+        candidate = Math.min(candidate, minActiveConsumerPosition(end));
         if (candidate < needed)
         {
             return false;
@@ -562,26 +566,38 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
      * @return the lowest position of an active consumer at or past the reclaim position, or
      *         {@code Long.MAX_VALUE} if there is none. A position below the reclaim position belongs to a
      *         consumer still joining; it will move up to the join position before it reads anything.
+     *         Under an eviction policy, a consumer that would lag more than the eviction lag behind
+     *         {@code end} is evicted instead, and left out.
      */
-    private long minActiveConsumerPosition()
+    private long minActiveConsumerPosition(final long end)
     {
         final UnsafeBuffer buffer = this.buffer;
         long min = Long.MAX_VALUE;
         for (int i = 0, offset = slotTableOffset; i < consumerSlots; i++, offset += SLOT_LENGTH)
         {
-            if (buffer.getIntVolatile(offset + STATE_OFFSET) == ACTIVE)
+            if (buffer.getIntVolatile(offset + STATE_OFFSET) != ACTIVE)
             {
-                final long position = buffer.getLongVolatile(offset + POSITION_OFFSET);
-                if (position >= reclaimPosition && position < min)
-                {
-                    if ((position & (HEADER_LENGTH - 1)) != 0 || position > tail)
-                    {
-                        throw frames.corrupt(position, "consumer slot " + i + " holds position " + position +
-                            ", which is not a frame boundary at or before the producer position " + tail);
-                    }
-                    min = position;
-                }
+                continue;
             }
+            final long position = buffer.getLongVolatile(offset + POSITION_OFFSET);
+            if (position < reclaimPosition)
+            {
+                continue;
+            }
+            if ((position & (HEADER_LENGTH - 1)) != 0 || position > tail)
+            {
+                throw frames.corrupt(position, "consumer slot " + i + " holds position " + position +
+                    ", which is not a frame boundary at or before the producer position " + tail);
+            }
+            if (0 != evictionLag && end - position > evictionLag)
+            {
+                // The swap is the eviction: from here on nothing protects this consumer's unread bytes,
+                // and it finds out by reading its state after each message. If the swap fails the slot
+                // was just left or reaped: not ACTIVE either way.
+                buffer.compareAndSetInt(offset + STATE_OFFSET, ACTIVE, EVICTED);
+                continue;
+            }
+            min = Math.min(min, position);
         }
         return min;
     }

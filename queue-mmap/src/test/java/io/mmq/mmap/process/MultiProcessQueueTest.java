@@ -8,6 +8,7 @@ import java.util.stream.Stream;
 
 import io.mmq.Producer;
 import io.mmq.QueueOptions;
+import io.mmq.SlowConsumerPolicy;
 import io.mmq.mmap.CheckedMessages;
 import io.mmq.mmap.MappedQueue;
 import io.mmq.mmap.QueueCounters;
@@ -185,6 +186,59 @@ class MultiProcessQueueTest
         finally
         {
             System.clearProperty(io.mmq.mmap.liveness.ConsumerSlots.SLOT_TABLE_LOCK_TIMEOUT_PROPERTY);
+        }
+    }
+
+    @Test
+    void underAnEvictionPolicyAStalledConsumerIsEvictedTheProducerGoesOnAndTheOthersLoseNothing() throws Exception
+    {
+        final long count = 200_000;
+        MappedQueue.create(file, QueueOptions.defaults().withCapacity(CAPACITY).withMaxMessageLength(MAX_MESSAGE)
+            .withConsumerSlots(4).withSlowConsumerPolicy(SlowConsumerPolicy.evictAfterLag(CAPACITY / 2))).close();
+        final Child healthy = startConsumer("healthy", "LATEST", count);
+        final int healthySlot = (int)field(healthy.awaitLine("JOINED", 60), "slot");
+        final Child lagging = start("lagging", LaggingConsumerProcess.class);
+        final long laggingFrom = field(lagging.awaitLine("JOINED", 60), "position");
+
+        final CheckedMessages messages = new CheckedMessages(SEED, MAX_MESSAGE);
+        try (MappedQueue queue = MappedQueue.open(file); Producer producer = queue.producer())
+        {
+            final org.agrona.concurrent.UnsafeBuffer message =
+                new org.agrona.concurrent.UnsafeBuffer(new byte[MAX_MESSAGE]);
+            long batchEnd = 0;
+            for (long seq = 0; seq < count; seq++)
+            {
+                final int length = messages.write(message, 0, seq);
+                messages.checksum(message, 0, length);
+                // Never held back: the only consumer that could hold the producer back is the lagging one.
+                final long position = producer.offer(message, 0, length);
+                assertTrue(position > 0, "held back at message " + seq + " by a consumer the policy should have evicted");
+                if (position >= batchEnd)
+                {
+                    // Keep the healthy consumer within a quarter of the eviction lag, however the machine
+                    // schedules it: the policy would rightly evict it too if it fell behind.
+                    awaitCaughtUp(queue.counters(), healthySlot, position);
+                    batchEnd = position + CAPACITY / 8;
+                }
+            }
+            assertTrue(queue.counters().consumerEvicted((int)field(lagging.output().get(0), "slot")), "stat shows it");
+        }
+        final String done = awaitDone(healthy);
+        assertEquals(count, field(done, "received"), done);
+        assertEquals(messages.checksum(), field(done, "crc"), "the healthy consumer got every byte: " + done);
+
+        lagging.send("poll now");
+        final String evicted = lagging.awaitLine("", 60);
+        assertEquals("EVICTED position=" + laggingFrom, evicted, "it missed everything from where it joined");
+    }
+
+    private static void awaitCaughtUp(final QueueCounters counters, final int slot, final long position)
+    {
+        final long deadline = System.nanoTime() + 30_000_000_000L;
+        while (counters.consumerPosition(slot) < position)
+        {
+            assertTrue(System.nanoTime() < deadline, "consumer in slot " + slot + " stopped reading");
+            Thread.yield();
         }
     }
 
