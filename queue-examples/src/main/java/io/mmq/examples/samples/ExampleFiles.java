@@ -16,11 +16,12 @@ public final class ExampleFiles
 
     /**
      * @return {@code /dev/shm/mmq-examples} (shared memory) where there is a /dev/shm, else the same
-     *         name in the temporary directory: the directory both sides use when run in two terminals.
+     *         name in the temporary directory, created if need be: the directory both sides use when run
+     *         in two terminals.
      */
-    public static Path sharedDirectory()
+    public static Path sharedDirectory() throws IOException
     {
-        return base().resolve("mmq-examples");
+        return Files.createDirectories(base().resolve("mmq-examples"));
     }
 
     /**

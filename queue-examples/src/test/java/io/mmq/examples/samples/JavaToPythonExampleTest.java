@@ -56,7 +56,7 @@ class JavaToPythonExampleTest
                 assertEquals(0, producer.awaitExit(60), producer.errors());
                 final String totals = python.output().get(python.output().size() - 1);
                 assertTrue(totals.startsWith("totals: ticks=3000 "), python.output().toString());
-                assertEquals("publisher's " + totals, producer.output().get(producer.output().size() - 1));
+                assertEquals("producer " + totals, producer.output().get(producer.output().size() - 1));
             }
         }
     }

@@ -38,7 +38,9 @@ class PubSubExampleTest
         final long first = Long.parseLong(earliest.group(2));
         assertTrue(first < 2000, "an EARLIEST subscriber first receives the ring's history: " + first);
         assertEquals(4000 - first, Long.parseLong(earliest.group(1)));
-        assertTrue(run.line("Every subscriber saw every event").contains("the three services all 4,000"));
+        assertEquals("Every subscriber saw every event from where it joined: the services all 4,000, late-latest the last " +
+            "2,000, late-earliest those and " + String.format("%,d", 2000 - first) + " before them from the ring's history.",
+            run.line("Every subscriber saw every event"));
     }
 
     private static long counted(final String line)

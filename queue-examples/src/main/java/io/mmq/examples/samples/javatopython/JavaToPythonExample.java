@@ -55,7 +55,7 @@ public final class JavaToPythonExample implements Callable<Integer>
             final Path file = (null == directory ? ExampleFiles.sharedDirectory() : directory).resolve("ticks.mmq");
             System.out.println("In another terminal: python3 " + ExampleFiles.pythonScript(SCRIPT) + " " + file +
                 " --show-every " + showEvery);
-            System.out.println("publisher's " + TickProducer.run(file, ticks, showEvery));
+            System.out.println("producer " + TickProducer.run(file, ticks, showEvery));
             return 0;
         }
         return both();
