@@ -9,9 +9,11 @@ import java.util.concurrent.Callable;
 import io.mmq.MmqException;
 import io.mmq.examples.demo.ChildProcess;
 import io.mmq.examples.samples.Consumers;
+import io.mmq.examples.samples.DirectoryOption;
 import io.mmq.examples.samples.ExampleFiles;
 import io.mmq.mmap.MappedQueue;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -39,9 +41,8 @@ public final class JavaToPythonExample implements Callable<Integer>
     @Option(names = "--show-every", defaultValue = "2000", description = "Print every n-th tick (default: ${DEFAULT-VALUE}).")
     long showEvery;
 
-    @Option(names = "--dir", description = "Where the queue is; default: a new directory for 'both', " +
-        "/dev/shm/mmq-examples for the producer alone.")
-    Path directory;
+    @Mixin
+    DirectoryOption directory;
 
     @Override
     public Integer call() throws Exception
@@ -52,7 +53,7 @@ public final class JavaToPythonExample implements Callable<Integer>
         }
         if (role == Role.producer)
         {
-            final Path file = (null == directory ? ExampleFiles.sharedDirectory() : directory).resolve("ticks.mmq");
+            final Path file = directory.forOneSide().resolve("ticks.mmq");
             System.out.println("In another terminal: python3 " + ExampleFiles.pythonScript(SCRIPT) + " " + file +
                 " --show-every " + showEvery);
             System.out.println("producer " + TickProducer.run(file, ticks, showEvery));
@@ -66,7 +67,7 @@ public final class JavaToPythonExample implements Callable<Integer>
         System.out.println("A Java producer (this JVM) and a Python reader, sharing one queue file.");
         System.out.println("(In two terminals: './mmq example java-to-python producer', then the python3 " +
             "command it prints.)");
-        final Path dir = null == directory ? ExampleFiles.newDirectory() : directory;
+        final Path dir = directory.forWholeRun();
         final Path file = dir.resolve("ticks.mmq");
         final ChildProcess python;
         try (MappedQueue queue = MappedQueue.create(file, Tick.QUEUE_OPTIONS)) // there before the reader looks
@@ -91,10 +92,7 @@ public final class JavaToPythonExample implements Callable<Integer>
         finally
         {
             python.kill();
-            if (null == directory)
-            {
-                ExampleFiles.delete(dir);
-            }
+            directory.deleteAfterRun(dir);
         }
     }
 

@@ -4,8 +4,9 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 import io.mmq.examples.demo.ChildProcess;
-import io.mmq.examples.samples.ExampleFiles;
+import io.mmq.examples.samples.DirectoryOption;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -28,9 +29,8 @@ public final class RequestResponseExample implements Callable<Integer>
     @Option(names = "--requests", defaultValue = "20000", description = "Requests the client sends (default: ${DEFAULT-VALUE}).")
     long requests;
 
-    @Option(names = "--dir", description = "Where the queues are; default: a new directory for 'both', " +
-        "/dev/shm/mmq-examples for a server and client in two terminals.")
-    Path directory;
+    @Mixin
+    DirectoryOption directory;
 
     @Override
     public Integer call() throws Exception
@@ -42,10 +42,10 @@ public final class RequestResponseExample implements Callable<Integer>
         switch (role)
         {
             case server:
-                Server.run(null == directory ? ExampleFiles.sharedDirectory() : directory);
+                Server.run(directory.forOneSide());
                 return 0;
             case client:
-                return Client.run(null == directory ? ExampleFiles.sharedDirectory() : directory, requests) ? 0 : 1;
+                return Client.run(directory.forOneSide(), requests) ? 0 : 1;
             default:
                 return both();
         }
@@ -56,7 +56,7 @@ public final class RequestResponseExample implements Callable<Integer>
         System.out.println("Request/response between two JVMs: this one is the client; it starts the server in a second JVM.");
         System.out.println("(In two terminals: './mmq example request-response server', then " +
             "'./mmq example request-response client'.)");
-        final Path dir = null == directory ? ExampleFiles.newDirectory() : directory;
+        final Path dir = directory.forWholeRun();
         final ChildProcess server =
             ChildProcess.startEchoing("server", "example", "request-response", "server", "--dir", dir);
         try
@@ -72,10 +72,7 @@ public final class RequestResponseExample implements Callable<Integer>
         finally
         {
             server.kill();
-            if (null == directory)
-            {
-                ExampleFiles.delete(dir);
-            }
+            directory.deleteAfterRun(dir);
         }
     }
 }
