@@ -15,6 +15,7 @@ import io.mmq.examples.cli.PretouchBenchCommand;
 import io.mmq.examples.cli.PublishCommand;
 import io.mmq.examples.cli.StatCommand;
 import io.mmq.examples.cli.TailCommand;
+import io.mmq.examples.samples.ExampleCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -29,6 +30,7 @@ import picocli.CommandLine.Command;
     description = "An inter-process shared-memory message queue: tools, demo and benchmarks.",
     subcommands = {
         DemoCommand.class, CreateCommand.class, DeleteCommand.class, StatCommand.class, TailCommand.class,
+        ExampleCommand.class,
         PublishCommand.class, FloodCommand.class, FlushBenchCommand.class, PretouchBenchCommand.class,
         DemoRoleCommand.Producer.class, DemoRoleCommand.Consumer.class})
 public final class Mmq implements Runnable

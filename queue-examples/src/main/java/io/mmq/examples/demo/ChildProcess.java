@@ -3,6 +3,7 @@ package io.mmq.examples.demo;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,32 +14,62 @@ import java.util.concurrent.TimeUnit;
 import io.mmq.mmap.file.JvmAccess;
 
 /**
- * A demo role running in its own JVM, started from this JVM's classpath. Its output lines are watched:
- * the last {@code PROGRESS} counters and the final line are kept for the live display and the summary.
+ * A demo or example role running in its own process (a JVM started from this JVM's classpath, or a
+ * Python script). Its output lines are watched: {@code JOINED} and the last {@code PROGRESS} counters are
+ * noted, and the last other line is kept for the summary; an echoing child also prints those other lines
+ * here as they come, after its name.
  */
-final class ChildProcess
+public final class ChildProcess
 {
     private final String name;
     private final Process process;
+    private final PrintStream echo;
+    private final Thread output;
     private final CountDownLatch joined = new CountDownLatch(1);
     private final StringBuilder errors = new StringBuilder();
     private volatile long count;
     private volatile long lag;
     private volatile String finalLine;
 
-    private ChildProcess(final String name, final Process process)
+    private ChildProcess(final String name, final Process process, final PrintStream echo)
     {
         this.name = name;
         this.process = process;
-        final Thread out = new Thread(this::readOutput, name + "-out");
-        out.setDaemon(true);
-        out.start();
+        this.echo = echo;
+        output = new Thread(this::readOutput, name + "-out");
+        output.setDaemon(true);
+        output.start();
         final Thread err = new Thread(this::readErrors, name + "-err");
         err.setDaemon(true);
         err.start();
     }
 
     static ChildProcess start(final String name, final String role, final Object... args) throws IOException
+    {
+        return new ChildProcess(name, new ProcessBuilder(mmqCommand(role, args)).start(), null);
+    }
+
+    /**
+     * Starts {@code mmq ROLE ARGS...} in a new JVM and prints its lines here, as {@code [name] line}.
+     */
+    public static ChildProcess startEchoing(final String name, final String role, final Object... args)
+        throws IOException
+    {
+        return new ChildProcess(name, new ProcessBuilder(mmqCommand(role, args)).start(), System.out);
+    }
+
+    /**
+     * Starts {@code python3 SCRIPT ARGS...} and prints its lines here, as {@code [name] line}.
+     *
+     * @throws IOException if python3 cannot be started.
+     */
+    public static ChildProcess startPythonEchoing(final String name, final Path script, final Object... args)
+        throws IOException
+    {
+        return new ChildProcess(name, new ProcessBuilder(pythonCommand(script, args)).start(), System.out);
+    }
+
+    private static List<String> mmqCommand(final String role, final Object... args)
     {
         final List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -48,11 +79,23 @@ final class ChildProcess
         command.add(System.getProperty("java.class.path"));
         command.add(io.mmq.examples.Mmq.class.getName());
         command.add(role);
+        addAll(command, args);
+        return command;
+    }
+
+    private static List<String> pythonCommand(final Path script, final Object... args)
+    {
+        final List<String> command = new ArrayList<>(List.of("python3", script.toString()));
+        addAll(command, args);
+        return command;
+    }
+
+    private static void addAll(final List<String> command, final Object... args)
+    {
         for (final Object arg : args)
         {
             command.add(String.valueOf(arg));
         }
-        return new ChildProcess(name, new ProcessBuilder(command).start());
     }
 
     /**
@@ -68,14 +111,9 @@ final class ChildProcess
         {
             return null;
         }
-        final List<String> command = new ArrayList<>(List.of("python3", script.toString()));
-        for (final Object arg : args)
-        {
-            command.add(String.valueOf(arg));
-        }
         try
         {
-            return new ChildProcess(name, new ProcessBuilder(command).start());
+            return new ChildProcess(name, new ProcessBuilder(pythonCommand(script, args)).start(), null);
         }
         catch (final IOException noPython)
         {
@@ -103,6 +141,10 @@ final class ChildProcess
                 else
                 {
                     finalLine = line;
+                    if (null != echo)
+                    {
+                        echo.println("[" + name + "] " + line);
+                    }
                 }
             }
         }
@@ -156,27 +198,32 @@ final class ChildProcess
         return "?";
     }
 
-    boolean awaitJoined(final long seconds) throws InterruptedException
+    public boolean awaitJoined(final long seconds) throws InterruptedException
     {
         return joined.await(seconds, TimeUnit.SECONDS);
     }
 
-    boolean isAlive()
+    public boolean isAlive()
     {
         return process.isAlive();
     }
 
-    int awaitExit() throws InterruptedException
+    /**
+     * Waits for the process to end and for its last output line to be read.
+     */
+    public int awaitExit() throws InterruptedException
     {
-        return process.waitFor();
+        final int exitCode = process.waitFor();
+        output.join();
+        return exitCode;
     }
 
-    void kill()
+    public void kill()
     {
         process.destroyForcibly();
     }
 
-    String name()
+    public String name()
     {
         return name;
     }
@@ -191,12 +238,12 @@ final class ChildProcess
         return lag;
     }
 
-    String finalLine()
+    public String finalLine()
     {
         return finalLine;
     }
 
-    String errors()
+    public String errors()
     {
         synchronized (errors)
         {
