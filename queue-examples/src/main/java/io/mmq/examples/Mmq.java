@@ -86,8 +86,8 @@ public final class Mmq implements Runnable
 
     private static String hint(final CommandLine commandLine)
     {
-        final String name = commandLine.getCommandName();
-        return " (try 'mmq " + ("mmq".equals(name) ? "" : name + " ") + "--help')";
+        // The qualified name keeps a nested command's parents: 'mmq example request-response --help'.
+        return " (try '" + commandLine.getCommandSpec().qualifiedName() + " --help')";
     }
 
     private static String message(final Throwable error)

@@ -59,6 +59,23 @@ public final class QueueCounters
     }
 
     /**
+     * @return how many consumer slots are held: by live consumers, evicted ones that have not left, and
+     *         dead ones not reaped yet. A consumer counts from the moment its join completes.
+     */
+    public int heldSlots()
+    {
+        int held = 0;
+        for (int slot = 0; slot < geometry.consumerSlots(); slot++)
+        {
+            if (buffer.getIntVolatile(geometry.slotOffset(slot) + ConsumerSlotLayout.STATE_OFFSET) != ConsumerSlotLayout.FREE)
+            {
+                held++;
+            }
+        }
+        return held;
+    }
+
+    /**
      * @return true if the consumer in {@code slot} was evicted by the producer for lagging too far and has
      *         not left yet.
      */

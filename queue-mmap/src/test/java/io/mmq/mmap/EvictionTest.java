@@ -92,8 +92,10 @@ class EvictionTest
         assertThrows(ConsumerEvictedException.class, () -> stalled.poll((buffer, offset, length) -> { }, 1),
             "and stays evicted");
 
+        assertEquals(1, queue.counters().heldSlots(), "an evicted consumer holds its slot until it leaves");
         stalled.close();
         assertEquals(QueueCounters.FREE_SLOT, queue.counters().consumerPosition(stalled.slot()), "closing frees the slot");
+        assertEquals(0, queue.counters().heldSlots());
     }
 
     @Test

@@ -5,7 +5,6 @@ import java.time.Duration;
 import io.mmq.MmqException;
 import io.mmq.examples.demo.ChildProcess;
 import io.mmq.mmap.MappedQueue;
-import io.mmq.mmap.QueueCounters;
 
 /**
  * Waiting for consumers to join a queue before publishing to it. A consumer that joins at
@@ -29,7 +28,7 @@ public final class Consumers
         throws InterruptedException
     {
         final long deadline = System.nanoTime() + timeout.toNanos();
-        while (active(queue) < count)
+        while (queue.counters().heldSlots() < count)
         {
             for (final ChildProcess child : starting)
             {
@@ -41,24 +40,10 @@ public final class Consumers
             }
             if (System.nanoTime() - deadline >= 0)
             {
-                throw new MmqException(queue.path() + ": " + active(queue) + " consumer(s) joined within " +
+                throw new MmqException(queue.path() + ": " + queue.counters().heldSlots() + " consumer(s) joined within " +
                     timeout.toSeconds() + " s, expected " + count);
             }
             Thread.sleep(10);
         }
-    }
-
-    private static int active(final MappedQueue queue)
-    {
-        final QueueCounters counters = queue.counters();
-        int active = 0;
-        for (int slot = 0; slot < counters.consumerSlots(); slot++)
-        {
-            if (counters.consumerPosition(slot) != QueueCounters.FREE_SLOT)
-            {
-                active++;
-            }
-        }
-        return active;
     }
 }

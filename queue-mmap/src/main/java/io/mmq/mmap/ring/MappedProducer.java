@@ -56,8 +56,14 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
     public static final String BLOCKED_RECHECK_PROPERTY = "mmq.producerRecheckMillis";
     static final long BLOCKED_RECHECK_NANOS = Math.max(1, Long.getLong(BLOCKED_RECHECK_PROPERTY, 100)) * 1_000_000L;
 
-    /** A producer held back looks for dead consumers at most this often: the bound on reaping them. */
-    static final long REAP_INTERVAL_NANOS = 10_000_000L;
+    /**
+     * A producer held back looks for dead consumers at most this often (10 ms unless the system property
+     * {@value #REAP_INTERVAL_PROPERTY} gives other milliseconds): with the recheck above, the bound on how
+     * long a dead consumer holds back a live producer. Each look takes the table lock and tries one OS
+     * lock per occupied slot.
+     */
+    public static final String REAP_INTERVAL_PROPERTY = "mmq.reapIntervalMillis";
+    static final long REAP_INTERVAL_NANOS = Math.max(1, Long.getLong(REAP_INTERVAL_PROPERTY, 10)) * 1_000_000L;
 
     /** The producer's positions: the part of the header a flush writes back with the ring. */
     private static final int HEADER_LINE_LENGTH = 32;
