@@ -1,6 +1,8 @@
 package io.mmq.examples.container;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -142,6 +144,26 @@ class ContainerQueueIT
         }
     }
 
+    @Test
+    void aContainerRunningAsAnotherUserJoinsAQueueOnlyIfTheQueuesGroupMayWriteIt() throws Exception
+    {
+        // Another user of the file's group, as services sharing a group would run; the directory lets the group in.
+        Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxr-x---"));
+        final Path ownerOnly = createQueue("owner-only.mmq", "rw-------");
+        final Path groupWritable = createQueue("group-writable.mmq", "rw-rw----");
+        final String otherUser = ((int)Files.getAttribute(ownerOnly, "unix:uid") + 1000) + ":" +
+            Files.getAttribute(ownerOnly, "unix:gid");
+
+        final QueueContainer refused = container(QueueContainer.java(otherUser, "other-user-owner-only", ownerOnly,
+            SleepingConsumerProcess.class));
+        assertNotEquals(0, refused.awaitExit(60), "a consumer that may not write the file cannot join");
+        assertTrue(refused.errors().contains(QueueContainer.QUEUE_DIR + "/owner-only.mmq"), "the error names the file: " +
+            refused.errors());
+
+        wokenByAPublishOnTheHost(groupWritable, container(QueueContainer.java(otherUser, "other-user-group-writable",
+            groupWritable, SleepingConsumerProcess.class)));
+    }
+
     private void everyConsumerReceivesEveryMessageUnderBackPressure(final boolean producerInContainer) throws Exception
     {
         final Path file = createQueue();
@@ -187,9 +209,14 @@ class ContainerQueueIT
 
     private Path createQueue() throws Exception
     {
-        final Path file = directory.resolve("shared.mmq");
+        return createQueue("shared.mmq", "rw-------");
+    }
+
+    private Path createQueue(final String name, final String permissions) throws Exception
+    {
+        final Path file = directory.resolve(name);
         MappedQueue.create(file, QueueOptions.defaults().withCapacity(CAPACITY).withMaxMessageLength(MAX_MESSAGE)
-            .withConsumerSlots(8)).close();
+            .withConsumerSlots(8).withPermissions(PosixFilePermissions.fromString(permissions))).close();
         return file;
     }
 

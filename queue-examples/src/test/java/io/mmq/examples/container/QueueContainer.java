@@ -1,5 +1,6 @@
 package io.mmq.examples.container;
 
+import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,12 +13,14 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.WaitContainerResultCallback;
 import io.mmq.examples.python.PatternConsumerProcess;
 import io.mmq.mmap.process.Child;
 import org.testcontainers.containers.BindMode;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.output.OutputFrame;
+import org.testcontainers.containers.startupcheck.StartupCheckStrategy;
 import org.testcontainers.utility.DockerImageName;
 
 /**
@@ -43,6 +46,16 @@ final class QueueContainer implements AutoCloseable
     static final String PYTHON_SLEEPING_CONSUMER = "/mmq/scripts/sleeping_consumer.py";
 
 
+    /** Started is enough: a process that ends at once is for the test to judge, by its output and exit code. */
+    private static final StartupCheckStrategy STARTED = new StartupCheckStrategy()
+    {
+        @Override
+        public StartupStatus checkStartupState(final DockerClient client, final String containerId)
+        {
+            return StartupStatus.SUCCESSFUL;
+        }
+    };
+
     private final String name;
     private final GenericContainer<?> container;
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
@@ -50,10 +63,9 @@ final class QueueContainer implements AutoCloseable
     private final StringBuffer errors = new StringBuffer();
     private volatile boolean outputEnded;
 
-    private QueueContainer(final String name, final Path queueFile, final List<String> command) throws Exception
+    private QueueContainer(final String name, final Path queueFile, final String user, final List<String> command)
     {
         this.name = name;
-        final String owner = Files.getAttribute(queueFile, "unix:uid") + ":" + Files.getAttribute(queueFile, "unix:gid");
         final GenericContainer<?> created = new GenericContainer<>(DockerImageName.parse(image()))
             .withImagePullPolicy(image -> false) // no registry is reachable: a missing image fails at once
             .withNetworkMode("none")
@@ -62,7 +74,8 @@ final class QueueContainer implements AutoCloseable
             .withFileSystemBind(hostPath("mmq.python"), "/mmq/python", BindMode.READ_ONLY)
             .withFileSystemBind(hostPath("mmq.container.scripts"), "/mmq/scripts", BindMode.READ_ONLY)
             .withEnv("PYTHONPATH", "/mmq/python")
-            .withCreateContainerCmdModifier(cmd -> cmd.withUser(owner))
+            .withCreateContainerCmdModifier(cmd -> cmd.withUser(user))
+            .withStartupCheckStrategy(STARTED)
             .withLogConsumer(this::onOutput)
             .withCommand(command.toArray(String[]::new));
         for (final String entry : TestClassPath.ENTRIES)
@@ -74,10 +87,19 @@ final class QueueContainer implements AutoCloseable
     }
 
     /**
-     * Runs {@code main} (from mmq.jar or the test classes) in a JVM in a new container.
+     * Runs {@code main} (from mmq.jar or the test classes) in a JVM in a new container, as the queue file's owner.
      */
     static QueueContainer java(final String name, final Path queueFile, final Class<?> main, final Object... args)
-        throws Exception
+        throws IOException
+    {
+        return java(owner(queueFile), name, queueFile, main, args);
+    }
+
+    /**
+     * Runs {@code main} in a new container as {@code user} ("uid:gid").
+     */
+    static QueueContainer java(final String user, final String name, final Path queueFile, final Class<?> main,
+        final Object... args)
     {
         final List<String> command = new ArrayList<>(List.of("java", "-Xmx256m", "-XX:+UseSerialGC"));
         command.addAll(List.of(System.getProperty("mmq.jvm.flags", "--add-exports java.base/jdk.internal.misc=ALL-UNNAMED")
@@ -85,7 +107,7 @@ final class QueueContainer implements AutoCloseable
         command.add("-cp");
         command.add(TestClassPath.inContainer());
         command.add(main.getName());
-        return new QueueContainer(name, queueFile, withArguments(command, queueFile, args));
+        return new QueueContainer(name, queueFile, user, withArguments(command, queueFile, args));
     }
 
     /**
@@ -93,9 +115,18 @@ final class QueueContainer implements AutoCloseable
      * container; the Python reader is on its path.
      */
     static QueueContainer python(final String name, final Path queueFile, final String script, final Object... args)
-        throws Exception
+        throws IOException
     {
-        return new QueueContainer(name, queueFile, withArguments(List.of("python3", "-u", script), queueFile, args));
+        return new QueueContainer(name, queueFile, owner(queueFile), withArguments(List.of("python3", "-u", script),
+            queueFile, args));
+    }
+
+    /**
+     * @return "uid:gid" of the file's owner: the user a container must run as to open an owner-only queue.
+     */
+    static String owner(final Path file) throws IOException
+    {
+        return Files.getAttribute(file, "unix:uid") + ":" + Files.getAttribute(file, "unix:gid");
     }
 
     /**
@@ -190,10 +221,24 @@ final class QueueContainer implements AutoCloseable
         container.getDockerClient().killContainerCmd(container.getContainerId()).exec();
     }
 
-    int awaitExit(final long seconds)
+    /**
+     * @return the process's exit code, once it has exited and all of its output has been read.
+     */
+    int awaitExit(final long seconds) throws InterruptedException
     {
-        return container.getDockerClient().waitContainerCmd(container.getContainerId())
+        final int status = container.getDockerClient().waitContainerCmd(container.getContainerId())
             .exec(new WaitContainerResultCallback()).awaitStatusCode(seconds, TimeUnit.SECONDS);
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!outputEnded && System.nanoTime() - deadline < 0)
+        {
+            Thread.sleep(10);
+        }
+        return status;
+    }
+
+    String errors()
+    {
+        return errors.toString();
     }
 
     String name()
