@@ -76,32 +76,38 @@ class ContainerQueueIT
     void aConsumerContainerKilledWhileTheProducerIsAsleepOnItNoLongerHoldsTheProducerBack() throws Exception
     {
         final Path file = createQueue();
-        final QueueContainer stalled = container(QueueContainer.java("stalled-in-container", file, StallingConsumerProcess.class));
+        final QueueContainer stalled = container(QueueContainer.java("stalled-in-container", file,
+            StallingConsumerProcess.class));
         final int slot = (int)field(stalled.awaitLine("JOINED", 60), "slot");
         try (MappedQueue queue = MappedQueue.open(file); Producer producer = queue.producer())
         {
             final QueueCounters counters = queue.counters();
             final long hostPid = stalled.hostPid();
             final long slotPid = counters.consumerPid(slot);
-            assertNotEquals(hostPid, slotPid, "the slot holds the consumer's id in the container's PID namespace, not the host's");
+            assertNotEquals(hostPid, slotPid, "the slot holds the id from the container's PID namespace, not the host's");
 
             final UnsafeBuffer message = new UnsafeBuffer(new byte[256]);
             long published = 0;
             while (producer.offer(message, 0, message.capacity()) > 0)
             {
-                assertTrue(++published <= CAPACITY / message.capacity(), "the stalled consumer must hold the producer back");
+                assertTrue(++published <= CAPACITY / message.capacity(), "the stalled consumer holds the producer back");
             }
             final CompletableFuture<Long> resumedAt = CompletableFuture.supplyAsync(() ->
+                producer.offer(message, 0, message.capacity(), 60, TimeUnit.SECONDS) > 0 ? System.nanoTime() : -1L);
+            final long killedAt;
+            try
             {
-                final long result = producer.offer(message, 0, message.capacity(), 60, TimeUnit.SECONDS);
-                return result > 0 ? System.nanoTime() : -1L;
-            });
-            awaitTrue(counters::producerAwaitsSpace, "the producer asleep on the full ring");
-
-            final long killedAt = System.nanoTime();
-            stalled.kill(); // docker kill: SIGKILL, no clean-up; the slot stays ACTIVE, its lock goes
-            final long resumedAfter = resumedAt.get(30, TimeUnit.SECONDS) - killedAt;
+                awaitTrue(counters::producerAwaitsSpace, "the producer asleep on the full ring");
+                killedAt = System.nanoTime();
+                stalled.kill(); // docker kill: SIGKILL, no clean-up; the slot stays ACTIVE, its lock goes
+            }
+            finally
+            {
+                stalled.close(); // if the test failed early: the offer must end before the queue is unmapped
+                resumedAt.get(90, TimeUnit.SECONDS);
+            }
             assertTrue(resumedAt.get() > 0, "the timed offer went through");
+            final long resumedAfter = resumedAt.get() - killedAt;
             assertTrue(resumedAfter < TimeUnit.SECONDS.toNanos(1), "resumed " + resumedAfter / 1_000_000 + " ms after docker kill");
             assertEquals(QueueCounters.FREE_SLOT, counters.consumerPosition(slot), "the dead consumer's slot was reaped");
             System.out.println("producer resumed " + resumedAfter / 1_000_000 + " ms after docker kill was called; the " +
@@ -180,7 +186,8 @@ class ContainerQueueIT
         }
 
         final LineSource producer = producerInContainer ?
-            container(QueueContainer.java("producer-in-container", file, PatternProducerProcess.class, MAX_MESSAGE, MESSAGES))::awaitLine :
+            container(QueueContainer.java("producer-in-container", file, PatternProducerProcess.class,
+                MAX_MESSAGE, MESSAGES))::awaitLine :
             child(Child.start("producer-on-host", PatternProducerProcess.class, file, MAX_MESSAGE, MESSAGES))::awaitLine;
         final String published = producer.awaitLine("DONE", 600);
         assertTrue(field(published, "backPressured") > 0, "the consumers held the producer back: " + published);

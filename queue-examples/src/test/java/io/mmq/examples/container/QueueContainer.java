@@ -5,12 +5,9 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import com.github.dockerjava.api.DockerClient;
@@ -26,9 +23,9 @@ import org.testcontainers.utility.DockerImageName;
 /**
  * One process of a test, run in a Docker container of the test image, sharing a queue with the host
  * through a bind mount of the queue file's directory: the same file, so the same pages of memory, never a
- * copy. The process runs as the queue file's owner (the file is owner-only by default), in its own PID,
- * mount and network namespaces, with no network at all. The image is built locally
- * ({@code src/test/container/build-image.sh}) and never pulled.
+ * copy. The process runs as the queue file's owner (the file is owner-only by default) unless told
+ * otherwise, in PID, IPC, mount and network namespaces of its own, with no network at all. The image is
+ * built locally ({@code src/test/container/build-image.sh}) and never pulled.
  *
  * <p>The program's first argument is always the queue file as the container sees it ({@value #QUEUE_DIR}/name):
  * a different path from the host's, since only the file matters. Its standard output is read line by
@@ -45,7 +42,6 @@ final class QueueContainer implements AutoCloseable
     /** A Python consumer that waits for one message asleep in the kernel. */
     static final String PYTHON_SLEEPING_CONSUMER = "/mmq/scripts/sleeping_consumer.py";
 
-
     /** Started is enough: a process that ends at once is for the test to judge, by its output and exit code. */
     private static final StartupCheckStrategy STARTED = new StartupCheckStrategy()
     {
@@ -58,10 +54,11 @@ final class QueueContainer implements AutoCloseable
 
     private final String name;
     private final GenericContainer<?> container;
-    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    private final List<String> output = Collections.synchronizedList(new ArrayList<>());
-    private final StringBuffer errors = new StringBuffer();
-    private volatile boolean outputEnded;
+    // Output as it arrives, guarded by this object's monitor, which awaitLine waits on.
+    private final List<String> output = new ArrayList<>();
+    private final StringBuilder errors = new StringBuilder();
+    private int linesRead;
+    private boolean outputEnded;
 
     private QueueContainer(final String name, final Path queueFile, final String user, final List<String> command)
     {
@@ -83,7 +80,15 @@ final class QueueContainer implements AutoCloseable
             created.withFileSystemBind(entry, TestClassPath.inContainer(entry), BindMode.READ_ONLY);
         }
         this.container = created;
-        container.start();
+        try
+        {
+            container.start();
+        }
+        catch (final RuntimeException ex)
+        {
+            container.stop(); // nothing else removes it: the tests run without Testcontainers' reaper
+            throw ex;
+        }
     }
 
     /**
@@ -160,7 +165,7 @@ final class QueueContainer implements AutoCloseable
         return path;
     }
 
-    private void onOutput(final OutputFrame frame)
+    private synchronized void onOutput(final OutputFrame frame)
     {
         if (frame == OutputFrame.END)
         {
@@ -172,36 +177,36 @@ final class QueueContainer implements AutoCloseable
         }
         else
         {
-            final String line = frame.getUtf8StringWithoutLineEnding();
-            output.add(line);
-            lines.add(line);
+            output.add(frame.getUtf8StringWithoutLineEnding());
         }
+        notifyAll();
     }
 
     /**
      * @return the first unread output line that starts with {@code prefix}; fails after {@code seconds}, or
      * as soon as the process has ended without printing one.
      */
-    String awaitLine(final String prefix, final long seconds) throws InterruptedException
+    synchronized String awaitLine(final String prefix, final long seconds) throws InterruptedException
     {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (true)
         {
-            final String line = lines.poll(100, TimeUnit.MILLISECONDS);
-            if (null != line)
+            while (linesRead < output.size())
             {
+                final String line = output.get(linesRead++);
                 if (line.startsWith(prefix))
                 {
                     return line;
                 }
-                continue;
             }
-            if ((outputEnded && lines.isEmpty()) || System.nanoTime() - deadline >= 0)
+            final long remaining = deadline - System.nanoTime();
+            if (outputEnded || remaining <= 0)
             {
                 throw new AssertionError(name + " (container): no line starting with '" + prefix + "' " +
-                    (outputEnded ? "before it ended" : "within " + seconds + " s") + "; output so far " + output +
+                    (outputEnded ? "before its output ended" : "within " + seconds + " s") + "; output " + output +
                     "; stderr:\n" + errors);
             }
+            TimeUnit.NANOSECONDS.timedWait(this, remaining);
         }
     }
 
@@ -228,15 +233,18 @@ final class QueueContainer implements AutoCloseable
     {
         final int status = container.getDockerClient().waitContainerCmd(container.getContainerId())
             .exec(new WaitContainerResultCallback()).awaitStatusCode(seconds, TimeUnit.SECONDS);
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!outputEnded && System.nanoTime() - deadline < 0)
+        synchronized (this)
         {
-            Thread.sleep(10);
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!outputEnded && deadline - System.nanoTime() > 0)
+            {
+                TimeUnit.NANOSECONDS.timedWait(this, deadline - System.nanoTime());
+            }
         }
         return status;
     }
 
-    String errors()
+    synchronized String errors()
     {
         return errors.toString();
     }
