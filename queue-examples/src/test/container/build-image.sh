@@ -29,10 +29,15 @@ if [ -n "${MMQ_DEBIAN_MIRROR:-}" ]; then
   mirror=("$MMQ_DEBIAN_MIRROR")
 fi
 started=$SECONDS
+# Imported under a second name and named for real only once it runs both: a build that broke half way
+# (a truncated tar still imports) must not pass for the image next time.
+candidate="$image-candidate"
 mmdebstrap --quiet --variant=apt --include=openjdk-17-jre-headless,python3 \
     --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-exclude=/usr/share/locale/*' \
     --aptopt='Acquire::Retries "3"' \
     bookworm - "${mirror[@]}" \
-  | docker import --change 'ENV LANG=C.UTF-8' - "$image" >/dev/null
-docker run --rm --network none "$image" sh -c 'java -version 2>&1 | head -1; python3 --version'
+  | docker import --change 'ENV LANG=C.UTF-8' - "$candidate" >/dev/null
+docker run --rm --network none "$candidate" sh -c 'java -version 2>&1 | head -n 1 && python3 --version'
+docker tag "$candidate" "$image"
+docker rmi "$candidate" >/dev/null
 echo "build-image.sh: built $image in $((SECONDS - started)) s"
