@@ -1,5 +1,3 @@
-// In io.mmq.examples.python for PatternMessages, which is package-private there; kept under container/ only
-// because that folder is the container work's. Belongs beside PatternConsumerProcess (git mv).
 package io.mmq.examples.python;
 
 import java.nio.file.Path;
