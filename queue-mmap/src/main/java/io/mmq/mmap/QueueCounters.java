@@ -4,6 +4,9 @@ import io.mmq.mmap.file.QueueFile;
 import io.mmq.mmap.file.QueueGeometry;
 import io.mmq.mmap.layout.ConsumerSlotLayout;
 import io.mmq.mmap.layout.HeaderLayout;
+import io.mmq.mmap.os.HeldLock;
+import io.mmq.mmap.os.LockId;
+import io.mmq.mmap.os.ProcessLocks;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -17,9 +20,11 @@ public final class QueueCounters
 
     private final UnsafeBuffer buffer;
     private final QueueGeometry geometry;
+    private final ProcessLocks locks;
 
     QueueCounters(final QueueFile file)
     {
+        this.locks = file.coordination().locks();
         this.buffer = file.buffer();
         this.geometry = file.geometry();
     }
@@ -124,6 +129,30 @@ public final class QueueCounters
     /**
      * @return the process id of the producer that last took the role (informational).
      */
+    /**
+     * Whether the consumer in {@code slot} belongs to a live process, decided as reaping does: by the
+     * slot's OS lock. A dead holder's slot stays taken until a producer or a joining consumer reaps it.
+     * If the lock is free it is taken and released at once, which can only make a joiner pick another
+     * slot or a reaper look again later. (The producer role has no such probe: taking its lock even for
+     * an instant could refuse a producer that is starting.)
+     */
+    public boolean consumerAlive(final int slot)
+    {
+        checkedSlotOffset(slot);
+        return heldByLiveProcess(LockId.slot(slot));
+    }
+
+    private boolean heldByLiveProcess(final LockId id)
+    {
+        final HeldLock lock = locks.tryLock(id);
+        if (null == lock)
+        {
+            return true;
+        }
+        lock.release();
+        return false;
+    }
+
     public long producerPid()
     {
         return buffer.getLongVolatile(HeaderLayout.PRODUCER_PID_OFFSET);

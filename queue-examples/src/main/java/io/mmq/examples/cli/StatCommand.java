@@ -51,9 +51,9 @@ public final class StatCommand implements Callable<Integer>
         spec.commandLine().getOut().printf("%s  format %d  ring %,d B  max message %,d B  slots %d  slow consumers: %s%n",
             file, counters.formatVersion(), counters.capacity(), queue.options().maxMessageLength(), counters.consumerSlots(),
             queue.options().slowConsumerPolicy());
-        spec.commandLine().getOut().printf("producer  position %,d  join %,d  reclaim %,d  last pid %d%s%s%n",
+        spec.commandLine().getOut().printf("producer  position %,d  join %,d  reclaim %,d  last pid %d%s%n",
             producerPosition, counters.joinPosition(), counters.reclaimPosition(), counters.producerPid(),
-            running(counters.producerPid()), counters.producerAwaitsSpace() ? "  asleep on a full ring" : "");
+            counters.producerAwaitsSpace() ? "  asleep on a full ring" : "");
         int active = 0;
         for (int slot = 0; slot < counters.consumerSlots(); slot++)
         {
@@ -64,24 +64,12 @@ public final class StatCommand implements Callable<Integer>
             }
             active++;
             spec.commandLine().getOut().printf("consumer %4d  position %,d  lag %,d B  pid %d%s  since %s%s%n", slot, position,
-                producerPosition - position, counters.consumerPid(slot), running(counters.consumerPid(slot)),
+                producerPosition - position, counters.consumerPid(slot),
+                counters.consumerAlive(slot) ? " (alive)" : " (dead, not reaped yet)",
                 Instant.ofEpochMilli(counters.consumerJoinedAt(slot)),
                 counters.consumerEvicted(slot) ? "  EVICTED (fell behind; the producer no longer waits for it)" : "");
         }
         spec.commandLine().getOut().printf("%d of %d consumer slots active%s%n", active, counters.consumerSlots(),
             counters.consumerAwaitsWakeUp() ? "; a consumer is asleep, waiting for messages" : "");
-    }
-
-    /**
-     * Only a hint: a process id may have been reused, or belong to another PID namespace (a container).
-     * Liveness itself is decided by OS locks, which a read-only tool does not touch.
-     */
-    private static String running(final long pid)
-    {
-        if (pid <= 0)
-        {
-            return "";
-        }
-        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) ? " (running here)" : " (not running here)";
     }
 }

@@ -243,6 +243,21 @@ class MultiProcessQueueTest
     }
 
     @Test
+    void toolsTellALiveConsumerFromADeadOneByItsLockNotItsProcessId() throws Exception
+    {
+        MappedQueue.create(file, QueueOptions.defaults().withCapacity(CAPACITY).withConsumerSlots(2)).close();
+        final Child consumer = start("consumer", StallingConsumerProcess.class);
+        final int slot = (int)field(consumer.awaitLine("JOINED", 60), "slot");
+        try (MappedQueue queue = MappedQueue.open(file))
+        {
+            assertTrue(queue.counters().consumerAlive(slot));
+            consumer.process().destroyForcibly().waitFor();
+            assertFalse(queue.counters().consumerAlive(slot), "killed");
+            assertEquals(1, queue.counters().heldSlots(), "but not reaped yet: no producer has looked");
+        }
+    }
+
+    @Test
     void aKilledConsumerNoLongerHoldsBackTheProducerAndTheOthersLoseNothing() throws Exception
     {
         final long count = 200_000;
