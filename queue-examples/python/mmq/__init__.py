@@ -1,4 +1,4 @@
-"""mmq: a Python reader for mmq shared-memory queues (file format versions 2 and 3).
+"""mmq: a Python reader for mmq shared-memory queues (file format versions 2 to 4).
 
     import mmq
     with mmq.open_consumer("/dev/shm/orders", start="earliest") as c:
@@ -10,7 +10,8 @@ Linux x86-64 only; pure standard library. See README.md.
 
 from ._layout import SUPPORTED_VERSIONS
 from .consumer import Consumer, open_consumer
-from .errors import (ClosedError, ConsumerEvictedError, CorruptFrameError, MmqError,
+from .errors import (ClosedError, ConsumerEvictedError, ConsumerLappedError,
+                     ConsumerNameTakenError, CorruptFrameError, MmqError,
                      QueueBusyError, QueueFormatError, UnsupportedPlatformError,
                      UnsupportedVersionError)
 
@@ -18,6 +19,7 @@ __all__ = [
     "open_consumer", "Consumer", "as_numpy", "SUPPORTED_VERSIONS",
     "MmqError", "QueueFormatError", "UnsupportedVersionError", "CorruptFrameError",
     "QueueBusyError", "ClosedError", "UnsupportedPlatformError", "ConsumerEvictedError",
+    "ConsumerLappedError", "ConsumerNameTakenError",
 ]
 
 

@@ -1,11 +1,12 @@
-"""docs/format.md (format version 3, which also reads version 2) as constants, plus header validation."""
+"""docs/format.md (format version 4, which also reads versions 2 and 3) as constants, plus header validation."""
 
 import os
 import struct
 
 from .errors import QueueFormatError, UnsupportedVersionError
 
-SUPPORTED_VERSIONS = (2, 3)
+SUPPORTED_VERSIONS = (2, 3, 4)
+NAMED_CONSUMERS_VERSION = 4
 
 MAGIC = b"MMQUEUE\0"
 HEADER_LENGTH = 256
@@ -43,6 +44,13 @@ SLOT_JOINED_AT = 24
 STATE_FREE = 0
 STATE_ACTIVE = 1
 STATE_EVICTED = 2
+STATE_DORMANT = 3
+STATE_LAPPED = 4
+SLOT_NAME_LENGTH = 32
+SLOT_FLAGS = 36
+SLOT_NAME = 48
+MAX_NAME = 64
+FLAG_LAP_WHEN_ABSENT = 1
 
 # Frames.
 FRAME_HEADER = 8

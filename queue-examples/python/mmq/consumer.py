@@ -8,7 +8,8 @@ import time
 from . import _layout as L
 from . import _linux
 from . import _shared
-from .errors import (ClosedError, ConsumerEvictedError, CorruptFrameError, QueueBusyError,
+from .errors import (ClosedError, ConsumerEvictedError, ConsumerLappedError,
+                     ConsumerNameTakenError, CorruptFrameError, MmqError, QueueBusyError,
                      QueueFormatError)
 
 _I32_WAKE_SIGNAL = L.OFF_WAKE_SIGNAL >> 2
@@ -18,6 +19,15 @@ _I64_JOIN = L.OFF_JOIN_POSITION >> 3
 _SPIN = 64  # polls of the frame word before the first sleep
 
 
+def _check_name(name):
+    """A consumer name: 1 to 64 bytes of UTF-8 without NUL (format.md, *Named consumers*)."""
+    raw = name.encode("utf-8") if isinstance(name, str) else bytes(name)
+    if not 0 < len(raw) <= L.MAX_NAME or b"\0" in raw:
+        raise ValueError("a consumer name must be 1 to %d bytes of UTF-8 without NUL characters: %r"
+                         % (L.MAX_NAME, name))
+    return raw
+
+
 class Consumer:
     """A consumer of one mmq queue, holding one consumer slot until closed.
 
@@ -25,7 +35,8 @@ class Consumer:
     Consumers, of the same file or not, may live in one process and thread).
     """
 
-    def __init__(self, path, start="latest", sleep_interval=0.1):
+    def __init__(self, path, start="latest", sleep_interval=0.1, name=None, commit="auto",
+                 when_absent="hold"):
         _linux.check_platform()
         _linux._init()
         mode = str(start).lower()
@@ -33,6 +44,14 @@ class Consumer:
             raise ValueError("start must be 'latest' or 'earliest', not %r" % (start,))
         if not sleep_interval > 0:
             raise ValueError("sleep_interval must be positive")
+        if commit not in ("auto", "explicit"):
+            raise ValueError("commit must be 'auto' or 'explicit', not %r" % (commit,))
+        if when_absent not in ("hold", "lap"):
+            raise ValueError("when_absent must be 'hold' or 'lap', not %r" % (when_absent,))
+        self._name = None if name is None else _check_name(name)
+        self._explicit = name is not None and commit == "explicit"
+        self._lap_when_absent = when_absent == "lap"
+        self._lapped = None
         self._closed = True
         # format.md: sleep at most 100 ms at a time before re-checking.
         self._sleep = min(float(sleep_interval), 0.1)
@@ -47,13 +66,16 @@ class Consumer:
 
     # ------------------------------------------------------------------ joining
 
-    def _check_position(self, c, p, field):
+    def _check_position(self, c, p0, p1, field):
+        """*Joining* step 3: ``p0`` is the Producer Position read before ``c``, ``p1`` the one
+        read after it. A healthy ``c`` is at or before ``p1`` and within a ring of ``p0``,
+        however long this process was descheduled between the reads."""
         cap = self._sf.geo.capacity
-        if c % 8 or c < 0 or c > p or p - c > cap:
+        if c % 8 or c < 0 or c > p1 or p0 - c > cap:
             raise QueueFormatError(
                 self.path, field,
                 "start position %d refused: it must be a multiple of 8, 0 <= c <= "
-                "Producer Position (%d) and at most one ring (%d) behind it" % (c, p, cap))
+                "Producer Position (%d) and at most one ring (%d) behind it" % (c, p1, cap))
 
     def _slot_lock(self, slot, cmd):
         fcntl.lockf(self._sf.fd, cmd, 1, L.LOCK_SLOT_BASE + slot)
@@ -85,34 +107,66 @@ class Consumer:
                 # This process holds it: re-taking our own POSIX lock would
                 # "succeed" and is no sign of death.
                 continue
-            idx = (L.SLOT_TABLE_OFFSET + slot * L.SLOT_LENGTH) >> 2
+            base = L.SLOT_TABLE_OFFSET + slot * L.SLOT_LENGTH
+            idx = base >> 2
             if i32[idx] in (L.STATE_ACTIVE, L.STATE_EVICTED) and self._try_slot_lock(slot):
-                i32[idx] = L.STATE_FREE
+                i32[idx] = self._left_state(base, i32[idx])
                 _linux.full_fence()  # volatile store
                 self._slot_lock(slot, fcntl.LOCK_UN)
 
     def _join(self, mode):
         sf = self._sf
         i32, i64, fd = sf.i32, sf.i64, sf.fd
+        if self._name is not None and sf.geo.version < L.NAMED_CONSUMERS_VERSION:
+            raise MmqError(
+                "%s: this queue file is format version %d, and named consumers need version %d "
+                "(older producers would not hold them); create the queue anew to use them"
+                % (self.path, sf.geo.version, L.NAMED_CONSUMERS_VERSION))
+        resumed = False
         with sf.table_mutex:
             fcntl.lockf(fd, fcntl.LOCK_EX, 1, L.LOCK_SLOT_TABLE)  # 1. waits if necessary
             try:
-                slot = self._claim_free()                            # 2.
-                if slot is None:
-                    self._reap()
-                    slot = self._claim_free()
-                if slot is None:
-                    raise QueueBusyError(self.path, sf.geo.slots)
-                try:
-                    # 3. Read the start first, then P, so that P >= c unless damaged.
-                    if mode == "latest":
-                        c = i64[_I64_PRODUCER]
-                        field = "Producer Position"
-                    else:
-                        c = i64[_I64_JOIN]
-                        field = "Join Position"
-                    self._check_position(c, i64[_I64_PRODUCER], field)
+                slot = None if self._name is None else self._find_named()
+                if slot is not None:                                 # *Named consumers*: resume
+                    resumed = True
                     base = L.SLOT_TABLE_OFFSET + slot * L.SLOT_LENGTH
+                    # Our own POSIX lock would "succeed" again: a name this process holds is taken.
+                    if slot in sf.held or not self._try_slot_lock(slot):
+                        raise ConsumerNameTakenError(self.path, self._name,
+                                                     i64[(base + L.SLOT_OWNER_PID) >> 3])
+                    c = i64[(base + L.SLOT_POSITION) >> 3]
+                    p = i64[_I64_PRODUCER]
+                    if c % 8 or c < 0 or c > p:
+                        self._slot_lock(slot, fcntl.LOCK_UN)
+                        raise QueueFormatError(
+                            self.path, "Position",
+                            "slot %d: the stored position %d of %r is not a frame boundary at or "
+                            "before the Producer Position (%d)" % (slot, c, self._name, p))
+                else:
+                    slot = self._claim_free()                            # 2.
+                    if slot is None:
+                        self._reap()
+                        slot = self._claim_free()
+                    if slot is None:
+                        raise QueueBusyError(self.path, sf.geo.slots)
+                    base = L.SLOT_TABLE_OFFSET + slot * L.SLOT_LENGTH
+                try:
+                    if not resumed:
+                        # 3. P before and after the start: a healthy c is within a ring of the
+                        # earlier P and at or before the later one, however long we were descheduled.
+                        p0 = i64[_I64_PRODUCER]
+                        if mode == "latest":
+                            c = i64[_I64_PRODUCER]
+                            field = "Producer Position"
+                        else:
+                            c = i64[_I64_JOIN]
+                            field = "Join Position"
+                        self._check_position(c, p0, i64[_I64_PRODUCER], field)
+                        name = b"" if self._name is None else self._name
+                        sf.mm[base + L.SLOT_NAME:base + L.SLOT_NAME + len(name)] = name
+                        i32[(base + L.SLOT_NAME_LENGTH) >> 2] = len(name)
+                    i32[(base + L.SLOT_FLAGS) >> 2] = \
+                        L.FLAG_LAP_WHEN_ABSENT if self._lap_when_absent and self._name else 0
                     # 4. plain stores, then Position (volatile), then State (volatile)
                     i64[(base + L.SLOT_OWNER_PID) >> 3] = os.getpid()
                     i64[(base + L.SLOT_JOINED_AT) >> 3] = int(time.time() * 1000)
@@ -126,6 +180,7 @@ class Consumer:
                 sf.held.add(slot)
             finally:
                 fcntl.lockf(fd, fcntl.LOCK_UN, 1, L.LOCK_SLOT_TABLE)     # 5.
+        stored = c
         self._slot = slot
         self._pos_idx = (base + L.SLOT_POSITION) >> 3
         self._state_idx = (base + L.SLOT_STATE) >> 2
@@ -134,19 +189,54 @@ class Consumer:
         # rely on it and issue our own full fence between the Position store
         # and the Join Position load (Dekker pattern, docs/design.md).
         _linux.full_fence()
+        p0 = i64[_I64_PRODUCER]
         j = i64[_I64_JOIN]
         while j > c:
             try:
-                self._check_position(j, i64[_I64_PRODUCER], "Join Position")
+                self._check_position(j, p0, i64[_I64_PRODUCER], "Join Position")
             except QueueFormatError:
                 self._leave()
                 raise
             c = j
             i64[self._pos_idx] = c
             _linux.full_fence()  # volatile store: Position before the next load of join
+            p0 = i64[_I64_PRODUCER]
             j = i64[_I64_JOIN]
         self._pos = c
+        if resumed and c != stored:
+            # The producer went past this name while it was away: its bytes may have been reused.
+            self._lapped = ConsumerLappedError(self.path, self._name.decode(), stored, c)
         self._wake_producer_if_asleep()  # settling may have made the room a sleeping producer waits for
+
+    def _find_named(self):
+        """The slot holding our name (table lock held), or None."""
+        sf = self._sf
+        i32 = sf.i32
+        for slot in range(sf.geo.slots):
+            base = L.SLOT_TABLE_OFFSET + slot * L.SLOT_LENGTH
+            if i32[(base + L.SLOT_STATE) >> 2] != L.STATE_FREE \
+                    and i32[(base + L.SLOT_NAME_LENGTH) >> 2] == len(self._name) \
+                    and sf.mm[base + L.SLOT_NAME:base + L.SLOT_NAME + len(self._name)] == self._name:
+                return slot
+        return None
+
+    def _left_state(self, base, state):
+        """*Leaving* and *Reaping*: FREE for an anonymous consumer; a named one keeps its
+        slot, DORMANT, or LAPPED if the producer had already evicted it."""
+        if self._sf.i32[(base + L.SLOT_NAME_LENGTH) >> 2] == 0:
+            return L.STATE_FREE
+        return L.STATE_LAPPED if state == L.STATE_EVICTED else L.STATE_DORMANT
+
+    def commit(self):
+        """Store the position, for a named consumer opened with ``commit="explicit"``: the
+        next holder of the name resumes here. Called inside a handler, it commits the
+        message being handled and those before it. For other consumers, which store
+        their position after every poll, it does nothing."""
+        if self._closed:
+            raise ClosedError("%s: consumer is closed" % self.path)
+        if self._explicit and self._sf.i64[self._pos_idx] != self._pos:
+            self._sf.i64[self._pos_idx] = self._pos  # ordered store (x86-64)
+            self._wake_producer_if_asleep()
 
     def _leave(self):
         """*Leaving*: under the table lock, State = FREE, then release the slot lock."""
@@ -154,7 +244,8 @@ class Consumer:
         with sf.table_mutex:
             fcntl.lockf(sf.fd, fcntl.LOCK_EX, 1, L.LOCK_SLOT_TABLE)
             try:
-                sf.i32[(L.SLOT_TABLE_OFFSET + self._slot * L.SLOT_LENGTH) >> 2] = L.STATE_FREE
+                base = L.SLOT_TABLE_OFFSET + self._slot * L.SLOT_LENGTH
+                sf.i32[base >> 2] = self._left_state(base, sf.i32[base >> 2])
                 _linux.full_fence()
                 self._slot_lock(self._slot, fcntl.LOCK_UN)
                 sf.held.discard(self._slot)
@@ -210,6 +301,9 @@ class Consumer:
             limit = sys.maxsize
         sf = self._sf
         g = sf.geo
+        if self._lapped is not None:
+            notice, self._lapped = self._lapped, None
+            raise notice
         evictable = g.eviction_lag != 0
         if evictable and self._evicted():
             raise self._evicted_at(self._pos)
@@ -247,6 +341,7 @@ class Consumer:
                     n += 1
                     frame_start = p
                     p += step
+                    self._pos = p  # what position and commit() mean inside the handler
                     try:
                         handler(view)
                     finally:
@@ -270,11 +365,12 @@ class Consumer:
         finally:
             if p != start:
                 self._pos = p
-                # Ordered store: an aligned 8-byte store through a 'q' view is
-                # one mov, and on x86-64 a store is never reordered with the
-                # loads (the message bytes) and stores before it.
-                sf.i64[self._pos_idx] = p
-                self._wake_producer_if_asleep()
+                if not self._explicit:
+                    # Ordered store: an aligned 8-byte store through a 'q' view is
+                    # one mov, and on x86-64 a store is never reordered with the
+                    # loads (the message bytes) and stores before it.
+                    sf.i64[self._pos_idx] = p
+                    self._wake_producer_if_asleep()
         return n
 
     def _read_one(self):
@@ -388,12 +484,21 @@ class Consumer:
         return "<mmq.Consumer %s slot %d position %d>" % (self.path, self._slot, self._pos)
 
 
-def open_consumer(path, start="latest", sleep_interval=0.1):
+def open_consumer(path, start="latest", sleep_interval=0.1, name=None, commit="auto",
+                  when_absent="hold"):
     """Join the queue at ``path`` as a consumer.
 
     ``start``: ``"latest"`` (only messages published from now on) or
-    ``"earliest"`` (the oldest history the producer still keeps).
+    ``"earliest"`` (the oldest history the producer still keeps); for a named
+    consumer, only where a new name starts.
     ``sleep_interval``: longest single sleep while waiting in ``read`` and
     iteration (see :meth:`Consumer._wait`); capped at 0.1 s as format.md requires.
+    ``name``: open the named consumer ``name`` (format version 4): resume where
+    its last holder stopped; its place stays in the file when this one closes
+    or dies. ``commit``: ``"auto"`` (after every poll) or ``"explicit"`` (only by
+    :meth:`Consumer.commit`). ``when_absent``: ``"hold"`` (the producer waits
+    for the absent name) or ``"lap"`` (it goes on; a lapped name raises
+    :class:`ConsumerLappedError` once, at its first poll after returning).
+    Raises :class:`ConsumerNameTakenError` if a live process holds the name.
     """
-    return Consumer(path, start, sleep_interval)
+    return Consumer(path, start, sleep_interval, name, commit, when_absent)

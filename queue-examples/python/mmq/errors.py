@@ -86,3 +86,34 @@ class ConsumerEvictedError(MmqError):
             "the producer; it has every message before position %d and missed those from "
             "there on. Close it and open a new consumer to go on."
             % (path, slot, eviction_lag, position))
+
+
+class ConsumerNameTakenError(MmqError):
+    """A named consumer is open in a live process: a name has one holder at a time."""
+
+    def __init__(self, path, name, pid):
+        self.path = str(path)
+        self.name = name
+        self.pid = pid
+        super().__init__(
+            "%s: the consumer named %r is open in a live process (pid %d); a name has one "
+            "holder at a time" % (self.path, name, pid))
+
+
+class ConsumerLappedError(MmqError):
+    """A named consumer came back after the producer had reused bytes it had not read.
+
+    Raised once, by the first poll after it returned; the consumer stays open
+    and the next poll delivers from ``resumes_at``. The messages from
+    ``missed_from`` up to ``resumes_at`` are lost to it.
+    """
+
+    def __init__(self, path, name, missed_from, resumes_at):
+        self.path = str(path)
+        self.name = name
+        self.missed_from = missed_from
+        self.resumes_at = resumes_at
+        super().__init__(
+            "%s: the consumer named %r was lapped while away: it missed the messages from "
+            "position %d to %d (%d bytes) and goes on from %d"
+            % (self.path, name, missed_from, resumes_at, resumes_at - missed_from, resumes_at))

@@ -70,7 +70,7 @@ def stat(path):
 
 
 def active_slots(path):
-    m = re.search(r"(\d+) of (\d+) consumer slots active", stat(path))
+    m = re.search(r"(\d+) of (\d+) consumer slots held", stat(path))
     assert m, "unexpected stat output"
     return int(m.group(1))
 

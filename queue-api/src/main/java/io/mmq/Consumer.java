@@ -34,7 +34,17 @@ public interface Consumer extends AutoCloseable
     int poll(MessageHandler handler, int limit, long timeout, java.util.concurrent.TimeUnit unit);
 
     /**
-     * @return the position of the next message this consumer will read.
+     * Stores this consumer's position in the file, so that a named consumer opened after this one
+     * resumes here: for a named consumer with {@link ConsumerOptions.Commit#EXPLICIT} commits, call it after
+     * processing what was polled; called from inside a handler, it commits the message being handled
+     * and every one before it. Every other consumer stores its position after each poll, and this does
+     * nothing for it.
+     */
+    void commit();
+
+    /**
+     * @return the position of the next message this consumer will read (inside a handler: the one after
+     *         the message being handled).
      */
     long position();
 
@@ -49,8 +59,9 @@ public interface Consumer extends AutoCloseable
     int slot();
 
     /**
-     * Leaves the queue: frees the slot and releases the producer from waiting on this consumer.
-     * Safe to call twice.
+     * Leaves the queue: frees the slot and releases the producer from waiting on this consumer. A named
+     * consumer keeps its slot, its name and its last stored position for the next process that opens it
+     * (uncommitted polls are not stored). Safe to call twice.
      */
     @Override
     void close();

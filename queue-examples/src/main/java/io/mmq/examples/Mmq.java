@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import io.mmq.MmqException;
 import io.mmq.examples.cli.CreateCommand;
 import io.mmq.examples.cli.DeleteCommand;
+import io.mmq.examples.cli.DeleteConsumerCommand;
 import io.mmq.examples.cli.DemoCommand;
 import io.mmq.examples.cli.DemoRoleCommand;
 import io.mmq.examples.cli.FloodCommand;
@@ -29,7 +30,8 @@ import picocli.CommandLine.Command;
     version = "mmq 0.1.0",
     description = "An inter-process shared-memory message queue: tools, demo and benchmarks.",
     subcommands = {
-        DemoCommand.class, CreateCommand.class, DeleteCommand.class, StatCommand.class, TailCommand.class,
+        DemoCommand.class, CreateCommand.class, DeleteCommand.class, DeleteConsumerCommand.class, StatCommand.class,
+        TailCommand.class,
         ExampleCommand.class,
         PublishCommand.class, FloodCommand.class, FlushBenchCommand.class, PretouchBenchCommand.class,
         DemoRoleCommand.Producer.class, DemoRoleCommand.Consumer.class})

@@ -7,8 +7,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 
 import io.mmq.Consumer;
+import io.mmq.ConsumerOptions;
 import io.mmq.MessageQueue;
 import io.mmq.MmqException;
 import io.mmq.Producer;
@@ -19,6 +21,8 @@ import io.mmq.mmap.file.JvmAccess;
 import io.mmq.mmap.file.QueueFile;
 import io.mmq.mmap.file.QueueFileFormat;
 import io.mmq.mmap.file.QueueGeometry;
+import io.mmq.mmap.layout.HeaderLayout;
+import io.mmq.mmap.liveness.ConsumerSlots;
 import io.mmq.mmap.os.InsufficientSpaceException;
 import io.mmq.mmap.ring.MappedConsumer;
 import io.mmq.mmap.ring.MappedProducer;
@@ -187,13 +191,52 @@ public final class MappedQueue implements MessageQueue
     public synchronized Consumer consumer(final StartPosition start)
     {
         Objects.requireNonNull(start, "start");
+        return openConsumer(onClose -> new MappedConsumer(file, start, onClose));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws MmqException if the file is older than format version 4, whose producers would not hold
+     *                      named consumers back.
+     */
+    @Override
+    public synchronized Consumer consumer(final ConsumerOptions named)
+    {
+        Objects.requireNonNull(named, "options");
+        requireNamedConsumers();
+        return openConsumer(onClose -> new MappedConsumer(file, named, onClose));
+    }
+
+    @Override
+    public synchronized void deleteConsumer(final String name)
+    {
+        ConsumerOptions.checkName(name);
+        requireOpen();
+        requireNamedConsumers();
+        new ConsumerSlots(file).deleteNamed(name);
+    }
+
+    private void requireNamedConsumers()
+    {
+        final int version = counters().formatVersion();
+        if (version < HeaderLayout.NAMED_CONSUMERS_VERSION)
+        {
+            throw new MmqException(file.path() + ": this queue file is format version " + version +
+                ", and named consumers need version " + HeaderLayout.NAMED_CONSUMERS_VERSION +
+                " (older producers would not hold them); create the queue anew to use them");
+        }
+    }
+
+    private MappedConsumer openConsumer(final Function<Runnable, MappedConsumer> create)
+    {
         requireOpen();
         if (options.pretouch())
         {
             file.pretouch(false);
         }
         final MappedConsumer[] created = new MappedConsumer[1];
-        created[0] = new MappedConsumer(file, start, () -> forget(created[0]));
+        created[0] = create.apply(() -> forget(created[0]));
         open.add(created[0]);
         return created[0];
     }

@@ -81,6 +81,39 @@ public final class QueueCounters
     }
 
     /**
+     * @return the name of the consumer in {@code slot}, or {@code null} for an anonymous or free slot.
+     */
+    public String consumerName(final int slot)
+    {
+        final int offset = checkedSlotOffset(slot);
+        final int length = buffer.getInt(offset + ConsumerSlotLayout.NAME_LENGTH_OFFSET);
+        if (length <= 0 || length > ConsumerSlotLayout.MAX_NAME_LENGTH ||
+            buffer.getIntVolatile(offset + ConsumerSlotLayout.STATE_OFFSET) == ConsumerSlotLayout.FREE)
+        {
+            return null;
+        }
+        return buffer.getStringWithoutLengthUtf8(offset + ConsumerSlotLayout.NAME_OFFSET, length);
+    }
+
+    /**
+     * @return the state of {@code slot} as {@code docs/format.md} names it: FREE, ACTIVE, EVICTED, DORMANT
+     *         (a named consumer nobody holds) or LAPPED (one the producer went past while it was away).
+     */
+    public String consumerState(final int slot)
+    {
+        final int state = buffer.getIntVolatile(checkedSlotOffset(slot) + ConsumerSlotLayout.STATE_OFFSET);
+        return switch (state)
+        {
+            case ConsumerSlotLayout.FREE -> "FREE";
+            case ConsumerSlotLayout.ACTIVE -> "ACTIVE";
+            case ConsumerSlotLayout.EVICTED -> "EVICTED";
+            case ConsumerSlotLayout.DORMANT -> "DORMANT";
+            case ConsumerSlotLayout.LAPPED -> "LAPPED";
+            default -> "corrupt state " + state;
+        };
+    }
+
+    /**
      * @return true if the consumer in {@code slot} was evicted by the producer for lagging too far and has
      *         not left yet.
      */

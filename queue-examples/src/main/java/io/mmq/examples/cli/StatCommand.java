@@ -63,13 +63,28 @@ public final class StatCommand implements Callable<Integer>
                 continue;
             }
             active++;
-            spec.commandLine().getOut().printf("consumer %4d  position %,d  lag %,d B  pid %d%s  since %s%s%n", slot, position,
-                producerPosition - position, counters.consumerPid(slot),
-                counters.consumerAlive(slot) ? " (alive)" : " (dead, not reaped yet)",
-                Instant.ofEpochMilli(counters.consumerJoinedAt(slot)),
-                counters.consumerEvicted(slot) ? "  EVICTED (fell behind; the producer no longer waits for it)" : "");
+            final String name = counters.consumerName(slot);
+            final String state = counters.consumerState(slot);
+            final boolean absent = "DORMANT".equals(state) || "LAPPED".equals(state);
+            spec.commandLine().getOut().printf("consumer %4d%s  position %,d  lag %,d B  %s  since %s%s%n", slot,
+                null == name ? "" : " '" + name + "'", position, producerPosition - position,
+                absent ? "nobody holds it" : "pid " + counters.consumerPid(slot) +
+                    (counters.consumerAlive(slot) ? " (alive)" : " (dead, not reaped yet)"),
+                Instant.ofEpochMilli(counters.consumerJoinedAt(slot)), describe(state));
         }
-        spec.commandLine().getOut().printf("%d of %d consumer slots active%s%n", active, counters.consumerSlots(),
+        spec.commandLine().getOut().printf("%d of %d consumer slots held%s%n", active, counters.consumerSlots(),
             counters.consumerAwaitsWakeUp() ? "; a consumer is asleep, waiting for messages" : "");
+    }
+
+    private static String describe(final String state)
+    {
+        return switch (state)
+        {
+            case "ACTIVE" -> "";
+            case "EVICTED" -> "  EVICTED (fell behind; the producer no longer waits for it)";
+            case "DORMANT" -> "  DORMANT (named, away; keeps its place)";
+            case "LAPPED" -> "  LAPPED (named, away; the producer went past it)";
+            default -> "  " + state;
+        };
     }
 }

@@ -6,6 +6,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 import io.mmq.Consumer;
+import io.mmq.ConsumerLappedException;
+import io.mmq.ConsumerOptions;
 import io.mmq.StartPosition;
 import io.mmq.mmap.MappedQueue;
 import org.agrona.DirectBuffer;
@@ -33,6 +35,10 @@ public final class TailCommand implements Callable<Integer>
     @Option(names = "--from", defaultValue = "LATEST", description = "LATEST or EARLIEST (default: ${DEFAULT-VALUE}).")
     StartPosition from;
 
+    @Option(names = "--name", description = "Read as the named consumer NAME: resume where it stopped, and keep " +
+        "its place in the file when this ends (a new name starts at --from).")
+    String name;
+
     @Option(names = "--count", description = "Stop after this many messages.")
     Long count;
 
@@ -40,6 +46,20 @@ public final class TailCommand implements Callable<Integer>
     Double idleExit;
 
     private long printed;
+
+    /** A named consumer that was lapped while away says so once, on standard error, and goes on. */
+    private int pollReportingLaps(final Consumer consumer, final int limit)
+    {
+        try
+        {
+            return consumer.poll(this::print, limit, 100, TimeUnit.MILLISECONDS);
+        }
+        catch (final ConsumerLappedException lapped)
+        {
+            spec.commandLine().getErr().println("mmq: " + lapped.getMessage());
+            return 0;
+        }
+    }
     private java.io.PrintWriter out;
 
     @Override
@@ -47,13 +67,14 @@ public final class TailCommand implements Callable<Integer>
     {
         out = spec.commandLine().getOut();
         final long idleNanos = null == idleExit ? Long.MAX_VALUE : (long)(idleExit * 1e9);
-        try (MappedQueue queue = MappedQueue.open(file); Consumer consumer = queue.consumer(from))
+        try (MappedQueue queue = MappedQueue.open(file);
+             Consumer consumer = null == name ? queue.consumer(from) : queue.consumer(ConsumerOptions.named(name).startingAt(from)))
         {
             long idleSince = System.nanoTime();
             while (null == count || printed < count)
             {
                 final int limit = null == count ? 1024 : (int)Math.min(1024, count - printed);
-                if (consumer.poll(this::print, limit, 100, TimeUnit.MILLISECONDS) > 0)
+                if (pollReportingLaps(consumer, limit) > 0)
                 {
                     out.flush();
                     idleSince = System.nanoTime();

@@ -9,7 +9,7 @@ package io.mmq.mmap.layout;
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
  *  +---------------------------------------------------------------+
- *  |                 State (FREE, ACTIVE, EVICTED)                 |  0
+ *  |      State (FREE, ACTIVE, EVICTED, DORMANT, LAPPED)           |  0
  *  +---------------------------------------------------------------+
  *  |                        Reserved, zero                         |  4
  *  +---------------------------------------------------------------+
@@ -19,7 +19,16 @@ package io.mmq.mmap.layout;
  *  +---------------------------------------------------------------+
  *  |              Joined At, ms since the epoch (8 bytes)          | 24
  *  +---------------------------------------------------------------+
- *  |                   Reserved, zero (to 128)                    ...
+ *  |               Name Length (0: an anonymous consumer)          | 32
+ *  +---------------------------------------------------------------+
+ *  |                 Flags (bit 0: lap when absent)                | 36
+ *  +---------------------------------------------------------------+
+ *  |                    Reserved, zero (8 bytes)                   | 40
+ *  +---------------------------------------------------------------+
+ *  |                   Name, UTF-8 (64 bytes)                     ... 48
+ * ...                                                              |
+ *  +---------------------------------------------------------------+
+ *  |                   Reserved, zero (to 128)                    ... 112
  * ...                                                              |
  *  +---------------------------------------------------------------+
  * </pre>
@@ -33,8 +42,9 @@ public final class ConsumerSlotLayout
     public static final int SLOT_LENGTH = 128;
 
     /**
-     * {@link #FREE}, {@link #ACTIVE} or {@link #EVICTED}: set to ACTIVE under the table lock, to EVICTED
-     * by the producer with a compare-and-swap, back to FREE by its owner or a reaper under the table lock.
+     * {@link #FREE}, {@link #ACTIVE}, {@link #EVICTED}, {@link #DORMANT} or {@link #LAPPED}: set by
+     * consumers and reapers under the table lock, and by the producer (ACTIVE to EVICTED, DORMANT to
+     * LAPPED) with a compare-and-swap.
      */
     public static final int STATE_OFFSET = 0;
 
@@ -44,6 +54,18 @@ public final class ConsumerSlotLayout
     public static final int OWNER_PID_OFFSET = 16;
     public static final int JOINED_AT_OFFSET = 24;
 
+    /** Bytes of the name at {@link #NAME_OFFSET}; 0 for an anonymous consumer, whose slot is freed when it leaves. */
+    public static final int NAME_LENGTH_OFFSET = 32;
+
+    /** {@link #FLAG_LAP_WHEN_ABSENT}, and nothing else yet. */
+    public static final int FLAGS_OFFSET = 36;
+
+    public static final int NAME_OFFSET = 48;
+    public static final int MAX_NAME_LENGTH = 64;
+
+    /** A DORMANT named consumer lets the producer lap it instead of holding it back. */
+    public static final int FLAG_LAP_WHEN_ABSENT = 1;
+
     public static final int FREE = 0;
     public static final int ACTIVE = 1;
 
@@ -52,6 +74,18 @@ public final class ConsumerSlotLayout
      * queue's eviction lag. It stays EVICTED until its consumer notices and leaves, or dies and is reaped.
      */
     public static final int EVICTED = 2;
+
+    /**
+     * A named consumer that no process holds: it keeps its name and Position for the next process that
+     * opens it, and holds the producer back like an ACTIVE one, unless it lets the producer lap it.
+     */
+    public static final int DORMANT = 3;
+
+    /**
+     * A named consumer that no process holds and that the producer has gone past (it let the producer lap
+     * it, or it was evicted): its Position is where its loss began.
+     */
+    public static final int LAPPED = 4;
 
     private ConsumerSlotLayout()
     {

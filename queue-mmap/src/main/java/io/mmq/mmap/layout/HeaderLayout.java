@@ -68,13 +68,17 @@ public final class HeaderLayout
     public static final long MAGIC = 0x0045_5545_5551_4D4DL;
 
     /** The format this code writes. Bumped whenever a byte changes meaning. */
-    public static final int FORMAT_VERSION = 3;
+    public static final int FORMAT_VERSION = 4;
 
     /**
      * The oldest format this code also reads and writes: a version-2 file is a version-3 file whose
-     * consumers are never evicted (its Eviction Lag bytes are zero).
+     * consumers are never evicted (its Eviction Lag bytes are zero), and a version-3 file is a version-4
+     * file without named consumers (which such a file refuses, since older producers would not hold them).
      */
     public static final int OLDEST_READABLE_VERSION = 2;
+
+    /** The first version whose files may hold named consumers. */
+    public static final int NAMED_CONSUMERS_VERSION = 4;
 
     public static final int MAGIC_OFFSET = 0;
     public static final int VERSION_OFFSET = 8;

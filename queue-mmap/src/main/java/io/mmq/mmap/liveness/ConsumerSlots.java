@@ -1,9 +1,11 @@
 package io.mmq.mmap.liveness;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
+import io.mmq.ConsumerNameTakenException;
 import io.mmq.MmqException;
 import io.mmq.QueueBusyException;
 import io.mmq.mmap.file.QueueFile;
@@ -16,6 +18,12 @@ import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import static io.mmq.mmap.layout.ConsumerSlotLayout.ACTIVE;
+import static io.mmq.mmap.layout.ConsumerSlotLayout.DORMANT;
+import static io.mmq.mmap.layout.ConsumerSlotLayout.FLAGS_OFFSET;
+import static io.mmq.mmap.layout.ConsumerSlotLayout.FLAG_LAP_WHEN_ABSENT;
+import static io.mmq.mmap.layout.ConsumerSlotLayout.LAPPED;
+import static io.mmq.mmap.layout.ConsumerSlotLayout.NAME_LENGTH_OFFSET;
+import static io.mmq.mmap.layout.ConsumerSlotLayout.NAME_OFFSET;
 import static io.mmq.mmap.layout.ConsumerSlotLayout.EVICTED;
 import static io.mmq.mmap.layout.ConsumerSlotLayout.FREE;
 import static io.mmq.mmap.layout.ConsumerSlotLayout.JOINED_AT_OFFSET;
@@ -35,9 +43,19 @@ import static io.mmq.mmap.layout.ConsumerSlotLayout.STATE_OFFSET;
  */
 public final class ConsumerSlots
 {
-    /** A claimed slot and the liveness lock that proves its holder alive. */
-    public record Claim(int slot, HeldLock lock)
+    /**
+     * A claimed slot and the liveness lock that proves its holder alive.
+     *
+     * @param name    the consumer's name, or {@code null} for an anonymous consumer.
+     * @param resumed true if a named consumer took up an existing name (and its position) rather than
+     *                starting a new one.
+     */
+    public record Claim(int slot, HeldLock lock, String name, boolean resumed)
     {
+        boolean named()
+        {
+            return null != name;
+        }
     }
 
     /**
@@ -79,10 +97,10 @@ public final class ConsumerSlots
     {
         return withTableLock(() ->
         {
-            Claim claim = tryClaim(start);
+            Claim claim = tryClaim(start, null, 0);
             if (null == claim && reapLocked() > 0)
             {
-                claim = tryClaim(start);
+                claim = tryClaim(start, null, 0);
             }
             if (null == claim)
             {
@@ -93,7 +111,10 @@ public final class ConsumerSlots
         });
     }
 
-    private Claim tryClaim(final LongSupplier start)
+    /**
+     * @param name the name to write before the slot turns ACTIVE, or {@code null} for an anonymous consumer.
+     */
+    private Claim tryClaim(final LongSupplier start, final String name, final int flags)
     {
         for (int slot = 0; slot < geometry.consumerSlots(); slot++)
         {
@@ -117,23 +138,155 @@ public final class ConsumerSlots
                 lock.release();
                 throw ex;
             }
-            buffer.putLong(offset + OWNER_PID_OFFSET, ProcessHandle.current().pid());
-            buffer.putLong(offset + JOINED_AT_OFFSET, System.currentTimeMillis());
-            buffer.putLongVolatile(offset + POSITION_OFFSET, position);
-            buffer.putIntVolatile(offset + STATE_OFFSET, ACTIVE);
-            return new Claim(slot, lock);
+            final byte[] nameBytes = null == name ? new byte[0] : name.getBytes(StandardCharsets.UTF_8);
+            buffer.putBytes(offset + NAME_OFFSET, nameBytes);
+            buffer.putInt(offset + FLAGS_OFFSET, flags);
+            buffer.putInt(offset + NAME_LENGTH_OFFSET, nameBytes.length);
+            return activate(offset, slot, lock, position, name, false);
         }
         return null;
     }
 
+    /** The last step of every claim: who, when, where, then ACTIVE, so the producer sees a whole slot. */
+    private Claim activate(
+        final int offset, final int slot, final HeldLock lock, final long position, final String name, final boolean resumed)
+    {
+        buffer.putLong(offset + OWNER_PID_OFFSET, ProcessHandle.current().pid());
+        buffer.putLong(offset + JOINED_AT_OFFSET, System.currentTimeMillis());
+        buffer.putLongVolatile(offset + POSITION_OFFSET, position);
+        buffer.putIntVolatile(offset + STATE_OFFSET, ACTIVE);
+        return new Claim(slot, lock, name, resumed);
+    }
+
     /**
-     * Gives a slot back: FREE first, then the lock, so no reaper ever finds it ACTIVE and unlocked.
+     * Opens the named consumer {@code name}: takes up its slot if the name exists and no live process
+     * holds it (keeping its position, whatever state the producer left it in), or claims a free slot for
+     * a new name at the position {@code start} gives.
+     *
+     * @param lapWhenAbsent whether the producer may lap this consumer while no process holds it.
+     * @throws ConsumerNameTakenException if a live process holds the name.
+     * @throws QueueBusyException if the name is new and every slot is held.
+     */
+    public Claim claimNamed(final String name, final boolean lapWhenAbsent, final LongSupplier start)
+    {
+        final byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
+        final int flags = lapWhenAbsent ? FLAG_LAP_WHEN_ABSENT : 0;
+        return withTableLock(() ->
+        {
+            final int existing = find(nameBytes);
+            if (existing >= 0)
+            {
+                final int offset = geometry.slotOffset(existing);
+                final HeldLock lock = locks.tryLock(LockId.slot(existing));
+                if (null == lock)
+                {
+                    throw new ConsumerNameTakenException(path, name, buffer.getLong(offset + OWNER_PID_OFFSET));
+                }
+                buffer.putInt(offset + FLAGS_OFFSET, flags);
+                return activate(offset, existing, lock, buffer.getLongVolatile(offset + POSITION_OFFSET), name, true);
+            }
+            Claim claim = tryClaim(start, name, flags);
+            if (null == claim && reapLocked() > 0)
+            {
+                claim = tryClaim(start, name, flags);
+            }
+            if (null == claim)
+            {
+                throw new QueueBusyException(path, "all " + geometry.consumerSlots() + " consumer slots are held, " +
+                    "by live or named consumers; close or delete one, or create the queue with more slots");
+            }
+            return claim;
+        });
+    }
+
+    /**
+     * Deletes the named consumer {@code name}, which no live process may hold: its slot becomes FREE.
+     *
+     * @throws ConsumerNameTakenException if a live process holds it.
+     * @throws MmqException if there is no consumer of that name.
+     */
+    public void deleteNamed(final String name)
+    {
+        final byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
+        withTableLock(() ->
+        {
+            final int slot = find(nameBytes);
+            if (slot < 0)
+            {
+                throw new MmqException(path + ": there is no consumer named '" + name + "'");
+            }
+            final int offset = geometry.slotOffset(slot);
+            final HeldLock lock = locks.tryLock(LockId.slot(slot));
+            if (null == lock)
+            {
+                throw new ConsumerNameTakenException(path, name, buffer.getLong(offset + OWNER_PID_OFFSET));
+            }
+            buffer.putIntVolatile(offset + STATE_OFFSET, FREE);
+            buffer.putInt(offset + NAME_LENGTH_OFFSET, 0);
+            lock.release();
+            return null;
+        });
+    }
+
+    /** @return the slot that holds the name, or -1. Under the table lock. */
+    private int find(final byte[] name)
+    {
+        for (int slot = 0; slot < geometry.consumerSlots(); slot++)
+        {
+            final int offset = geometry.slotOffset(slot);
+            if (buffer.getIntVolatile(offset + STATE_OFFSET) != FREE && nameEquals(offset, name))
+            {
+                return slot;
+            }
+        }
+        return -1;
+    }
+
+    private boolean nameEquals(final int offset, final byte[] name)
+    {
+        if (buffer.getInt(offset + NAME_LENGTH_OFFSET) != name.length)
+        {
+            return false;
+        }
+        for (int i = 0; i < name.length; i++)
+        {
+            if (buffer.getByte(offset + NAME_OFFSET + i) != name[i])
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The state a slot of a consumer that leaves or dies goes to: an anonymous consumer's is FREE; a named
+     * one keeps its slot, DORMANT, or LAPPED if the producer had already gone past it (evicted).
+     */
+    private int leftState(final int offset, final int state)
+    {
+        if (buffer.getInt(offset + NAME_LENGTH_OFFSET) == 0)
+        {
+            return FREE;
+        }
+        return state == EVICTED ? LAPPED : DORMANT;
+    }
+
+    /**
+     * Gives a slot back: its new state first (FREE, or DORMANT or LAPPED for a named consumer), then the
+     * lock, so no reaper ever finds it ACTIVE and unlocked. The state is swapped, not stored: the producer
+     * may be evicting this consumer at the same moment.
      */
     public void release(final Claim claim)
     {
         withTableLock(() ->
         {
-            buffer.putIntVolatile(geometry.slotOffset(claim.slot()) + STATE_OFFSET, FREE);
+            final int offset = geometry.slotOffset(claim.slot()) + STATE_OFFSET;
+            int state;
+            do
+            {
+                state = buffer.getIntVolatile(offset);
+            }
+            while (!buffer.compareAndSetInt(offset, state, leftState(offset - STATE_OFFSET, state)));
             claim.lock().release();
             return null;
         });
@@ -186,7 +339,11 @@ public final class ConsumerSlots
             final HeldLock lock = locks.tryLock(LockId.slot(slot));
             if (null != lock)
             {
-                buffer.putIntVolatile(offset + STATE_OFFSET, FREE);
+                // Swapped, not stored: the producer may be evicting it at the same moment.
+                if (!buffer.compareAndSetInt(offset + STATE_OFFSET, state, leftState(offset, state)))
+                {
+                    buffer.putIntVolatile(offset + STATE_OFFSET, leftState(offset, EVICTED));
+                }
                 lock.release();
                 reaped++;
             }

@@ -2,9 +2,12 @@ package io.mmq.mmap.ring;
 
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 import io.mmq.Consumer;
 import io.mmq.ConsumerEvictedException;
+import io.mmq.ConsumerLappedException;
+import io.mmq.ConsumerOptions;
 import io.mmq.MessageHandler;
 import io.mmq.QueueFormatException;
 import io.mmq.StartPosition;
@@ -64,15 +67,37 @@ public final class MappedConsumer implements Consumer
     private final WakeSignal wakeSignal;
     /** A producer blocked on a full ring sleeps on it; this consumer wakes it after making room. */
     private final WakeSignal producerWake;
+    /** Whether {@link #poll} leaves storing the position to {@link #commit()}. */
+    private final boolean explicitCommit;
     private long position;
+    /** Thrown by the first poll of a named consumer that came back lapped, then cleared. */
+    private ConsumerLappedException lapped;
     private boolean closed;
 
     /**
-     * Claims a free slot and joins at {@code start}.
+     * Claims a free slot and joins at {@code start}, as an anonymous consumer.
      *
      * @throws io.mmq.QueueBusyException if every slot is held by a live consumer.
      */
     public MappedConsumer(final QueueFile file, final StartPosition start, final Runnable onClose)
+    {
+        this(file, start, null, onClose);
+    }
+
+    /**
+     * Opens the named consumer of {@code options}: resumes at its stored position, or joins at the
+     * options' start if the name is new.
+     *
+     * @throws io.mmq.ConsumerNameTakenException if a live process holds the name.
+     * @throws io.mmq.QueueBusyException if the name is new and every slot is held.
+     */
+    public MappedConsumer(final QueueFile file, final ConsumerOptions options, final Runnable onClose)
+    {
+        this(file, options.start(), options, onClose);
+    }
+
+    private MappedConsumer(
+        final QueueFile file, final StartPosition start, final ConsumerOptions named, final Runnable onClose)
     {
         this.file = file;
         this.onClose = onClose;
@@ -86,8 +111,11 @@ public final class MappedConsumer implements Consumer
         this.slots = new ConsumerSlots(file);
         this.wakeSignal = file.coordination().newWakeSignal(WAKE_SIGNAL_OFFSET, "wake");
         this.producerWake = file.coordination().newWakeSignal(SPACE_SIGNAL_OFFSET, "space");
-        this.claim = slots.claim(() -> checkedStart(buffer.getLongVolatile(
-            start == StartPosition.LATEST ? PRODUCER_POSITION_OFFSET : JOIN_POSITION_OFFSET)));
+        final LongSupplier startPosition = () -> readStart(
+            start == StartPosition.LATEST ? PRODUCER_POSITION_OFFSET : JOIN_POSITION_OFFSET);
+        this.claim = null == named ? slots.claim(startPosition) :
+            slots.claimNamed(named.name(), named.absence() == ConsumerOptions.Absence.LET_PRODUCER_LAP, startPosition);
+        this.explicitCommit = null != named && named.commit() == ConsumerOptions.Commit.EXPLICIT;
         this.slot = claim.slot();
         this.slotPositionOffset = geometry.slotOffset(slot) + POSITION_OFFSET;
         this.slotStateOffset = geometry.slotOffset(slot) + STATE_OFFSET;
@@ -95,7 +123,13 @@ public final class MappedConsumer implements Consumer
         this.evictable = 0 != evictionLag;
         try
         {
-            this.position = settle(buffer.getLongVolatile(slotPositionOffset));
+            final long stored = buffer.getLongVolatile(slotPositionOffset);
+            this.position = settle(claim.resumed() ? checkedResumePosition(stored) : stored);
+            if (claim.resumed() && position != stored)
+            {
+                // The producer went past this name while it was away: its bytes may have been reused.
+                lapped = new ConsumerLappedException(file.path(), claim.name(), stored, position);
+            }
         }
         catch (final RuntimeException ex)
         {
@@ -116,28 +150,48 @@ public final class MappedConsumer implements Consumer
     {
         long position = joinedAt;
         long join;
-        while ((join = buffer.getLongVolatile(JOIN_POSITION_OFFSET)) > position)
+        while ((join = readStart(JOIN_POSITION_OFFSET)) > position)
         {
-            position = checkedStart(join);
+            position = join;
             buffer.putLongVolatile(slotPositionOffset, position);
         }
         return position;
     }
 
     /**
-     * A start position comes from the header, which any process could have damaged: it must be a frame
-     * boundary (a multiple of 8) within the ring's reach of the producer, or reading from it could leave
-     * the ring.
+     * A named consumer's stored position: a frame boundary at or before the producer's, possibly more
+     * than a ring behind it (then it was lapped, and settling moves it up to the join position).
      */
-    private long checkedStart(final long position)
+    private long checkedResumePosition(final long position)
     {
         final long producerPosition = buffer.getLongVolatile(PRODUCER_POSITION_OFFSET);
-        if (position < 0 || (position & (FrameLayout.ALIGNMENT - 1)) != 0 || position > producerPosition ||
-            producerPosition - position > capacity)
+        if (position < 0 || (position & (FrameLayout.ALIGNMENT - 1)) != 0 || position > producerPosition)
+        {
+            throw new QueueFormatException(file.path(), "corrupt consumer slot " + slot + ": the stored position " +
+                position + " of '" + claim.name() + "' is not a frame boundary at or before the producer position " +
+                producerPosition);
+        }
+        return position;
+    }
+
+    /**
+     * Reads a start position (the producer or the join position) from the header, which any process could
+     * have damaged: it must be a frame boundary (a multiple of 8) within the ring's reach of the producer,
+     * or reading from it could leave the ring.
+     */
+    private long readStart(final int headerOffset)
+    {
+        // The producer position before and after the start: a thread descheduled between the reads would
+        // otherwise see a healthy start more than a ring behind a newer producer position.
+        final long producerBefore = buffer.getLongVolatile(PRODUCER_POSITION_OFFSET);
+        final long position = buffer.getLongVolatile(headerOffset);
+        final long producerAfter = buffer.getLongVolatile(PRODUCER_POSITION_OFFSET);
+        if (position < 0 || (position & (FrameLayout.ALIGNMENT - 1)) != 0 || position > producerAfter ||
+            producerBefore - position > capacity)
         {
             throw new QueueFormatException(file.path(), "corrupt header: start position " + position +
                 " is not a frame boundary within one ring (" + capacity + " bytes) behind the producer position " +
-                producerPosition);
+                producerAfter);
         }
         return position;
     }
@@ -168,6 +222,12 @@ public final class MappedConsumer implements Consumer
         {
             throw file.truncation();
         }
+        if (null != lapped)
+        {
+            final ConsumerLappedException notice = lapped;
+            lapped = null;
+            throw notice;
+        }
         if (evictable && isEvicted())
         {
             throw evictedAt(position);
@@ -189,6 +249,7 @@ public final class MappedConsumer implements Consumer
                 final int type = checkedType(position, frameLength);
                 final long frameStart = position;
                 position += alignedLength(frameLength);
+                this.position = position; // what position() and commit() mean inside the handler
                 if (type == TYPE_MESSAGE)
                 {
                     delivered++;
@@ -206,8 +267,11 @@ public final class MappedConsumer implements Consumer
             if (position != initialPosition)
             {
                 this.position = position;
-                buffer.putLongOrdered(slotPositionOffset, position);
-                wakeProducerIfAsleep();
+                if (!explicitCommit)
+                {
+                    buffer.putLongOrdered(slotPositionOffset, position);
+                    wakeProducerIfAsleep();
+                }
             }
         }
         return delivered;
@@ -331,6 +395,25 @@ public final class MappedConsumer implements Consumer
         if (nothingAt(position))
         {
             wakeSignal.await(signal, timeoutNanos);
+        }
+    }
+
+    /**
+     * Stores the position for an explicitly committing named consumer (ordered: every read of the
+     * messages before it happens first), and wakes a producer that waits for the room. Called inside a
+     * handler, it commits the message being handled and those before it.
+     */
+    @Override
+    public void commit()
+    {
+        if (closed)
+        {
+            throw new IllegalStateException(file.path() + ": consumer is closed");
+        }
+        if (explicitCommit && buffer.getLong(slotPositionOffset) != position)
+        {
+            buffer.putLongOrdered(slotPositionOffset, position);
+            wakeProducerIfAsleep();
         }
     }
 

@@ -17,7 +17,11 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import static io.mmq.mmap.layout.ConsumerSlotLayout.ACTIVE;
+import static io.mmq.mmap.layout.ConsumerSlotLayout.DORMANT;
 import static io.mmq.mmap.layout.ConsumerSlotLayout.EVICTED;
+import static io.mmq.mmap.layout.ConsumerSlotLayout.FLAGS_OFFSET;
+import static io.mmq.mmap.layout.ConsumerSlotLayout.FLAG_LAP_WHEN_ABSENT;
+import static io.mmq.mmap.layout.ConsumerSlotLayout.LAPPED;
 import static io.mmq.mmap.layout.ConsumerSlotLayout.POSITION_OFFSET;
 import static io.mmq.mmap.layout.ConsumerSlotLayout.SLOT_LENGTH;
 import static io.mmq.mmap.layout.ConsumerSlotLayout.STATE_OFFSET;
@@ -569,11 +573,12 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
     }
 
     /**
-     * @return the lowest position of an active consumer at or past the reclaim position, or
-     *         {@code Long.MAX_VALUE} if there is none. A position below the reclaim position belongs to a
-     *         consumer still joining; it will move up to the join position before it reads anything.
-     *         Under an eviction policy, a consumer that would lag more than the eviction lag behind
-     *         {@code end} is evicted instead, and left out.
+     * @return the lowest position of a consumer the producer must wait for (ACTIVE, or a DORMANT named
+     *         one) at or past the reclaim position, or {@code Long.MAX_VALUE} if there is none. A position
+     *         below the reclaim position belongs to a consumer still joining; it will move up to the join
+     *         position before it reads anything. A consumer this write would leave too far behind is left
+     *         out instead: an ACTIVE one past the eviction lag is evicted, a DORMANT one past the eviction
+     *         lag, or past the ring if it lets the producer lap it, is lapped.
      */
     private long minActiveConsumerPosition(final long end)
     {
@@ -581,31 +586,49 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
         long min = Long.MAX_VALUE;
         for (int i = 0, offset = slotTableOffset; i < consumerSlots; i++, offset += SLOT_LENGTH)
         {
-            if (buffer.getIntVolatile(offset + STATE_OFFSET) != ACTIVE)
+            min = Math.min(min, heldPosition(i, offset, end));
+        }
+        return min;
+    }
+
+    /**
+     * @return the position slot {@code slot} holds the producer at, or {@code Long.MAX_VALUE} if none.
+     */
+    private long heldPosition(final int slot, final int offset, final long end)
+    {
+        while (true)
+        {
+            final int state = buffer.getIntVolatile(offset + STATE_OFFSET);
+            if (state != ACTIVE && state != DORMANT)
             {
-                continue;
+                return Long.MAX_VALUE;
             }
             final long position = buffer.getLongVolatile(offset + POSITION_OFFSET);
             if (position < reclaimPosition)
             {
-                continue;
+                return Long.MAX_VALUE;
             }
             if ((position & (HEADER_LENGTH - 1)) != 0 || position > tail)
             {
-                throw frames.corrupt(position, "consumer slot " + i + " holds position " + position +
+                throw frames.corrupt(position, "consumer slot " + slot + " holds position " + position +
                     ", which is not a frame boundary at or before the producer position " + tail);
             }
-            if (0 != evictionLag && end - position > evictionLag)
+            final long lag = end - position;
+            final boolean leftBehind = (0 != evictionLag && lag > evictionLag) || (state == DORMANT && lag > capacity &&
+                (buffer.getInt(offset + FLAGS_OFFSET) & FLAG_LAP_WHEN_ABSENT) != 0);
+            if (!leftBehind)
             {
-                // The swap is the eviction: from here on nothing protects this consumer's unread bytes,
-                // and it finds out by reading its state after each message. If the swap fails the slot
-                // was just left or reaped: not ACTIVE either way.
-                buffer.compareAndSetInt(offset + STATE_OFFSET, ACTIVE, EVICTED);
-                continue;
+                return position;
             }
-            min = Math.min(min, position);
+            // The swap is the eviction (or the lapping): from here on nothing protects the consumer's
+            // unread bytes. A live consumer finds out by reading its state after each message; a named
+            // one coming back finds the join position past its own. If the swap fails, the slot changed
+            // (left, reaped, resumed): look at it again.
+            if (buffer.compareAndSetInt(offset + STATE_OFFSET, state, state == ACTIVE ? EVICTED : LAPPED))
+            {
+                return Long.MAX_VALUE;
+            }
         }
-        return min;
     }
 
     /**

@@ -160,6 +160,8 @@ public final class Child implements AutoCloseable
             throw new AssertionError(name + ": still running after " + seconds + " s; output " + output() +
                 "; stderr:\n" + errors);
         }
+        // Every line it printed is read before we say it has exited: callers look at output() next.
+        outputEnded.await(seconds, TimeUnit.SECONDS);
         return process.exitValue();
     }
 
