@@ -13,10 +13,11 @@ import java.util.concurrent.TimeUnit;
 import io.mmq.mmap.file.JvmAccess;
 
 /**
- * A demo role running in its own JVM, started from this JVM's classpath. Its output lines are watched:
- * the last {@code PROGRESS} counters and the final line are kept for the live display and the summary.
+ * A demo or benchmark role running in its own JVM, started from this JVM's classpath. Its output lines
+ * are watched: the last {@code PROGRESS} counters and the final line are kept for the live display and
+ * the summary.
  */
-final class ChildProcess
+public final class ChildProcess
 {
     private final String name;
     private final Process process;
@@ -38,7 +39,7 @@ final class ChildProcess
         err.start();
     }
 
-    static ChildProcess start(final String name, final String role, final Object... args) throws IOException
+    public static ChildProcess start(final String name, final String role, final Object... args) throws IOException
     {
         final List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -132,7 +133,7 @@ final class ChildProcess
         }
     }
 
-    static long field(final String line, final String key, final long otherwise)
+    public static long field(final String line, final String key, final long otherwise)
     {
         for (final String part : line.split(" "))
         {
@@ -144,7 +145,7 @@ final class ChildProcess
         return otherwise;
     }
 
-    static String text(final String line, final String key)
+    public static String text(final String line, final String key)
     {
         for (final String part : line.split(" "))
         {
@@ -156,32 +157,32 @@ final class ChildProcess
         return "?";
     }
 
-    boolean awaitJoined(final long seconds) throws InterruptedException
+    public boolean awaitJoined(final long seconds) throws InterruptedException
     {
         return joined.await(seconds, TimeUnit.SECONDS);
     }
 
-    boolean isAlive()
+    public boolean isAlive()
     {
         return process.isAlive();
     }
 
-    int awaitExit() throws InterruptedException
+    public int awaitExit() throws InterruptedException
     {
         return process.waitFor();
     }
 
-    void kill()
+    public void kill()
     {
         process.destroyForcibly();
     }
 
-    String name()
+    public String name()
     {
         return name;
     }
 
-    long count()
+    public long count()
     {
         return count;
     }
@@ -191,12 +192,12 @@ final class ChildProcess
         return lag;
     }
 
-    String finalLine()
+    public String finalLine()
     {
         return finalLine;
     }
 
-    String errors()
+    public String errors()
     {
         synchronized (errors)
         {
