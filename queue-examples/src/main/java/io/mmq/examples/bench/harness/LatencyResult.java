@@ -11,7 +11,8 @@ import org.HdrHistogram.Histogram;
  * @param roundTrips    round trips the pinger completed, warm-up included.
  * @param echoed        messages the ponger echoed: equal to {@code roundTrips} in a good run.
  * @param histogram     round-trip times of the measured phase, in nanoseconds.
- * @param idleCpuPercent CPU the ponger used while nothing arrived, in percent of one core; NaN if not measured.
+ * @param idleCpuPercent CPU time of the ponger's polling thread while nothing arrived, in percent of one core;
+ *                       NaN if not measured.
  */
 record LatencyResult(String contender, IdleMode idle, int size, long roundTrips, long echoed, Histogram histogram,
     double idleCpuPercent)

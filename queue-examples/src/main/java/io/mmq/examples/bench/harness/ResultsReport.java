@@ -78,8 +78,8 @@ final class ResultsReport
         line("## Round-trip latency");
         line("");
         line("Ping-pong between two processes, one message in flight, the same size each way, in microseconds. " +
-            "The last column is the CPU the echoing process used during " + plan.idleWindowMillis() +
-            " ms with nothing to echo, in percent of one core.");
+            "The last column is the CPU time the echoing thread used during " + plan.idleWindowMillis() +
+            " ms with nothing to echo, in percent of one core: what its way of waiting costs when idle.");
         line("");
         line("| contender | idle | size | round trips | p50 | p90 | p99 | p99.9 | p99.99 | max | idle CPU |");
         line("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
