@@ -12,7 +12,9 @@ import io.mmq.examples.bench.harness.CrossProcessBenchmark;
 import io.mmq.examples.bench.harness.IdleMode;
 import io.mmq.examples.cli.ByteSize;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code mmq bench}: the cross-process benchmark harness; see {@link CrossProcessBenchmark}.
@@ -72,8 +74,8 @@ public final class BenchCommand implements Callable<Integer>
     @Option(names = "--quick", description = "Short runs: for checking that everything works, not for numbers.")
     boolean quick;
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() throws Exception

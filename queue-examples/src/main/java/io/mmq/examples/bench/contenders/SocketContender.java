@@ -1,6 +1,7 @@
 package io.mmq.examples.bench.contenders;
 
 import java.io.IOException;
+import java.net.ProtocolFamily;
 import java.net.SocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -68,7 +69,7 @@ abstract class SocketContender implements Contender
     {
     }
 
-    static SocketChannel connect(final java.net.ProtocolFamily family, final SocketAddress address)
+    static SocketChannel connected(final ProtocolFamily family, final SocketAddress address)
         throws IOException
     {
         final SocketChannel socket = SocketChannel.open(family);

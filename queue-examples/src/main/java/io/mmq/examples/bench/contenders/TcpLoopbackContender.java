@@ -48,7 +48,7 @@ public final class TcpLoopbackContender extends SocketContender
     SocketChannel connect(final Channel channel) throws IOException
     {
         final int port = Integer.parseInt(Files.readString(portFile(channel), StandardCharsets.US_ASCII).trim());
-        return connect(StandardProtocolFamily.INET, new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        return connected(StandardProtocolFamily.INET, new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
     }
 
     @Override

@@ -34,6 +34,6 @@ public final class UnixSocketContender extends SocketContender
     @Override
     SocketChannel connect(final Channel channel) throws IOException
     {
-        return connect(StandardProtocolFamily.UNIX, address(channel));
+        return connected(StandardProtocolFamily.UNIX, address(channel));
     }
 }
