@@ -139,12 +139,25 @@ final class LatencyPlot
                     LEFT, y, plotRight, y, step == 1 ? "#ccc" : "#eee"));
                 if (step == 1)
                 {
-                    svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s us</text>%n",
-                        LEFT - 6, y + 4, decade < 0 ? String.format(Locale.ROOT, "%." + -decade + "f", micros) :
-                        String.format(Locale.ROOT, "%.0f", micros)));
+                    svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>%n",
+                        LEFT - 6, y + 4, timeLabel(decade)));
                 }
             }
         }
+    }
+
+    /**
+     * @return {@code 10^decade} microseconds as people write it: 0.1 us, 10 us, 1 ms, 100 ms, 10 s.
+     */
+    private static String timeLabel(final int decade)
+    {
+        if (decade < 0)
+        {
+            return String.format(Locale.ROOT, "%." + -decade + "f us", Math.pow(10, decade));
+        }
+        final String[] units = {"us", "ms", "s"};
+        final int unit = Math.min(decade / 3, units.length - 1);
+        return String.format(Locale.ROOT, "%.0f %s", Math.pow(10, decade - 3 * unit), units[unit]);
     }
 
     private static String ninesLabel(final int nines)
