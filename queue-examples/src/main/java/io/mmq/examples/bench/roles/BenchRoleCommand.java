@@ -67,6 +67,7 @@ public final class BenchRoleCommand implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
+        exitWithParent();
         final IdleMode mode = IdleMode.ofLabel(idle);
         final Channel channel = new Channel(directory, consumers, size, ringCapacity);
         final IdleStrategy strategy = mode.newStrategy();
@@ -89,6 +90,32 @@ public final class BenchRoleCommand implements Callable<Integer>
                     return new ConsumerRole(endpoint, strategy).run();
             }
         }
+    }
+
+    /**
+     * A role whose harness is gone (stopped with Ctrl-C, killed) would spin for ever waiting for a peer:
+     * a daemon thread ends this JVM within a second of the parent's end.
+     */
+    private static void exitWithParent()
+    {
+        final ProcessHandle parent = ProcessHandle.current().parent().orElse(null);
+        final Thread watchdog = new Thread(() ->
+        {
+            while (null != parent && parent.isAlive())
+            {
+                try
+                {
+                    Thread.sleep(1000);
+                }
+                catch (final InterruptedException ex)
+                {
+                    return;
+                }
+            }
+            Runtime.getRuntime().halt(3);
+        }, "parent-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
     }
 
     private static long millisToNanos(final long millis)
