@@ -214,7 +214,8 @@ final class ResultsReport
     {
         final double ratio = ours / theirs;
         final boolean met = atMost ? ratio <= bound : ratio >= bound;
-        rows.append(String.format(Locale.ROOT, "| %s | %s / %s %s = %.2f | %s | %s |%n",
+        // Three decimals: the verdict is on the unrounded ratio, so 1.001 must not read as 1.00.
+        rows.append(String.format(Locale.ROOT, "| %s | %s / %s %s = %.3f | %s | %s |%n",
             what, number(ours), number(theirs), unit, ratio, goal, met ? "met" : "missed"));
     }
 
