@@ -5,6 +5,9 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 
 import io.mmq.MmqException;
+import io.mmq.examples.bench.BenchCommand;
+import io.mmq.examples.bench.JmhCommand;
+import io.mmq.examples.bench.roles.BenchRoleCommand;
 import io.mmq.examples.cli.CreateCommand;
 import io.mmq.examples.cli.DeleteCommand;
 import io.mmq.examples.cli.DeleteConsumerCommand;
@@ -34,7 +37,8 @@ import picocli.CommandLine.Command;
         TailCommand.class,
         ExampleCommand.class,
         PublishCommand.class, FloodCommand.class, FlushBenchCommand.class, PretouchBenchCommand.class,
-        DemoRoleCommand.Producer.class, DemoRoleCommand.Consumer.class})
+        DemoRoleCommand.Producer.class, DemoRoleCommand.Consumer.class,
+        BenchCommand.class, JmhCommand.class, BenchRoleCommand.class})
 public final class Mmq implements Runnable
 {
     public static final int USER_ERROR = 2;

@@ -14,10 +14,10 @@ import java.util.concurrent.TimeUnit;
 import io.mmq.mmap.file.JvmAccess;
 
 /**
- * A demo or example role running in its own process (a JVM started from this JVM's classpath, or a
- * Python script). Its output lines are watched: {@code JOINED} and the last {@code PROGRESS} counters are
- * noted, and the last other line is kept for the summary; an echoing child also prints those other lines
- * here as they come, after its name.
+ * A demo, example or benchmark role running in its own process (a JVM started from this JVM's
+ * classpath, or a Python script). Its output lines are watched: {@code JOINED} and the last
+ * {@code PROGRESS} counters are noted, and the last other line is kept for the summary; an echoing child
+ * also prints those other lines here as they come, after its name.
  */
 public final class ChildProcess
 {
@@ -44,7 +44,7 @@ public final class ChildProcess
         err.start();
     }
 
-    static ChildProcess start(final String name, final String role, final Object... args) throws IOException
+    public static ChildProcess start(final String name, final String role, final Object... args) throws IOException
     {
         return new ChildProcess(name, new ProcessBuilder(mmqCommand(role, args)).start(), null);
     }
@@ -174,7 +174,7 @@ public final class ChildProcess
         }
     }
 
-    static long field(final String line, final String key, final long otherwise)
+    public static long field(final String line, final String key, final long otherwise)
     {
         for (final String part : line.split(" "))
         {
@@ -186,7 +186,7 @@ public final class ChildProcess
         return otherwise;
     }
 
-    static String text(final String line, final String key)
+    public static String text(final String line, final String key)
     {
         for (final String part : line.split(" "))
         {
@@ -228,7 +228,7 @@ public final class ChildProcess
         return name;
     }
 
-    long count()
+    public long count()
     {
         return count;
     }

@@ -4,7 +4,7 @@ package io.mmq.examples.demo;
  * Prints a progress line from a child process at most five times a second, checking the clock only
  * every few thousand calls so that reporting costs the hot loop nothing measurable.
  */
-final class Progress
+public final class Progress
 {
     private static final long INTERVAL_NANOS = 200_000_000L;
 
@@ -12,12 +12,12 @@ final class Progress
     private long nextReportAt = System.nanoTime() + INTERVAL_NANOS;
     private int calls;
 
-    Progress(final String prefix)
+    public Progress(final String prefix)
     {
         this.prefix = prefix;
     }
 
-    void maybeReport(final long count)
+    public void maybeReport(final long count)
     {
         maybeReport(count, "");
     }
