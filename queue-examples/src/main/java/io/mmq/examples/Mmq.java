@@ -15,6 +15,7 @@ import io.mmq.examples.cli.PretouchBenchCommand;
 import io.mmq.examples.cli.PublishCommand;
 import io.mmq.examples.cli.StatCommand;
 import io.mmq.examples.cli.TailCommand;
+import io.mmq.examples.soak.SoakCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -30,7 +31,7 @@ import picocli.CommandLine.Command;
     subcommands = {
         DemoCommand.class, CreateCommand.class, DeleteCommand.class, StatCommand.class, TailCommand.class,
         PublishCommand.class, FloodCommand.class, FlushBenchCommand.class, PretouchBenchCommand.class,
-        DemoRoleCommand.Producer.class, DemoRoleCommand.Consumer.class})
+        SoakCommand.class, DemoRoleCommand.Producer.class, DemoRoleCommand.Consumer.class})
 public final class Mmq implements Runnable
 {
     public static final int USER_ERROR = 2;
