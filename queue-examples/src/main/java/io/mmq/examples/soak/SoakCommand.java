@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import io.mmq.examples.cli.ByteSize;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -99,7 +100,7 @@ public final class SoakCommand implements Callable<Integer>
             }
             catch (final NumberFormatException | ArithmeticException ex)
             {
-                throw new IllegalArgumentException("not a duration (examples: 90, 30s, 10m, 2h): " + value);
+                throw new TypeConversionException("not a duration (examples: 90, 30s, 10m, 2h): " + value);
             }
         }
     }
