@@ -31,7 +31,8 @@ import picocli.CommandLine.Command;
     subcommands = {
         DemoCommand.class, CreateCommand.class, DeleteCommand.class, StatCommand.class, TailCommand.class,
         PublishCommand.class, FloodCommand.class, FlushBenchCommand.class, PretouchBenchCommand.class,
-        SoakCommand.class, DemoRoleCommand.Producer.class, DemoRoleCommand.Consumer.class})
+        DemoRoleCommand.Producer.class, DemoRoleCommand.Consumer.class,
+        SoakCommand.class})
 public final class Mmq implements Runnable
 {
     public static final int USER_ERROR = 2;
