@@ -2,6 +2,7 @@ package io.mmq.examples.soak;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import io.mmq.examples.Mmq;
 import io.mmq.mmap.file.JvmAccess;
@@ -31,8 +33,8 @@ final class SoakProcess
     {
         this.name = name;
         this.process = process;
-        daemon(name + "-out", this::readOutput);
-        daemon(name + "-err", this::readErrors);
+        daemon(name + "-out", () -> pump(process.getInputStream(), this::onOutput, outputEnded::countDown));
+        daemon(name + "-err", () -> pump(process.getErrorStream(), line -> errors.append(line).append('\n'), () -> { }));
     }
 
     static SoakProcess start(final String name, final Object... args) throws IOException
@@ -59,27 +61,32 @@ final class SoakProcess
         thread.start();
     }
 
-    private void readOutput()
+    /** One line of standard output: the soak keeps the latest progress line and the latest other line. */
+    private void onOutput(final String line)
     {
-        try (BufferedReader reader = new BufferedReader(
-            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)))
+        if (line.startsWith("JOINED") || line.startsWith("RESUMED"))
+        {
+            lastProgress = line;
+            ready = true;
+        }
+        else if (line.startsWith("AT "))
+        {
+            lastProgress = line;
+        }
+        else
+        {
+            finalLine = line;
+        }
+    }
+
+    private static void pump(final InputStream stream, final Consumer<String> onLine, final Runnable atEnd)
+    {
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8)))
         {
             String line;
             while ((line = reader.readLine()) != null)
             {
-                if (line.startsWith("JOINED") || line.startsWith("RESUMED"))
-                {
-                    lastProgress = line;
-                    ready = true;
-                }
-                else if (line.startsWith("AT "))
-                {
-                    lastProgress = line;
-                }
-                else
-                {
-                    finalLine = line;
-                }
+                onLine.accept(line);
             }
         }
         catch (final IOException ignore)
@@ -88,24 +95,7 @@ final class SoakProcess
         }
         finally
         {
-            outputEnded.countDown();
-        }
-    }
-
-    private void readErrors()
-    {
-        try (BufferedReader reader = new BufferedReader(
-            new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8)))
-        {
-            String line;
-            while ((line = reader.readLine()) != null)
-            {
-                errors.append(line).append('\n');
-            }
-        }
-        catch (final IOException ignore)
-        {
-            // The process ended.
+            atEnd.run();
         }
     }
 

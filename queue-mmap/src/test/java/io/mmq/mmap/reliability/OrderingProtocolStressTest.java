@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * in a child JVM, as jcstress requires, and fails if any forbidden outcome was seen.
  *
  * <p>By default ({@code ci}) it runs jcstress's quick mode with every actor compiled the same way and no
- * extra stress forks: about half a minute on two cores. {@code -Dmmq.jcstress.mode=quick} (or default,
+ * extra stress forks: a minute or so on two cores. {@code -Dmmq.jcstress.mode=quick} (or default,
  * tough, stress) runs that jcstress mode in full, with every compilation mix and JVM configuration it
  * finds (see docs/reliability.md for the command and the time it takes). A second run checks that the
  * deliberately broken variants ({@code Broken*}) are caught: a harness that passes everything proves
