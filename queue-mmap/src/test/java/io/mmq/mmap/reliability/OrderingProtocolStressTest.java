@@ -59,8 +59,15 @@ class OrderingProtocolStressTest
 
     private static Run jcstress(final String tests, final List<String> mode, final String name) throws Exception
     {
-        final Path results = RESULTS.resolve(name);
+        final Path results = RESULTS.resolve(name).toAbsolutePath();
         Files.createDirectories(results);
+        try (var previous = Files.list(results))
+        {
+            for (final Path file : previous.toList())
+            {
+                Files.delete(file); // a report left by an earlier run must not count for this one
+            }
+        }
         final Path log = results.resolve("output.txt");
         final List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -68,7 +75,9 @@ class OrderingProtocolStressTest
             "org.openjdk.jcstress.Main", "-t", tests, "-r", results.toString(),
             "-jvmArgsPrepend", JVM_FLAGS));
         command.addAll(mode);
-        final Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        // Run in the report directory: jcstress drops its result blob in the working directory.
+        final Process process = new ProcessBuilder(command).directory(results.toFile())
+            .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         // The CI run takes a minute or two; a full run of the stronger modes can take hours.
         final long limitMinutes = "ci".equals(MODE) ? 30 : 24 * 60;
         if (!process.waitFor(limitMinutes, TimeUnit.MINUTES))
