@@ -20,6 +20,7 @@ import io.mmq.examples.cli.PublishCommand;
 import io.mmq.examples.cli.StatCommand;
 import io.mmq.examples.cli.TailCommand;
 import io.mmq.examples.samples.ExampleCommand;
+import io.mmq.examples.soak.SoakCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -38,7 +39,7 @@ import picocli.CommandLine.Command;
         ExampleCommand.class,
         PublishCommand.class, FloodCommand.class, FlushBenchCommand.class, PretouchBenchCommand.class,
         DemoRoleCommand.Producer.class, DemoRoleCommand.Consumer.class,
-        BenchCommand.class, JmhCommand.class, BenchRoleCommand.class})
+        BenchCommand.class, JmhCommand.class, BenchRoleCommand.class, SoakCommand.class})
 public final class Mmq implements Runnable
 {
     public static final int USER_ERROR = 2;

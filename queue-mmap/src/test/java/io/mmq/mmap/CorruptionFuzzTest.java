@@ -27,12 +27,18 @@ import static org.junit.jupiter.api.Assertions.*;
  * that names the file: never another exception (an out-of-bounds read shows up as one, since Agrona
  * checks bounds), never a read beyond one lap of the ring, never a hang. Cases per run:
  * {@code -Dmmq.fuzz.cases=N} (a soak uses more).
+ *
+ * <p>With {@code -Dmmq.fuzz.corpus=DIR} (set by the build) every case is also written down for the
+ * Python reader ({@code queue-examples/python/tests/test_corruption_corpus.py}): the intact file, and per
+ * case the damaged bytes and what the Java consumer did with the file (messages delivered and a checksum
+ * of them, then the end or an error). The Python reader must do the same.
  */
 class CorruptionFuzzTest
 {
     private static final int CAPACITY = 4096;
     private static final int SLOTS = 2;
     private static final int CASES = Integer.getInteger("mmq.fuzz.cases", 3000);
+    private static final String CORPUS = System.getProperty("mmq.fuzz.corpus");
 
     private Path directory;
     private Path file;
@@ -79,15 +85,17 @@ class CorruptionFuzzTest
         final SplittableRandom random = new SplittableRandom(20261125);
         final int ringOffset = HeaderLayout.ringOffset(SLOTS);
         final List<String> failures = new ArrayList<>();
+        final CorruptionCorpus corpus = null == CORPUS ? null : new CorruptionCorpus(Path.of(CORPUS), pristine, CAPACITY);
         int refused = 0;
         for (int i = 0; i < CASES && failures.size() < 5; i++)
         {
             final byte[] bytes = pristine.clone();
             final String damage = damage(bytes, random, ringOffset);
             Files.write(file, bytes);
+            final ReadOutcome read = new ReadOutcome();
             try
             {
-                if (exercise())
+                if (exercise(read))
                 {
                     refused++;
                 }
@@ -96,6 +104,14 @@ class CorruptionFuzzTest
             {
                 failures.add("case " + i + " (" + damage + "): " + ex);
             }
+            if (null != corpus)
+            {
+                corpus.add(i, damage, bytes, read);
+            }
+        }
+        if (null != corpus)
+        {
+            corpus.close();
         }
         System.out.println("corruption fuzz: " + CASES + " cases, " + refused + " refused with a clear error");
         assertEquals(List.of(), failures);
@@ -105,18 +121,20 @@ class CorruptionFuzzTest
     /**
      * @return true if mmq refused the damaged file somewhere, with a clear error.
      */
-    private boolean exercise()
+    private boolean exercise(final ReadOutcome read)
     {
+        read.failed = true; // until the reading is done
         try (MappedQueue queue = MappedQueue.open(file))
         {
             try (Consumer consumer = queue.consumer(StartPosition.EARLIEST))
             {
                 final long joinedAt = consumer.position();
                 int polls = 0;
-                while (consumer.poll((buffer, offset, length) -> { }, 64) > 0)
+                while (consumer.poll(read, 64) > 0)
                 {
                     assertTrue(++polls < 2 * CAPACITY, "the reader keeps finding frames: a loop");
                 }
+                read.failed = false;
                 assertTrue(consumer.position() - joinedAt <= 2L * CAPACITY,
                     "read " + (consumer.position() - joinedAt) + " bytes: more than the ring holds");
             }

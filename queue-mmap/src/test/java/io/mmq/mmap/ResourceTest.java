@@ -21,11 +21,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A process can hold many queues at once, and closing them gives back every mapping and file
- * descriptor, as the kernel counts them in /proc/self.
+ * descriptor, as the kernel counts them in /proc/self; thousands of open and close cycles leave no
+ * descriptor, mapping, thread or consumer slot behind.
  */
 class ResourceTest
 {
     private static final int QUEUES = 100;
+    private static final int CYCLES = Integer.getInteger("mmq.resource.cycles", 3000);
 
     private Path directory;
 
@@ -70,6 +72,76 @@ class ResourceTest
             assertEquals(0, mappingsOfQueues(), "round " + round + ": every mapping released");
             assertTrue(openDescriptors() - descriptorsBefore <= 2,
                 "round " + round + ": descriptors " + descriptorsBefore + " before, " + openDescriptors() + " after");
+        }
+    }
+
+    @Test
+    void thousandsOfOpenCloseCyclesLeaveNoDescriptorMappingThreadOrSlotBehind() throws Exception
+    {
+        final Path file = directory.resolve("cycled.mmq");
+        final QueueOptions options = QueueOptions.defaults().withCapacity(64 * 1024).withConsumerSlots(4).withPretouch(false);
+        MappedQueue.create(file, options).close();
+        final UnsafeBuffer message = new UnsafeBuffer(new byte[64]);
+        final long descriptorsBefore = openDescriptors();
+        final long threadsBefore = threads();
+
+        for (int cycle = 0; cycle < CYCLES; cycle++)
+        {
+            try (MappedQueue queue = MappedQueue.open(file, options))
+            {
+                final Producer producer = queue.producer();
+                final Consumer consumer = queue.consumer(cycle % 2 == 0 ? StartPosition.LATEST : StartPosition.EARLIEST);
+                assertTrue(producer.offer(message, 0, 64) > 0);
+                assertTrue(consumer.poll((buffer, offset, length) -> { }, 100) >= 1);
+                if (cycle == 0)
+                {
+                    assertEquals(1, mappingsOf(file), "the count sees an open queue's mapping");
+                    assertTrue(openDescriptors() > descriptorsBefore, "the count sees an open queue's descriptor");
+                }
+                if (cycle % 3 == 0)
+                {
+                    // Closed one by one; otherwise the queue's close closes them.
+                    consumer.close();
+                    producer.close();
+                    MappedQueue.open(file).close(); // a second handle of the same file, in and out
+                }
+            }
+            if (cycle % 500 == 499)
+            {
+                assertEquals(0, mappingsOf(file), "cycle " + cycle + ": the file is still mapped");
+                assertTrue(openDescriptors() - descriptorsBefore <= 2,
+                    "cycle " + cycle + ": descriptors " + descriptorsBefore + " before, " + openDescriptors() + " now");
+            }
+        }
+
+        assertEquals(0, mappingsOf(file), "every mapping released");
+        assertTrue(openDescriptors() - descriptorsBefore <= 2,
+            "descriptors " + descriptorsBefore + " before, " + openDescriptors() + " after " + CYCLES + " cycles");
+        assertTrue(threads() - threadsBefore <= 2, "threads " + threadsBefore + " before, " + threads() + " after");
+        try (MappedQueue queue = MappedQueue.open(file))
+        {
+            final QueueCounters counters = queue.counters();
+            for (int slot = 0; slot < counters.consumerSlots(); slot++)
+            {
+                assertEquals(QueueCounters.FREE_SLOT, counters.consumerPosition(slot), "slot " + slot + " left active");
+            }
+            queue.producer().close(); // the producer role was given back too
+        }
+    }
+
+    private static long mappingsOf(final Path file) throws IOException
+    {
+        try (Stream<String> maps = Files.lines(Path.of("/proc/self/maps")))
+        {
+            return maps.filter(line -> line.endsWith(file.toString())).count();
+        }
+    }
+
+    private static long threads() throws IOException
+    {
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task")))
+        {
+            return tasks.count();
         }
     }
 
