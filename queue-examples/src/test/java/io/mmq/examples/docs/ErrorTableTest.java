@@ -19,6 +19,7 @@ import io.mmq.Consumer;
 import io.mmq.FlushPolicy;
 import io.mmq.Producer;
 import io.mmq.QueueOptions;
+import io.mmq.ConsumerOptions;
 import io.mmq.StartPosition;
 import io.mmq.examples.Mmq;
 import io.mmq.mmap.MappedQueue;
@@ -85,7 +86,10 @@ class ErrorTableTest
             q.consumer(StartPosition.LATEST);
             q.consumer(StartPosition.LATEST);
         }));
-        calls.put("`queue.consumer(null)`", () -> withQueue(q -> q.consumer(null)));
+        calls.put("`queue.consumer((StartPosition)null)`", () -> withQueue(q -> q.consumer((StartPosition)null)));
+        calls.put("`queue.consumer((ConsumerOptions)null)`", () -> withQueue(q -> q.consumer((ConsumerOptions)null)));
+        calls.put("`ConsumerOptions.named(\"\")`", () -> ConsumerOptions.named(""));
+        calls.put("`queue.deleteConsumer(\"nobody\")`", () -> withQueue(q -> q.deleteConsumer("nobody")));
         calls.put("`queue.producer()` after `queue.close()`", () -> withQueue(q ->
         {
             q.close();
