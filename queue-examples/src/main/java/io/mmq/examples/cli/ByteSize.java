@@ -3,6 +3,7 @@ package io.mmq.examples.cli;
 import java.util.Locale;
 
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * Reads sizes such as {@code 4096}, {@code 64k}, {@code 1m} or {@code 1g} (binary multiples).
@@ -25,13 +26,13 @@ public final class ByteSize implements ITypeConverter<Integer>
             final long bytes = Long.parseLong(digits) * multiplier;
             if (bytes < 0 || bytes > Integer.MAX_VALUE)
             {
-                throw new IllegalArgumentException("size out of range: " + value);
+                throw new TypeConversionException("size out of range: " + value);
             }
             return (int)bytes;
         }
         catch (final NumberFormatException ex)
         {
-            throw new IllegalArgumentException("not a size (examples: 4096, 64k, 1m, 1g): " + value);
+            throw new TypeConversionException("not a size (examples: 4096, 64k, 1m, 1g): " + value);
         }
     }
 }

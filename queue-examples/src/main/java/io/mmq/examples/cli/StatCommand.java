@@ -22,12 +22,17 @@ public final class StatCommand implements Callable<Integer>
     @Parameters(paramLabel = "FILE", description = "The queue file.")
     Path file;
 
-    @Option(names = "--watch", paramLabel = "SECONDS", description = "Refresh every SECONDS until interrupted.")
+    @Option(names = "--watch", paramLabel = "SECONDS",
+        description = "Refresh every SECONDS (at least 0.1) until interrupted.")
     Double watch;
 
     @Override
     public Integer call() throws Exception
     {
+        if (null != watch && !(watch >= 0.1))
+        {
+            throw new IllegalArgumentException("--watch must be at least 0.1 seconds: " + watch);
+        }
         try (MappedQueue queue = MappedQueue.open(file))
         {
             final QueueCounters counters = queue.counters();

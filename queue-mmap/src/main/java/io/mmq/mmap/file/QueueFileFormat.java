@@ -52,6 +52,10 @@ public final class QueueFileFormat
         {
             throw new FileAlreadyExistsException(absolute.toString());
         }
+        if (!Files.isDirectory(directory))
+        {
+            throw new MmqException(file + ": cannot create the queue: the directory " + directory + " does not exist");
+        }
 
         final QueueGeometry geometry =
             new QueueGeometry(options.capacity(), options.maxMessageLength(), options.consumerSlots(),
