@@ -42,9 +42,8 @@ class DeleteCommandTest
     void aQueueAnotherProcessHasOpenIsDeletedAndThatProcessLivesOnWithItsNamelessQueue() throws Exception
     {
         final Path file = createQueue(directory);
-        try (Child consumer = Child.start("consumer", StallingConsumerProcess.class, file))
+        try (Child consumer = consumerOf(file))
         {
-            consumer.awaitLine("JOINED", 60);
             assertEquals(0, delete(file), err.toString());
             assertFalse(Files.exists(file));
             assertTrue(consumer.process().isAlive(), "the consumer keeps its mapping of the deleted file");
@@ -56,9 +55,8 @@ class DeleteCommandTest
     void onWindowsAQueueAnotherProcessHasOpenIsNotDeletedAndTheErrorSaysWhy() throws Exception
     {
         final Path file = createQueue(directory);
-        try (Child consumer = Child.start("consumer", StallingConsumerProcess.class, file))
+        try (Child consumer = consumerOf(file))
         {
-            consumer.awaitLine("JOINED", 60);
             assertOneLineError(file + OPEN_ELSEWHERE, delete(file));
             assertTrue(Files.exists(file));
         }
@@ -103,6 +101,22 @@ class DeleteCommandTest
         final Path file = directory.resolve("q.mmq");
         MappedQueue.create(file, QueueOptions.defaults().withCapacity(8192).withConsumerSlots(2)).close();
         return file;
+    }
+
+    /** A consumer in another process, joined: it has the queue mapped until it is killed. */
+    private static Child consumerOf(final Path file) throws Exception
+    {
+        final Child consumer = Child.start("consumer", StallingConsumerProcess.class, file);
+        try
+        {
+            consumer.awaitLine("JOINED", 60);
+            return consumer;
+        }
+        catch (final AssertionError | InterruptedException ex)
+        {
+            consumer.close();
+            throw ex;
+        }
     }
 
     private int delete(final Path file)
