@@ -16,6 +16,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -26,6 +28,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * test (the Docker default /dev/shm of 64 MiB is the same case, larger). Mounting needs root: elsewhere
  * the test skips, but under CI (CI=true) it must run and fails if it cannot.
  */
+@EnabledOnOs(value = OS.LINUX, disabledReason = "mounts a 1 MiB tmpfs")
 class FullFilesystemTest
 {
     private static final long TMPFS_BYTES = 1 << 20;

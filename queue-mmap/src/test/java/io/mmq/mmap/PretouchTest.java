@@ -10,6 +10,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -19,6 +21,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * taken when the producer or consumer opened. Without it, every page faults on first use. Faults are
  * counted by the kernel for the thread doing the work.
  */
+@EnabledOnOs(value = OS.LINUX, disabledReason = "counts page faults in Linux's /proc/thread-self/stat")
 class PretouchTest
 {
     private static final int CAPACITY = 16 << 20;

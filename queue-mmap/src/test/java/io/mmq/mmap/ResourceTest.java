@@ -15,6 +15,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -24,6 +26,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * descriptor, as the kernel counts them in /proc/self; thousands of open and close cycles leave no
  * descriptor, mapping, thread or consumer slot behind.
  */
+@EnabledOnOs(value = OS.LINUX, disabledReason = "counts mappings and descriptors in Linux's /proc/self")
 class ResourceTest
 {
     private static final int QUEUES = 100;

@@ -16,6 +16,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -26,6 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * access past the new end. mmq turns it into a clear exception that names the file and its new size;
  * the JVM lives on, and closing the queue still gives everything back.
  */
+@EnabledOnOs(value = OS.LINUX,
+    disabledReason = "truncate(1) and /proc/self/maps; Windows refuses to cut a mapped file at all")
 class TruncationTest
 {
     private static final int CAPACITY = 1 << 20;

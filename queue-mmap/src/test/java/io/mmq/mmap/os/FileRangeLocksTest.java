@@ -13,10 +13,14 @@ import io.mmq.mmap.process.HoldLockProcess;
 import io.mmq.mmap.process.TryLockProcess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.condition.DisabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 
 /**
  * The lock contract on POSIX record locks, against other real processes (child JVMs).
  */
+@DisabledOnOs(value = OS.WINDOWS,
+    disabledReason = "POSIX record locks; on Windows mmq uses named mutexes (WindowsMutexLocksTest)")
 class FileRangeLocksTest extends ProcessLocksContract
 {
     private Path directory;

@@ -188,10 +188,23 @@ public final class Child implements AutoCloseable
         return name;
     }
 
+    /**
+     * Kills the process and waits for it to end: killing only starts the end (on Windows,
+     * {@code TerminateProcess} returns before the process's mappings are gone, and a mapped file cannot
+     * be deleted), so a test that deletes its queue files next must not race the dying process.
+     */
     @Override
     public void close()
     {
         process.destroyForcibly();
+        try
+        {
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**

@@ -16,6 +16,8 @@ import io.mmq.mmap.layout.FrameLayout;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 
 import static io.mmq.mmap.process.Child.field;
 import static org.junit.jupiter.api.Assertions.*;
@@ -145,6 +147,8 @@ class MultiProcessQueueTest
         }
     }
 
+    @DisabledOnOs(value = OS.WINDOWS,
+        disabledReason = "the stuck process takes the table lock as a POSIX record lock; on Windows it is a named mutex")
     @Test
     void joiningWhileAStuckProcessHoldsTheTableLockFailsAfterTheTimeoutNamingTheFile() throws Exception
     {
