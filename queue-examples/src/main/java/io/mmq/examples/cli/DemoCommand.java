@@ -36,9 +36,16 @@ public final class DemoCommand implements Callable<Integer>
     /**
      * The Python package ships beside the jar in a checkout: queue-examples/python, next to target/.
      */
+    /** The Python reader is Linux x86-64 only for now (docs/windows.md says what a port needs). */
+    private static boolean pythonReaderRunsHere()
+    {
+        return System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT).contains("linux") &&
+            java.util.Set.of("amd64", "x86_64").contains(System.getProperty("os.arch"));
+    }
+
     private Path pythonDirectory()
     {
-        if (noPython)
+        if (noPython || !pythonReaderRunsHere())
         {
             return null;
         }

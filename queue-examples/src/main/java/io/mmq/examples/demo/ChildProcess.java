@@ -218,9 +218,21 @@ public final class ChildProcess
         return exitCode;
     }
 
+    /**
+     * Kills the process and waits (up to 10 s) until it has gone: on Windows a file it mapped cannot be
+     * deleted before then.
+     */
     public void kill()
     {
         process.destroyForcibly();
+        try
+        {
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
     }
 
     public String name()

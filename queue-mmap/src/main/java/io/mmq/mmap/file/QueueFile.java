@@ -95,10 +95,11 @@ public final class QueueFile
             // The real path, opened without following a link: a link planted after the check is not followed.
             final FileChannel channel = FileChannel.open(target,
                 StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+            MappedByteBuffer mapped = null;
             try
             {
                 final QueueGeometry geometry = QueueFileFormat.validate(path, channel, expected);
-                final MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, geometry.fileLength());
+                mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, geometry.fileLength());
                 final QueueFile file = new QueueFile(path, key, channel, mapped, geometry);
                 OPEN.put(key, file);
                 TruncationWatch.watch(file);
@@ -106,6 +107,10 @@ public final class QueueFile
             }
             catch (final IOException | RuntimeException ex)
             {
+                if (null != mapped)
+                {
+                    IoUtil.unmap(mapped); // at once: on Windows a mapped file cannot be deleted
+                }
                 channel.close();
                 throw ex;
             }

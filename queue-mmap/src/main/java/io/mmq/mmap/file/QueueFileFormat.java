@@ -62,15 +62,37 @@ public final class QueueFileFormat
                 options.slowConsumerPolicy().evictionLag());
         final Path temporary = directory.resolve(
             "." + absolute.getFileName() + "." + ProcessHandle.current().pid() + "." + System.nanoTime() + ".creating");
+        boolean published = false;
         try
         {
             createOwnedFile(temporary, options);
             writeNewQueue(temporary, geometry);
             publish(temporary, absolute);
+            published = true;
         }
         finally
         {
+            removeTemporary(temporary, published);
+        }
+    }
+
+    /**
+     * Removes the temporary name. Once the queue is published under its real name, the temporary one is
+     * a second link to it, and on Windows it cannot be removed while another process maps the queue: the
+     * queue is created all the same, and the leftover name, which is not a queue name, may be deleted.
+     */
+    private static void removeTemporary(final Path temporary, final boolean published) throws IOException
+    {
+        try
+        {
             Files.deleteIfExists(temporary);
+        }
+        catch (final IOException ex)
+        {
+            if (!published)
+            {
+                throw ex;
+            }
         }
     }
 
