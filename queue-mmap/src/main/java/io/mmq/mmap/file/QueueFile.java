@@ -129,6 +129,12 @@ public final class QueueFile
         {
             return path;
         }
+        if (!path.getFileSystem().supportedFileAttributeViews().contains("posix"))
+        {
+            // Windows: creating a link takes a privilege, and an elevated user's files belong to the
+            // Administrators group, not to the user: the owner tells nothing there (docs/windows.md).
+            return path.toRealPath();
+        }
         final UserPrincipal owner = Files.getOwner(path, LinkOption.NOFOLLOW_LINKS);
         final UserPrincipal me = path.getFileSystem().getUserPrincipalLookupService()
             .lookupPrincipalByName(System.getProperty("user.name"));
