@@ -1,4 +1,4 @@
-"""The consumer side of docs/format.md (format version 3)."""
+"""The consumer side of docs/format.md (format version 4)."""
 
 import fcntl
 import os
@@ -52,6 +52,8 @@ class Consumer:
         self._explicit = name is not None and commit == "explicit"
         self._lap_when_absent = when_absent == "lap"
         self._lapped = None
+        self._delivering = False
+        self._commit_requested = False
         self._closed = True
         # format.md: sleep at most 100 ms at a time before re-checking.
         self._sleep = min(float(sleep_interval), 0.1)
@@ -136,12 +138,14 @@ class Consumer:
                                                      i64[(base + L.SLOT_OWNER_PID) >> 3])
                     c = i64[(base + L.SLOT_POSITION) >> 3]
                     p = i64[_I64_PRODUCER]
-                    if c % 8 or c < 0 or c > p:
+                    # Up to a ring past P: a producer that died between committing frames and
+                    # storing its position leaves frames a consumer may have read past.
+                    if c % 8 or c < 0 or c - p > sf.geo.capacity:
                         self._slot_lock(slot, fcntl.LOCK_UN)
                         raise QueueFormatError(
                             self.path, "Position",
-                            "slot %d: the stored position %d of %r is not a frame boundary at or "
-                            "before the Producer Position (%d)" % (slot, c, self._name, p))
+                            "slot %d: the stored position %d of %r is not a frame boundary within "
+                            "a ring past the Producer Position (%d)" % (slot, c, self._name, p))
                 else:
                     slot = self._claim_free()                            # 2.
                     if slot is None:
@@ -230,10 +234,17 @@ class Consumer:
     def commit(self):
         """Store the position, for a named consumer opened with ``commit="explicit"``: the
         next holder of the name resumes here. Called inside a handler, it commits the
-        message being handled and those before it. For other consumers, which store
-        their position after every poll, it does nothing."""
+        message being handled and those before it, once the handler has returned (the
+        stored position is what protects the message's bytes from the producer). For
+        other consumers, which store their position after every poll, it does nothing."""
         if self._closed:
             raise ClosedError("%s: consumer is closed" % self.path)
+        if self._delivering:
+            self._commit_requested = self._explicit
+            return
+        self._store_commit()
+
+    def _store_commit(self):
         if self._explicit and self._sf.i64[self._pos_idx] != self._pos:
             self._sf.i64[self._pos_idx] = self._pos  # ordered store (x86-64)
             self._wake_producer_if_asleep()
@@ -276,7 +287,8 @@ class Consumer:
     def _evicted(self):
         """*Eviction*: whether the producer set our slot EVICTED. Read after the
         message bytes (x86-64 keeps loads in order)."""
-        return self._sf.geo.eviction_lag != 0 and self._sf.i32[self._state_idx] == L.STATE_EVICTED
+        # Anything but ACTIVE: EVICTED, or a slot reaped from under a live holder.
+        return self._sf.geo.eviction_lag != 0 and self._sf.i32[self._state_idx] != L.STATE_ACTIVE
 
     def _evicted_at(self, p):
         return ConsumerEvictedError(self.path, self._slot, self._sf.geo.eviction_lag, p)
@@ -312,6 +324,7 @@ class Consumer:
         max_frame = g.max_message + L.FRAME_HEADER
         start = p = self._pos
         n = 0
+        self._delivering = True
         try:
             while n < limit:
                 off = p & mask
@@ -352,7 +365,11 @@ class Consumer:
                     if evictable and self._evicted():
                         # The handler may have read bytes the producer was overwriting.
                         p = frame_start
+                        self._commit_requested = False
                         raise self._evicted_at(frame_start)
+                    if self._commit_requested:
+                        self._commit_requested = False
+                        self._store_commit()
                 elif ftype == L.TYPE_PADDING:
                     if flen != cap - off:
                         raise self._corrupt(p, "Frame Length",
@@ -363,6 +380,10 @@ class Consumer:
                     raise self._corrupt(p, "Type", "frame type %d is neither MESSAGE (1) nor "
                                         "PADDING (2)" % ftype)
         finally:
+            self._delivering = False
+            if self._commit_requested:  # the handler committed, then raised: its message counts as read
+                self._commit_requested = False
+                self._store_commit()
             if p != start:
                 self._pos = p
                 if not self._explicit:

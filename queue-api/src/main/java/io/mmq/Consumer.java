@@ -37,7 +37,8 @@ public interface Consumer extends AutoCloseable
      * Stores this consumer's position in the file, so that a named consumer opened after this one
      * resumes here: for a named consumer with {@link ConsumerOptions.Commit#EXPLICIT} commits, call it after
      * processing what was polled; called from inside a handler, it commits the message being handled
-     * and every one before it. Every other consumer stores its position after each poll, and this does
+     * and every one before it, once the handler has returned (the stored position is what keeps the
+     * producer off the message's bytes). Every other consumer stores its position after each poll, and this does
      * nothing for it.
      */
     void commit();

@@ -138,6 +138,30 @@ class NamedConsumerTest
     }
 
     @Test
+    void aCommitInsideAHandlerTakesEffectOnlyOnceTheHandlerHasReturned()
+    {
+        try (Consumer consumer = queue.consumer(ConsumerOptions.named("orders").startingAt(StartPosition.EARLIEST)
+            .withCommit(Commit.EXPLICIT)))
+        {
+            assertEquals(Producer.BACK_PRESSURED, publish(2 * CAPACITY / MESSAGE), "this consumer holds a full ring");
+            final long[] publishedWhileHandling = new long[1];
+            consumer.poll((buffer, offset, length) ->
+            {
+                final byte[] before = new byte[length];
+                buffer.getBytes(offset, before);
+                consumer.commit(); // "commit, then process": the bytes being processed must stay put
+                publishedWhileHandling[0] = publish(1);
+                final byte[] after = new byte[length];
+                buffer.getBytes(offset, after);
+                assertTrue(java.util.Arrays.equals(before, after), "the message changed under its handler");
+            }, 1);
+            assertEquals(Producer.BACK_PRESSURED, publishedWhileHandling[0]);
+            assertEquals(consumer.position(), queue.counters().consumerPosition(consumer.slot()),
+                "the commit took effect when the handler returned");
+        }
+    }
+
+    @Test
     void anAbsentNameHoldsTheProducerBackUntilItReturnsOrIsDeleted()
     {
         queue.consumer(ConsumerOptions.named("billing")).close();

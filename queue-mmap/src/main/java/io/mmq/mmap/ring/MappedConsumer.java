@@ -18,7 +18,7 @@ import io.mmq.mmap.liveness.ConsumerSlots;
 import io.mmq.mmap.os.WakeSignal;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import static io.mmq.mmap.layout.ConsumerSlotLayout.EVICTED;
+import static io.mmq.mmap.layout.ConsumerSlotLayout.ACTIVE;
 import static io.mmq.mmap.layout.ConsumerSlotLayout.POSITION_OFFSET;
 import static io.mmq.mmap.layout.ConsumerSlotLayout.STATE_OFFSET;
 import static io.mmq.mmap.layout.HeaderLayout.WAKE_WANTED_OFFSET;
@@ -70,6 +70,10 @@ public final class MappedConsumer implements Consumer
     /** Whether {@link #poll} leaves storing the position to {@link #commit()}. */
     private final boolean explicitCommit;
     private long position;
+    /** True while {@link #deliver} runs: a commit asked for by a handler waits until the handler returns. */
+    private boolean delivering;
+    /** A handler asked to commit; done once it has returned and the message proved intact. */
+    private boolean commitRequested;
     /** Thrown by the first poll of a named consumer that came back lapped, then cleared. */
     private ConsumerLappedException lapped;
     private boolean closed;
@@ -164,11 +168,13 @@ public final class MappedConsumer implements Consumer
      */
     private long checkedResumePosition(final long position)
     {
+        // Up to a ring past the header's producer position: a producer that died between committing frames
+        // and storing its position leaves committed frames a consumer may have read past.
         final long producerPosition = buffer.getLongVolatile(PRODUCER_POSITION_OFFSET);
-        if (position < 0 || (position & (FrameLayout.ALIGNMENT - 1)) != 0 || position > producerPosition)
+        if (position < 0 || (position & (FrameLayout.ALIGNMENT - 1)) != 0 || position - producerPosition > capacity)
         {
             throw new QueueFormatException(file.path(), "corrupt consumer slot " + slot + ": the stored position " +
-                position + " of '" + claim.name() + "' is not a frame boundary at or before the producer position " +
+                position + " of '" + claim.name() + "' is not a frame boundary within a ring past the producer position " +
                 producerPosition);
         }
         return position;
@@ -236,6 +242,7 @@ public final class MappedConsumer implements Consumer
         final long initialPosition = position;
         long position = initialPosition;
         int delivered = 0;
+        delivering = true;
         try
         {
             while (delivered < limit)
@@ -257,13 +264,26 @@ public final class MappedConsumer implements Consumer
                     if (evictable && isEvicted())
                     {
                         position = frameStart; // the handler may have read bytes the producer was overwriting
+                        commitRequested = false;
                         throw evictedAt(frameStart);
+                    }
+                    if (commitRequested)
+                    {
+                        commitRequested = false;
+                        storeCommit();
                     }
                 }
             }
         }
         finally
         {
+            delivering = false;
+            if (commitRequested)
+            {
+                // The handler committed, then threw: its message counts as read, so the commit stands.
+                commitRequested = false;
+                storeCommit();
+            }
             if (position != initialPosition)
             {
                 this.position = position;
@@ -305,7 +325,8 @@ public final class MappedConsumer implements Consumer
     private boolean isEvicted()
     {
         VarHandle.loadLoadFence();
-        return buffer.getIntVolatile(slotStateOffset) == EVICTED;
+        // Anything but ACTIVE: EVICTED, or a slot reaped from under a live holder, which nothing protects either.
+        return buffer.getIntVolatile(slotStateOffset) != ACTIVE;
     }
 
     private ConsumerEvictedException evictedAt(final long position)
@@ -401,7 +422,8 @@ public final class MappedConsumer implements Consumer
     /**
      * Stores the position for an explicitly committing named consumer (ordered: every read of the
      * messages before it happens first), and wakes a producer that waits for the room. Called inside a
-     * handler, it commits the message being handled and those before it.
+     * handler, it commits the message being handled and those before it, but only once the handler has
+     * returned: the stored position is what protects the message's bytes from the producer.
      */
     @Override
     public void commit()
@@ -410,6 +432,16 @@ public final class MappedConsumer implements Consumer
         {
             throw new IllegalStateException(file.path() + ": consumer is closed");
         }
+        if (delivering)
+        {
+            commitRequested = explicitCommit;
+            return;
+        }
+        storeCommit();
+    }
+
+    private void storeCommit()
+    {
         if (explicitCommit && buffer.getLong(slotPositionOffset) != position)
         {
             buffer.putLongOrdered(slotPositionOffset, position);

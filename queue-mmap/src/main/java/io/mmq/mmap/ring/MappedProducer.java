@@ -626,6 +626,8 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
             // (left, reaped, resumed): look at it again.
             if (buffer.compareAndSetInt(offset + STATE_OFFSET, state, state == ACTIVE ? EVICTED : LAPPED))
             {
+                // Evict before overwrite, on every processor: no ring store may pass the swap.
+                VarHandle.fullFence();
                 return Long.MAX_VALUE;
             }
         }

@@ -11,7 +11,7 @@ import io.mmq.mmap.MappedQueue;
 
 /**
  * A service reading as a named consumer with explicit commits, committing after every
- * {@code commitEvery} messages it has processed (checked sequence and content). Arguments: file name
+ * {@code commitEvery} messages it has processed (checked sequence and content), after the poll that reached them. Arguments: file name
  * seed maxLength count commitEvery. Prints {@code JOINED} once it holds the name, {@code FIRST seq=S} for the first message it gets,
  * {@code COMMITTED through=S} after each commit returns, and {@code DONE} after committing the last
  * message; {@code FAILED ...} and exit 1 on a gap, a repeat within its run, or a damaged message.
@@ -31,6 +31,7 @@ public final class NamedConsumerProcess
         try (MappedQueue queue = MappedQueue.open(Path.of(args[0])); Consumer consumer = queue.consumer(options))
         {
             System.out.println("JOINED");
+            long committedThrough = -1;
             while (next < count)
             {
                 consumer.poll((buffer, offset, length) ->
@@ -50,15 +51,14 @@ public final class NamedConsumerProcess
                         throw new AssertionError(failure);
                     }
                     next = seq + 1;
-                    if (++processed % commitEvery == 0 || next == count)
-                    {
-                        consumer.commit();
-                        System.out.println("COMMITTED through=" + seq + " position=" + consumer.position());
-                    }
+                    processed++;
                 }, commitEvery, 100, TimeUnit.MILLISECONDS);
-                if (next == count)
+                // Commit after processing, every commitEvery messages and at the end.
+                if (next - 1 - committedThrough >= commitEvery || (next == count && committedThrough < next - 1))
                 {
-                    break;
+                    consumer.commit();
+                    committedThrough = next - 1;
+                    System.out.println("COMMITTED through=" + committedThrough + " position=" + consumer.position());
                 }
             }
             System.out.println("DONE");
