@@ -55,6 +55,27 @@ def test_explicit_commits_see_again_only_what_was_not_committed(queue):
         assert read_all(again) == [b"m%d" % i for i in range(6, 10)]
 
 
+def test_a_commit_inside_a_handler_is_stored_when_the_handler_returns(queue):
+    q = queue()
+    publish(q, [b"m%d" % i for i in range(3)])
+    with mmq.open_consumer(q, start="earliest", name="orders", commit="explicit") as c:
+        seen = []
+
+        def handle(view):
+            c.commit()
+            seen.append(stored_position(q))  # still the old one: the message's bytes stay protected
+        c.poll(handle, 1)
+        assert seen == [0]
+        assert stored_position(q) == c.position > 0
+
+
+def stored_position(q):
+    import re
+    m = re.search(r"consumer\s+\d+ 'orders'\s+position ([\d,]+)", stat(q))
+    assert m, stat(q)
+    return int(m.group(1).replace(",", ""))
+
+
 def test_a_name_shared_with_java_the_tail_command_resumes_where_python_stopped(queue):
     q = queue()
     publish(q, [b"m%d" % i for i in range(5)])
