@@ -177,11 +177,7 @@ public final class ConsumerSlots
             if (existing >= 0)
             {
                 final int offset = geometry.slotOffset(existing);
-                final HeldLock lock = locks.tryLock(LockId.slot(existing));
-                if (null == lock)
-                {
-                    throw new ConsumerNameTakenException(path, name, buffer.getLong(offset + OWNER_PID_OFFSET));
-                }
+                final HeldLock lock = lockNamedSlot(existing, name);
                 buffer.putInt(offset + FLAGS_OFFSET, flags);
                 return activate(offset, existing, lock, buffer.getLongVolatile(offset + POSITION_OFFSET), name, true);
             }
@@ -216,16 +212,41 @@ public final class ConsumerSlots
                 throw new MmqException(path + ": there is no consumer named '" + name + "'");
             }
             final int offset = geometry.slotOffset(slot);
-            final HeldLock lock = locks.tryLock(LockId.slot(slot));
-            if (null == lock)
-            {
-                throw new ConsumerNameTakenException(path, name, buffer.getLong(offset + OWNER_PID_OFFSET));
-            }
+            final HeldLock lock = lockNamedSlot(slot, name);
             buffer.putIntVolatile(offset + STATE_OFFSET, FREE);
             buffer.putInt(offset + NAME_LENGTH_OFFSET, 0);
             lock.release();
             return null;
         });
+    }
+
+    /**
+     * Takes the lock of the slot that holds {@code name}, which only a dead or absent holder lets go of.
+     *
+     * @throws ConsumerNameTakenException if a live process holds it.
+     */
+    private HeldLock lockNamedSlot(final int slot, final String name)
+    {
+        final HeldLock lock = locks.tryLock(LockId.slot(slot));
+        if (null == lock)
+        {
+            throw new ConsumerNameTakenException(path, name, buffer.getLong(geometry.slotOffset(slot) + OWNER_PID_OFFSET));
+        }
+        return lock;
+    }
+
+    /**
+     * Moves the slot at {@code offset} to the state its holder leaves behind (see {@link #leftState}).
+     * Swapped, not stored: the producer may be evicting it at the same moment.
+     */
+    private void storeLeftState(final int offset)
+    {
+        int state;
+        do
+        {
+            state = buffer.getIntVolatile(offset + STATE_OFFSET);
+        }
+        while (!buffer.compareAndSetInt(offset + STATE_OFFSET, state, leftState(offset, state)));
     }
 
     /** @return the slot that holds the name, or -1. Under the table lock. */
@@ -280,13 +301,7 @@ public final class ConsumerSlots
     {
         withTableLock(() ->
         {
-            final int offset = geometry.slotOffset(claim.slot()) + STATE_OFFSET;
-            int state;
-            do
-            {
-                state = buffer.getIntVolatile(offset);
-            }
-            while (!buffer.compareAndSetInt(offset, state, leftState(offset - STATE_OFFSET, state)));
+            storeLeftState(geometry.slotOffset(claim.slot()));
             claim.lock().release();
             return null;
         });
@@ -339,11 +354,7 @@ public final class ConsumerSlots
             final HeldLock lock = locks.tryLock(LockId.slot(slot));
             if (null != lock)
             {
-                // Swapped, not stored: the producer may be evicting it at the same moment.
-                if (!buffer.compareAndSetInt(offset + STATE_OFFSET, state, leftState(offset, state)))
-                {
-                    buffer.putIntVolatile(offset + STATE_OFFSET, leftState(offset, EVICTED));
-                }
+                storeLeftState(offset);
                 lock.release();
                 reaped++;
             }
