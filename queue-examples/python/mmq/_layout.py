@@ -1,12 +1,13 @@
-"""docs/format.md (format version 4, which also reads versions 2 and 3) as constants, plus header validation."""
+"""docs/format.md (format version 5, which also reads versions 2 to 4) as constants, plus header validation."""
 
 import os
 import struct
 
 from .errors import QueueFormatError, UnsupportedVersionError
 
-SUPPORTED_VERSIONS = (2, 3, 4)
+SUPPORTED_VERSIONS = (2, 3, 4, 5)
 NAMED_CONSUMERS_VERSION = 4
+CONSUMER_GROUPS_VERSION = 5
 
 MAGIC = b"MMQUEUE\0"
 HEADER_LENGTH = 256
@@ -46,6 +47,9 @@ STATE_ACTIVE = 1
 STATE_EVICTED = 2
 STATE_DORMANT = 3
 STATE_LAPPED = 4
+STATE_GROUP = 5
+STATE_MEMBER = 6
+STATE_ORPHANED = 7
 SLOT_NAME_LENGTH = 32
 SLOT_FLAGS = 36
 SLOT_NAME = 48

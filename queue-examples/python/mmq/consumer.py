@@ -221,6 +221,9 @@ class Consumer:
             if i32[(base + L.SLOT_STATE) >> 2] != L.STATE_FREE \
                     and i32[(base + L.SLOT_NAME_LENGTH) >> 2] == len(self._name) \
                     and sf.mm[base + L.SLOT_NAME:base + L.SLOT_NAME + len(self._name)] == self._name:
+                if i32[(base + L.SLOT_STATE) >> 2] == L.STATE_GROUP:
+                    raise MmqError("%s: '%s' is a consumer group, not a named consumer; "
+                                   "choose another name" % (self.path, self._name.decode()))
                 return slot
         return None
 

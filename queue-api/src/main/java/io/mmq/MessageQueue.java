@@ -30,9 +30,26 @@ public interface MessageQueue extends AutoCloseable
     Consumer consumer(ConsumerOptions options);
 
     /**
-     * Deletes the named consumer {@code name}: frees its slot and its hold on the producer.
+     * Joins the consumer group named in {@code options}, creating it if it does not exist. The group shares
+     * the stream among its members: each message is handled by exactly one member, in position order
+     * within a member's batch. A member that dies or closes with messages claimed and not yet handled
+     * leaves them to another member, which handles them once it has no claim of its own: those are the
+     * only messages a member can see that another member saw before (see {@link GroupOptions}).
      *
-     * @throws ConsumerNameTakenException if a live process holds that name.
+     * <p>The returned consumer's {@link Consumer#poll} hands it its share; its progress is stored after
+     * each handled message, so {@link Consumer#commit()} does nothing.
+     *
+     * @throws QueueBusyException if no consumer slot is free for the member (or for a new group).
+     * @throws MmqException if the name belongs to a named consumer, or the queue evicts slow consumers
+     *                      (groups are never evicted: such a queue refuses them).
+     */
+    Consumer groupMember(GroupOptions options);
+
+    /**
+     * Deletes the named consumer or consumer group {@code name}: frees its slots and its hold on the
+     * producer. A group's unfinished claims are given up with it.
+     *
+     * @throws ConsumerNameTakenException if a live process holds that name (for a group: any live member).
      * @throws MmqException if there is no consumer of that name.
      */
     void deleteConsumer(String name);

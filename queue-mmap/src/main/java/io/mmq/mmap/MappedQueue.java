@@ -11,6 +11,7 @@ import java.util.function.Function;
 
 import io.mmq.Consumer;
 import io.mmq.ConsumerOptions;
+import io.mmq.GroupOptions;
 import io.mmq.MessageQueue;
 import io.mmq.MmqException;
 import io.mmq.Producer;
@@ -25,6 +26,7 @@ import io.mmq.mmap.layout.HeaderLayout;
 import io.mmq.mmap.liveness.ConsumerSlots;
 import io.mmq.mmap.os.InsufficientSpaceException;
 import io.mmq.mmap.ring.MappedConsumer;
+import io.mmq.mmap.ring.MappedGroupMember;
 import io.mmq.mmap.ring.MappedProducer;
 
 /**
@@ -208,6 +210,33 @@ public final class MappedQueue implements MessageQueue
         return openConsumer(onClose -> new MappedConsumer(file, named, onClose));
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws MmqException if the file is older than format version 5, whose producers would not hold
+     *                      groups back, or its queue evicts slow consumers.
+     */
+    @Override
+    public synchronized Consumer groupMember(final GroupOptions group)
+    {
+        Objects.requireNonNull(group, "options");
+        requireOpen();
+        final int version = counters().formatVersion();
+        if (version < HeaderLayout.CONSUMER_GROUPS_VERSION)
+        {
+            throw new MmqException(file.path() + ": this queue file is format version " + version +
+                ", and consumer groups need version " + HeaderLayout.CONSUMER_GROUPS_VERSION +
+                " (older producers would not hold them); create the queue anew to use them");
+        }
+        if (file.geometry().evictionLag() != 0)
+        {
+            throw new MmqException(file.path() + ": this queue evicts consumers that lag more than " +
+                file.geometry().evictionLag() + " bytes, and consumer groups are never evicted; " +
+                "use a queue without an eviction lag for groups");
+        }
+        return track(onClose -> new MappedGroupMember(file, group, onClose));
+    }
+
     @Override
     public synchronized void deleteConsumer(final String name)
     {
@@ -231,14 +260,20 @@ public final class MappedQueue implements MessageQueue
     private MappedConsumer openConsumer(final Function<Runnable, MappedConsumer> create)
     {
         requireOpen();
+        return track(create);
+    }
+
+    /** Creates a reader that tells this queue when it closes, and remembers it until then. */
+    private <T extends AutoCloseable> T track(final Function<Runnable, T> create)
+    {
         if (options.pretouch())
         {
             file.pretouch(false);
         }
-        final MappedConsumer[] created = new MappedConsumer[1];
-        created[0] = create.apply(() -> forget(created[0]));
-        open.add(created[0]);
-        return created[0];
+        final List<T> created = new ArrayList<>(1);
+        created.add(create.apply(() -> forget(created.get(0))));
+        open.add(created.get(0));
+        return created.get(0);
     }
 
     private synchronized void forget(final AutoCloseable closeable)

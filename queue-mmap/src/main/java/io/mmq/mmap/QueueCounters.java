@@ -51,16 +51,46 @@ public final class QueueCounters
 
     /**
      * @return the position of the consumer in {@code slot}, or {@link #FREE_SLOT}; an evicted consumer's
-     *         too, until it leaves.
+     *         too, until it leaves. A consumer group's slot gives its first unclaimed position; a group
+     *         member's, where its unfinished claim resumes, or {@code -1} while it has no claim.
      */
     public long consumerPosition(final int slot)
     {
         final int offset = checkedSlotOffset(slot);
-        if (buffer.getIntVolatile(offset + ConsumerSlotLayout.STATE_OFFSET) == ConsumerSlotLayout.FREE)
+        final int state = buffer.getIntVolatile(offset + ConsumerSlotLayout.STATE_OFFSET);
+        if (state == ConsumerSlotLayout.FREE)
         {
             return FREE_SLOT;
         }
-        return buffer.getLongVolatile(offset + ConsumerSlotLayout.POSITION_OFFSET);
+        final long position = buffer.getLongVolatile(offset + ConsumerSlotLayout.POSITION_OFFSET);
+        return state == ConsumerSlotLayout.GROUP ? position & ~ConsumerSlotLayout.CURSOR_LOCKED_BIT : position;
+    }
+
+    /**
+     * @return the group slot of the group member or orphaned claim in {@code slot}, or -1 for any other slot.
+     */
+    public int memberGroup(final int slot)
+    {
+        final int offset = checkedSlotOffset(slot);
+        final int state = buffer.getIntVolatile(offset + ConsumerSlotLayout.STATE_OFFSET);
+        return state == ConsumerSlotLayout.MEMBER || state == ConsumerSlotLayout.ORPHANED ?
+            buffer.getInt(offset + ConsumerSlotLayout.GROUP_SLOT_OFFSET) : -1;
+    }
+
+    /**
+     * @return where the claim of the group member or orphaned claim in {@code slot} ends.
+     */
+    public long memberClaimEnd(final int slot)
+    {
+        return buffer.getLongVolatile(checkedSlotOffset(slot) + ConsumerSlotLayout.CLAIM_END_OFFSET);
+    }
+
+    /**
+     * @return how many unfinished claims of the group in {@code slot} wait for a member to adopt them.
+     */
+    public int groupOrphans(final int slot)
+    {
+        return buffer.getIntVolatile(checkedSlotOffset(slot) + ConsumerSlotLayout.ORPHANS_OFFSET);
     }
 
     /**
@@ -97,7 +127,8 @@ public final class QueueCounters
 
     /**
      * @return the state of {@code slot} as {@code docs/format.md} names it: FREE, ACTIVE, EVICTED, DORMANT
-     *         (a named consumer nobody holds) or LAPPED (one the producer went past while it was away).
+     *         (a named consumer nobody holds), LAPPED (one the producer went past while it was away), GROUP
+     *         (a consumer group), MEMBER (a live member of one) or ORPHANED (a member's unfinished claim).
      */
     public String consumerState(final int slot)
     {
@@ -109,6 +140,9 @@ public final class QueueCounters
             case ConsumerSlotLayout.EVICTED -> "EVICTED";
             case ConsumerSlotLayout.DORMANT -> "DORMANT";
             case ConsumerSlotLayout.LAPPED -> "LAPPED";
+            case ConsumerSlotLayout.GROUP -> "GROUP";
+            case ConsumerSlotLayout.MEMBER -> "MEMBER";
+            case ConsumerSlotLayout.ORPHANED -> "ORPHANED";
             default -> "corrupt state " + state;
         };
     }

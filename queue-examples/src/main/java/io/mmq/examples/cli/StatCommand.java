@@ -62,23 +62,47 @@ public final class StatCommand implements Callable<Integer>
         int active = 0;
         for (int slot = 0; slot < counters.consumerSlots(); slot++)
         {
-            final long position = counters.consumerPosition(slot);
-            if (position == QueueCounters.FREE_SLOT)
+            final String state = counters.consumerState(slot);
+            if ("FREE".equals(state))
             {
                 continue;
             }
             active++;
+            final long position = counters.consumerPosition(slot);
             final String name = counters.consumerName(slot);
-            final String state = counters.consumerState(slot);
-            final boolean absent = "DORMANT".equals(state) || "LAPPED".equals(state);
-            spec.commandLine().getOut().printf("consumer %4d%s  position %,d  lag %,d B  %s  since %s%s%n", slot,
-                null == name ? "" : " '" + name + "'", position, producerPosition - position,
-                absent ? "nobody holds it" : "pid " + counters.consumerPid(slot) +
-                    (counters.consumerAlive(slot) ? " (alive)" : " (dead, not reaped yet)"),
-                Instant.ofEpochMilli(counters.consumerJoinedAt(slot)), describe(state));
+            switch (state)
+            {
+                case "GROUP" -> spec.commandLine().getOut().printf(
+                    "group    %4d '%s'  unclaimed from %,d  lag %,d B  orphaned claims %d  since %s%n", slot, name,
+                    position, producerPosition - position, counters.groupOrphans(slot),
+                    Instant.ofEpochMilli(counters.consumerJoinedAt(slot)));
+                case "MEMBER" -> spec.commandLine().getOut().printf("member   %4d of '%s'  %s  pid %d%s  since %s%n",
+                    slot, counters.consumerName(counters.memberGroup(slot)), describeClaim(counters, slot, position),
+                    counters.consumerPid(slot), counters.consumerAlive(slot) ? " (alive)" : " (dead, not reaped yet)",
+                    Instant.ofEpochMilli(counters.consumerJoinedAt(slot)));
+                case "ORPHANED" -> spec.commandLine().getOut().printf(
+                    "orphaned %4d of '%s'  %s  left by pid %d, waits for a member%n", slot,
+                    counters.consumerName(counters.memberGroup(slot)), describeClaim(counters, slot, position),
+                    counters.consumerPid(slot));
+                default ->
+                {
+                    final boolean absent = "DORMANT".equals(state) || "LAPPED".equals(state);
+                    spec.commandLine().getOut().printf("consumer %4d%s  position %,d  lag %,d B  %s  since %s%s%n", slot,
+                        null == name ? "" : " '" + name + "'", position, producerPosition - position,
+                        absent ? "nobody holds it" : "pid " + counters.consumerPid(slot) +
+                            (counters.consumerAlive(slot) ? " (alive)" : " (dead, not reaped yet)"),
+                        Instant.ofEpochMilli(counters.consumerJoinedAt(slot)), describe(state));
+                }
+            }
         }
         spec.commandLine().getOut().printf("%d of %d consumer slots held%s%n", active, counters.consumerSlots(),
             counters.consumerAwaitsWakeUp() ? "; a consumer is asleep, waiting for messages" : "");
+    }
+
+    private static String describeClaim(final QueueCounters counters, final int slot, final long position)
+    {
+        return position < 0 ? "no claim" :
+            String.format("claim %,d to %,d", position, counters.memberClaimEnd(slot));
     }
 
     private static String describe(final String state)

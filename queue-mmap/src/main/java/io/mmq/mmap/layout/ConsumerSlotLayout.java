@@ -9,11 +9,13 @@ package io.mmq.mmap.layout;
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
  *  +---------------------------------------------------------------+
- *  |      State (FREE, ACTIVE, EVICTED, DORMANT, LAPPED)           |  0
+ *  |  State (FREE, ACTIVE, EVICTED, DORMANT, LAPPED, GROUP, MEMBER, |  0
+ *  |         ORPHANED)                                             |
  *  +---------------------------------------------------------------+
- *  |                        Reserved, zero                         |  4
+ *  |        Orphans (a GROUP slot; otherwise reserved, zero)       |  4
  *  +---------------------------------------------------------------+
- *  |                       Position (8 bytes)                      |  8
+ *  |     Position (8 bytes; a GROUP slot's Cursor, a MEMBER's      |  8
+ *  |     claim, -1 when it has none)                               |
  *  +---------------------------------------------------------------+
  *  |                 Owner Process Id (8 bytes)                    | 16
  *  +---------------------------------------------------------------+
@@ -23,13 +25,16 @@ package io.mmq.mmap.layout;
  *  +---------------------------------------------------------------+
  *  |                 Flags (bit 0: lap when absent)                | 36
  *  +---------------------------------------------------------------+
- *  |                    Reserved, zero (8 bytes)                   | 40
+ *  |       Group Slot (a MEMBER or ORPHANED slot's group)          | 40
+ *  +---------------------------------------------------------------+
+ *  |                        Reserved, zero                         | 44
  *  +---------------------------------------------------------------+
  *  |                   Name, UTF-8 (64 bytes)                     ... 48
  * ...                                                              |
  *  +---------------------------------------------------------------+
- *  |                   Reserved, zero (to 128)                    ... 112
- * ...                                                              |
+ *  |       Claim End (8 bytes; a MEMBER or ORPHANED slot's)        | 112
+ *  +---------------------------------------------------------------+
+ *  |                    Reserved, zero (8 bytes)                   | 120
  *  +---------------------------------------------------------------+
  * </pre>
  *
@@ -63,6 +68,35 @@ public final class ConsumerSlotLayout
     public static final int NAME_OFFSET = 48;
     public static final int MAX_NAME_LENGTH = 64;
 
+    /**
+     * A GROUP slot's count of its ORPHANED slots: claims whose member died or left before finishing them.
+     * Written only under the table lock (by reapers, leavers and adopters); members read it before claiming.
+     */
+    public static final int ORPHANS_OFFSET = 4;
+
+    /**
+     * A GROUP slot keeps its Cursor where other slots keep their Position: the next position no member
+     * has claimed. Members claim by moving it on with a compare-and-swap. While bit 0 is set, a member
+     * that cannot compare-and-swap (Python) is claiming under the group's claim lock, and nobody else may
+     * move it; the producer reads it with the low three bits cleared.
+     */
+    public static final int CURSOR_OFFSET = POSITION_OFFSET;
+
+    /** Set in a Cursor by a claimer that holds the group's claim lock. */
+    public static final long CURSOR_LOCKED_BIT = 1L;
+
+    /** A MEMBER or ORPHANED slot's group: the index of its GROUP slot. */
+    public static final int GROUP_SLOT_OFFSET = 40;
+
+    /**
+     * Where a MEMBER's claim ends: its Position runs up to it, message by message. Written before the
+     * claim is won, so a member that dies at any point leaves a claim another member can finish.
+     */
+    public static final int CLAIM_END_OFFSET = 112;
+
+    /** A MEMBER's Position while it has no claim: below every position, so it holds nothing back. */
+    public static final long NO_CLAIM = -1L;
+
     /** A DORMANT named consumer lets the producer lap it instead of holding it back. */
     public static final int FLAG_LAP_WHEN_ABSENT = 1;
 
@@ -86,6 +120,25 @@ public final class ConsumerSlotLayout
      * it, or it was evicted): its Position is where its loss began.
      */
     public static final int LAPPED = 4;
+
+    /**
+     * A consumer group: its Name, Cursor and Orphans. No process holds it; it lives until deleted, and
+     * holds the producer back at its Cursor, like a named consumer that nobody lets the producer lap.
+     */
+    public static final int GROUP = 5;
+
+    /**
+     * A live member of a consumer group, held (and its lock taken) like an ACTIVE slot. It holds the
+     * producer back at its Position while it has a claim, and at nothing while its Position is
+     * {@link #NO_CLAIM}.
+     */
+    public static final int MEMBER = 6;
+
+    /**
+     * A member's claim left unfinished by a member that died or left: held by no process, it holds the
+     * producer back at its Position until a live member of its group adopts it.
+     */
+    public static final int ORPHANED = 7;
 
     private ConsumerSlotLayout()
     {

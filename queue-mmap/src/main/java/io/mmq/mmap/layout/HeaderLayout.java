@@ -68,7 +68,7 @@ public final class HeaderLayout
     public static final long MAGIC = 0x0045_5545_5551_4D4DL;
 
     /** The format this code writes. Bumped whenever a byte changes meaning. */
-    public static final int FORMAT_VERSION = 4;
+    public static final int FORMAT_VERSION = 5;
 
     /**
      * The oldest format this code also reads and writes: a version-2 file is a version-3 file whose
@@ -79,6 +79,9 @@ public final class HeaderLayout
 
     /** The first version whose files may hold named consumers. */
     public static final int NAMED_CONSUMERS_VERSION = 4;
+
+    /** The first version whose files may hold consumer groups. */
+    public static final int CONSUMER_GROUPS_VERSION = 5;
 
     public static final int MAGIC_OFFSET = 0;
     public static final int VERSION_OFFSET = 8;

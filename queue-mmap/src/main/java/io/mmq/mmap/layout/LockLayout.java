@@ -20,6 +20,14 @@ public final class LockLayout
      */
     public static final long SLOT_LOCK_BASE_OFFSET = PRODUCER_LOCK_OFFSET + 64;
 
+    /**
+     * The claim lock of the group whose GROUP slot is {@code g} is at this offset plus {@code g}: held
+     * briefly by a member that claims work without a compare-and-swap (see
+     * {@code ConsumerSlotLayout.CURSOR_LOCKED_BIT}), and taken by anyone who finds the Cursor locked by a
+     * dead claimer.
+     */
+    public static final long GROUP_CLAIM_LOCK_BASE_OFFSET = PRODUCER_LOCK_OFFSET + 8192;
+
     /** Every lock is one byte long. */
     public static final long LOCK_LENGTH = 1;
 
@@ -30,5 +38,10 @@ public final class LockLayout
     public static long slotLockOffset(final int slot)
     {
         return SLOT_LOCK_BASE_OFFSET + slot;
+    }
+
+    public static long groupClaimLockOffset(final int groupSlot)
+    {
+        return GROUP_CLAIM_LOCK_BASE_OFFSET + groupSlot;
     }
 }

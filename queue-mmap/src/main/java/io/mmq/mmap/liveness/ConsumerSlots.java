@@ -18,6 +18,14 @@ import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import static io.mmq.mmap.layout.ConsumerSlotLayout.ACTIVE;
+import static io.mmq.mmap.layout.ConsumerSlotLayout.CLAIM_END_OFFSET;
+import static io.mmq.mmap.layout.ConsumerSlotLayout.CURSOR_OFFSET;
+import static io.mmq.mmap.layout.ConsumerSlotLayout.GROUP;
+import static io.mmq.mmap.layout.ConsumerSlotLayout.GROUP_SLOT_OFFSET;
+import static io.mmq.mmap.layout.ConsumerSlotLayout.MEMBER;
+import static io.mmq.mmap.layout.ConsumerSlotLayout.NO_CLAIM;
+import static io.mmq.mmap.layout.ConsumerSlotLayout.ORPHANED;
+import static io.mmq.mmap.layout.ConsumerSlotLayout.ORPHANS_OFFSET;
 import static io.mmq.mmap.layout.ConsumerSlotLayout.DORMANT;
 import static io.mmq.mmap.layout.ConsumerSlotLayout.FLAGS_OFFSET;
 import static io.mmq.mmap.layout.ConsumerSlotLayout.FLAG_LAP_WHEN_ABSENT;
@@ -177,6 +185,11 @@ public final class ConsumerSlots
             if (existing >= 0)
             {
                 final int offset = geometry.slotOffset(existing);
+                if (buffer.getIntVolatile(offset + STATE_OFFSET) == GROUP)
+                {
+                    throw new MmqException(path + ": '" + name + "' is a consumer group, not a named consumer; " +
+                        "join it as a group member, or choose another name");
+                }
                 final HeldLock lock = lockNamedSlot(existing, name);
                 buffer.putInt(offset + FLAGS_OFFSET, flags);
                 return activate(offset, existing, lock, buffer.getLongVolatile(offset + POSITION_OFFSET), name, true);
@@ -192,6 +205,216 @@ public final class ConsumerSlots
                     "by live or named consumers; close or delete one, or create the queue with more slots");
             }
             return claim;
+        });
+    }
+
+    /**
+     * A group member's slot and liveness lock, and its group's slot.
+     *
+     * @param created true if this member created the group (it did not exist).
+     */
+    public record MemberClaim(int slot, HeldLock lock, int groupSlot, String group, boolean created)
+    {
+    }
+
+    /**
+     * Joins the consumer group {@code group} as a new member, creating the group at the position
+     * {@code start} gives if it does not exist. A new group's Cursor is settled by {@code settle} (given
+     * the Cursor's file offset and the start, it returns where the Cursor settled) before any member can
+     * claim from it: this method holds the table lock throughout, and every member joins under it.
+     *
+     * @throws QueueBusyException if no slot is free for the member (or the new group).
+     * @throws MmqException if {@code group} names a named consumer.
+     */
+    public MemberClaim claimMember(final String group, final LongSupplier start, final CursorSettler settle)
+    {
+        final byte[] nameBytes = group.getBytes(StandardCharsets.UTF_8);
+        return withTableLock(() ->
+        {
+            int groupSlot = find(nameBytes);
+            boolean created = false;
+            if (groupSlot >= 0 && buffer.getIntVolatile(geometry.slotOffset(groupSlot) + STATE_OFFSET) != GROUP)
+            {
+                throw new MmqException(path + ": '" + group + "' is a named consumer, not a consumer group; " +
+                    "open it as a named consumer, or choose another group name");
+            }
+            if (groupSlot < 0)
+            {
+                groupSlot = createGroup(nameBytes, start, settle);
+                created = true;
+            }
+            FreeSlot member = tryClaimMember(groupSlot);
+            if (null == member && reapLocked() > 0)
+            {
+                member = tryClaimMember(groupSlot);
+            }
+            if (null == member)
+            {
+                if (created)
+                {
+                    buffer.putIntVolatile(geometry.slotOffset(groupSlot) + STATE_OFFSET, FREE);
+                }
+                throw new QueueBusyException(path, "all " + geometry.consumerSlots() + " consumer slots are held, " +
+                    "by live consumers, named consumers or groups; close or delete one, or create the queue with more slots");
+            }
+            return new MemberClaim(member.slot(), member.lock(), groupSlot, group, created);
+        });
+    }
+
+    /** Settles a new group's Cursor as a joining consumer settles its Position (format.md, *Joining* step 6). */
+    @FunctionalInterface
+    public interface CursorSettler
+    {
+        /**
+         * @param cursorOffset the file offset of the group's Cursor, which holds {@code start} already.
+         * @return the position the Cursor settled at.
+         */
+        long settle(int cursorOffset, long start);
+    }
+
+    /** A FREE slot and its lock, just taken under the table lock. */
+    private record FreeSlot(int slot, HeldLock lock)
+    {
+    }
+
+    private int createGroup(final byte[] name, final LongSupplier start, final CursorSettler settle)
+    {
+        FreeSlot free = freeSlot();
+        if (null == free && reapLocked() > 0)
+        {
+            free = freeSlot();
+        }
+        if (null == free)
+        {
+            throw new QueueBusyException(path, "all " + geometry.consumerSlots() + " consumer slots are held; " +
+                "a new group needs one for itself and one for its member");
+        }
+        // Nobody holds a group's slot: its lock is taken only to claim it as any slot is, and given back.
+        final int groupSlot = free.slot();
+        try
+        {
+            final int offset = geometry.slotOffset(groupSlot);
+            final long position = start.getAsLong();
+            buffer.putBytes(offset + NAME_OFFSET, name);
+            buffer.putInt(offset + FLAGS_OFFSET, 0);
+            buffer.putInt(offset + NAME_LENGTH_OFFSET, name.length);
+            buffer.putInt(offset + ORPHANS_OFFSET, 0);
+            buffer.putInt(offset + GROUP_SLOT_OFFSET, 0);
+            buffer.putLong(offset + CLAIM_END_OFFSET, 0);
+            buffer.putLong(offset + OWNER_PID_OFFSET, ProcessHandle.current().pid());
+            buffer.putLong(offset + JOINED_AT_OFFSET, System.currentTimeMillis());
+            buffer.putLongVolatile(offset + CURSOR_OFFSET, position);
+            buffer.putIntVolatile(offset + STATE_OFFSET, GROUP);
+            settle.settle(offset + CURSOR_OFFSET, position);
+            return groupSlot;
+        }
+        catch (final RuntimeException ex)
+        {
+            buffer.putIntVolatile(geometry.slotOffset(groupSlot) + STATE_OFFSET, FREE);
+            throw ex;
+        }
+        finally
+        {
+            free.lock().release();
+        }
+    }
+
+    /**
+     * @return the first FREE slot whose lock this process could take, with the lock, or {@code null}.
+     */
+    private FreeSlot freeSlot()
+    {
+        for (int slot = 0; slot < geometry.consumerSlots(); slot++)
+        {
+            if (buffer.getIntVolatile(geometry.slotOffset(slot) + STATE_OFFSET) != FREE)
+            {
+                continue;
+            }
+            final HeldLock lock = locks.tryLock(LockId.slot(slot));
+            if (null != lock)
+            {
+                return new FreeSlot(slot, lock);
+            }
+        }
+        return null;
+    }
+
+    private FreeSlot tryClaimMember(final int groupSlot)
+    {
+        final FreeSlot free = freeSlot();
+        if (null == free)
+        {
+            return null;
+        }
+        final int offset = geometry.slotOffset(free.slot());
+        buffer.putInt(offset + NAME_LENGTH_OFFSET, 0);
+        buffer.putInt(offset + FLAGS_OFFSET, 0);
+        buffer.putInt(offset + GROUP_SLOT_OFFSET, groupSlot);
+        buffer.putLong(offset + CLAIM_END_OFFSET, NO_CLAIM);
+        buffer.putLong(offset + OWNER_PID_OFFSET, ProcessHandle.current().pid());
+        buffer.putLong(offset + JOINED_AT_OFFSET, System.currentTimeMillis());
+        buffer.putLongVolatile(offset + POSITION_OFFSET, NO_CLAIM);
+        buffer.putIntVolatile(offset + STATE_OFFSET, MEMBER);
+        return free;
+    }
+
+    /**
+     * A member leaves: its slot becomes FREE, or ORPHANED if it leaves a claim unfinished (counted in its
+     * group's Orphans, for another member to finish), then its lock is released.
+     */
+    public void releaseMember(final MemberClaim claim)
+    {
+        withTableLock(() ->
+        {
+            leaveMember(geometry.slotOffset(claim.slot()));
+            claim.lock().release();
+            return null;
+        });
+    }
+
+    /** Under the table lock: the state a member that leaves or dies leaves behind. */
+    private void leaveMember(final int offset)
+    {
+        if (buffer.getLongVolatile(offset + POSITION_OFFSET) == NO_CLAIM)
+        {
+            buffer.putIntVolatile(offset + STATE_OFFSET, FREE);
+            return;
+        }
+        buffer.putIntVolatile(offset + STATE_OFFSET, ORPHANED);
+        final int groupOrphans = geometry.slotOffset(buffer.getInt(offset + GROUP_SLOT_OFFSET)) + ORPHANS_OFFSET;
+        buffer.putIntVolatile(groupOrphans, buffer.getIntVolatile(groupOrphans) + 1);
+    }
+
+    /**
+     * Gives the member of {@code claim}, which has no claim of its own, the first orphaned claim of its
+     * group: its Claim End, then its Position (volatile), then the orphan's slot FREE. The member's slot
+     * holds the producer back at the orphan's position before the orphan stops holding it, so the
+     * producer's second read of the table sees one or the other.
+     *
+     * @return true if there was an orphan to adopt.
+     */
+    public boolean adoptOrphan(final MemberClaim claim)
+    {
+        return withTableLock(() ->
+        {
+            final int groupOrphans = geometry.slotOffset(claim.groupSlot()) + ORPHANS_OFFSET;
+            for (int slot = 0; slot < geometry.consumerSlots(); slot++)
+            {
+                final int offset = geometry.slotOffset(slot);
+                if (buffer.getIntVolatile(offset + STATE_OFFSET) != ORPHANED ||
+                    buffer.getInt(offset + GROUP_SLOT_OFFSET) != claim.groupSlot())
+                {
+                    continue;
+                }
+                final int own = geometry.slotOffset(claim.slot());
+                buffer.putLong(own + CLAIM_END_OFFSET, buffer.getLong(offset + CLAIM_END_OFFSET));
+                buffer.putLongVolatile(own + POSITION_OFFSET, buffer.getLongVolatile(offset + POSITION_OFFSET));
+                buffer.putIntVolatile(offset + STATE_OFFSET, FREE);
+                buffer.putIntVolatile(groupOrphans, Math.max(0, buffer.getIntVolatile(groupOrphans) - 1));
+                return true;
+            }
+            buffer.putIntVolatile(groupOrphans, 0); // a count with no orphan behind it: nothing to wait for
+            return false;
         });
     }
 
@@ -212,12 +435,50 @@ public final class ConsumerSlots
                 throw new MmqException(path + ": there is no consumer named '" + name + "'");
             }
             final int offset = geometry.slotOffset(slot);
+            if (buffer.getIntVolatile(offset + STATE_OFFSET) == GROUP)
+            {
+                deleteGroupLocked(slot, name);
+                return null;
+            }
             final HeldLock lock = lockNamedSlot(slot, name);
             buffer.putIntVolatile(offset + STATE_OFFSET, FREE);
             buffer.putInt(offset + NAME_LENGTH_OFFSET, 0);
             lock.release();
             return null;
         });
+    }
+
+    /**
+     * Deletes the group in slot {@code groupSlot}, which no live member may hold: frees its dead members,
+     * its orphaned claims (their messages are given up with the group) and the group's own slot.
+     */
+    private void deleteGroupLocked(final int groupSlot, final String name)
+    {
+        for (int slot = 0; slot < geometry.consumerSlots(); slot++)
+        {
+            final int offset = geometry.slotOffset(slot);
+            if (buffer.getIntVolatile(offset + STATE_OFFSET) == MEMBER && buffer.getInt(offset + GROUP_SLOT_OFFSET) == groupSlot)
+            {
+                final HeldLock lock = locks.tryLock(LockId.slot(slot));
+                if (null == lock)
+                {
+                    throw new ConsumerNameTakenException(path, name, buffer.getLong(offset + OWNER_PID_OFFSET));
+                }
+                lock.release(); // a dead member's: freed below
+            }
+        }
+        for (int slot = 0; slot < geometry.consumerSlots(); slot++)
+        {
+            final int offset = geometry.slotOffset(slot);
+            final int state = buffer.getIntVolatile(offset + STATE_OFFSET);
+            if ((state == MEMBER || state == ORPHANED) && buffer.getInt(offset + GROUP_SLOT_OFFSET) == groupSlot)
+            {
+                buffer.putIntVolatile(offset + STATE_OFFSET, FREE);
+            }
+        }
+        final int groupOffset = geometry.slotOffset(groupSlot);
+        buffer.putIntVolatile(groupOffset + STATE_OFFSET, FREE);
+        buffer.putInt(groupOffset + NAME_LENGTH_OFFSET, 0);
     }
 
     /**
@@ -308,7 +569,8 @@ public final class ConsumerSlots
     }
 
     /**
-     * Frees every ACTIVE or EVICTED slot whose holder is dead.
+     * Frees every ACTIVE, EVICTED or MEMBER slot whose holder is dead (a dead member's unfinished claim
+     * is ORPHANED, for its group to finish).
      *
      * @return how many slots were freed.
      */
@@ -347,14 +609,21 @@ public final class ConsumerSlots
         {
             final int offset = geometry.slotOffset(slot);
             final int state = buffer.getIntVolatile(offset + STATE_OFFSET);
-            if (state != ACTIVE && state != EVICTED)
+            if (state != ACTIVE && state != EVICTED && state != MEMBER)
             {
                 continue;
             }
             final HeldLock lock = locks.tryLock(LockId.slot(slot));
             if (null != lock)
             {
-                storeLeftState(offset);
+                if (state == MEMBER)
+                {
+                    leaveMember(offset);
+                }
+                else
+                {
+                    storeLeftState(offset);
+                }
                 lock.release();
                 reaped++;
             }

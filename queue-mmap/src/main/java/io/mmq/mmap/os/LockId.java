@@ -7,7 +7,7 @@ import io.mmq.mmap.layout.LockLayout;
  * for POSIX record locks on the file, and a short name for Windows named mutexes. The two are two views
  * of one list, {@code docs/format.md} "Locks".
  *
- * @param name   the suffix of the lock's OS object name: {@code producer}, {@code table} or {@code slot-<i>}.
+ * @param name   the suffix of the lock's OS object name: {@code producer}, {@code table}, {@code slot-<i>} or {@code group-<g>}.
  * @param offset the byte of the queue file that a record lock covers, far beyond the end of the file.
  */
 public record LockId(String name, long offset)
@@ -31,5 +31,14 @@ public record LockId(String name, long offset)
     public static LockId slot(final int slot)
     {
         return new LockId("slot-" + slot, LockLayout.slotLockOffset(slot));
+    }
+
+    /**
+     * Held briefly by a group member that claims work without a compare-and-swap; whoever takes it while
+     * the group's Cursor is locked finds that claimer dead.
+     */
+    public static LockId groupClaim(final int groupSlot)
+    {
+        return new LockId("group-" + groupSlot, LockLayout.groupClaimLockOffset(groupSlot));
     }
 }

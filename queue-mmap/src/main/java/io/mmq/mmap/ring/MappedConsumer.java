@@ -15,16 +15,11 @@ import io.mmq.mmap.file.QueueFile;
 import io.mmq.mmap.file.QueueGeometry;
 import io.mmq.mmap.layout.FrameLayout;
 import io.mmq.mmap.liveness.ConsumerSlots;
-import io.mmq.mmap.os.WakeSignal;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import static io.mmq.mmap.layout.ConsumerSlotLayout.ACTIVE;
 import static io.mmq.mmap.layout.ConsumerSlotLayout.POSITION_OFFSET;
 import static io.mmq.mmap.layout.ConsumerSlotLayout.STATE_OFFSET;
-import static io.mmq.mmap.layout.HeaderLayout.WAKE_WANTED_OFFSET;
-import static io.mmq.mmap.layout.HeaderLayout.SPACE_REQUEST_OFFSET;
-import static io.mmq.mmap.layout.HeaderLayout.SPACE_SIGNAL_OFFSET;
-import static io.mmq.mmap.layout.HeaderLayout.WAKE_SIGNAL_OFFSET;
 import static io.mmq.mmap.layout.FrameLayout.HEADER_LENGTH;
 import static io.mmq.mmap.layout.FrameLayout.TYPE_MESSAGE;
 import static io.mmq.mmap.layout.FrameLayout.alignedLength;
@@ -63,10 +58,7 @@ public final class MappedConsumer implements Consumer
     private final Runnable onClose;
     private final ConsumerSlots slots;
     private final ConsumerSlots.Claim claim;
-    /** This consumer sleeps on it when idle; the producer wakes it. */
-    private final WakeSignal wakeSignal;
-    /** A producer blocked on a full ring sleeps on it; this consumer wakes it after making room. */
-    private final WakeSignal producerWake;
+    private final ConsumerProtocol protocol;
     /** Whether {@link #poll} leaves storing the position to {@link #commit()}. */
     private final boolean explicitCommit;
     private long position;
@@ -113,9 +105,8 @@ public final class MappedConsumer implements Consumer
         this.capacity = geometry.capacity();
 
         this.slots = new ConsumerSlots(file);
-        this.wakeSignal = file.coordination().newWakeSignal(WAKE_SIGNAL_OFFSET, "wake");
-        this.producerWake = file.coordination().newWakeSignal(SPACE_SIGNAL_OFFSET, "space");
-        final LongSupplier startPosition = () -> readStart(
+        this.protocol = new ConsumerProtocol(file);
+        final LongSupplier startPosition = () -> protocol.readStart(
             start == StartPosition.LATEST ? PRODUCER_POSITION_OFFSET : JOIN_POSITION_OFFSET);
         this.claim = null == named ? slots.claim(startPosition) :
             slots.claimNamed(named.name(), named.absence() == ConsumerOptions.Absence.LET_PRODUCER_LAP, startPosition);
@@ -128,7 +119,7 @@ public final class MappedConsumer implements Consumer
         try
         {
             final long stored = buffer.getLongVolatile(slotPositionOffset);
-            this.position = settle(claim.resumed() ? checkedResumePosition(stored) : stored);
+            this.position = protocol.settle(slotPositionOffset, claim.resumed() ? checkedResumePosition(stored) : stored);
             if (claim.resumed() && position != stored)
             {
                 // The producer went past this name while it was away: its bytes may have been reused.
@@ -141,25 +132,7 @@ public final class MappedConsumer implements Consumer
             throw ex;
         }
         // Settling may have moved our position up past what a sleeping producer waits for.
-        wakeProducerIfAsleep();
-    }
-
-    /**
-     * The joining half of the protocol in {@code MappedProducer.refreshLimit}: with our position stored
-     * (volatile), read the join position (volatile). If the producer has moved it past us, it may reuse
-     * our bytes without having seen us, so move up to it and check again. Once the join position is at or
-     * below ours, the producer will see our slot before it reuses our position.
-     */
-    private long settle(final long joinedAt)
-    {
-        long position = joinedAt;
-        long join;
-        while ((join = readStart(JOIN_POSITION_OFFSET)) > position)
-        {
-            position = join;
-            buffer.putLongVolatile(slotPositionOffset, position);
-        }
-        return position;
+        protocol.wakeProducerIfAsleep();
     }
 
     /**
@@ -176,28 +149,6 @@ public final class MappedConsumer implements Consumer
             throw new QueueFormatException(file.path(), "corrupt consumer slot " + slot + ": the stored position " +
                 position + " of '" + claim.name() + "' is not a frame boundary within a ring past the producer position " +
                 producerPosition);
-        }
-        return position;
-    }
-
-    /**
-     * Reads a start position (the producer or the join position) from the header, which any process could
-     * have damaged: it must be a frame boundary (a multiple of 8) within the ring's reach of the producer,
-     * or reading from it could leave the ring.
-     */
-    private long readStart(final int headerOffset)
-    {
-        // The producer position before and after the start: a thread descheduled between the reads would
-        // otherwise see a healthy start more than a ring behind a newer producer position.
-        final long producerBefore = buffer.getLongVolatile(PRODUCER_POSITION_OFFSET);
-        final long position = buffer.getLongVolatile(headerOffset);
-        final long producerAfter = buffer.getLongVolatile(PRODUCER_POSITION_OFFSET);
-        if (position < 0 || (position & (FrameLayout.ALIGNMENT - 1)) != 0 || position > producerAfter ||
-            producerBefore - position > capacity)
-        {
-            throw new QueueFormatException(file.path(), "corrupt header: start position " + position +
-                " is not a frame boundary within one ring (" + capacity + " bytes) behind the producer position " +
-                producerAfter);
         }
         return position;
     }
@@ -290,7 +241,7 @@ public final class MappedConsumer implements Consumer
                 if (!explicitCommit)
                 {
                     buffer.putLongOrdered(slotPositionOffset, position);
-                    wakeProducerIfAsleep();
+                    protocol.wakeProducerIfAsleep();
                 }
             }
         }
@@ -335,22 +286,6 @@ public final class MappedConsumer implements Consumer
     }
 
     /**
-     * The consumer half of waiting for room (see {@code MappedProducer.sleepUntilSpace}): with the new
-     * position stored, fence, then wake the producer if it asked to be woken at the current space signal.
-     * One consumer moves the signal on; the others then find the request answered and make no call.
-     */
-    private void wakeProducerIfAsleep()
-    {
-        VarHandle.fullFence();
-        final int request = buffer.getIntVolatile(SPACE_REQUEST_OFFSET);
-        if (request == buffer.getIntVolatile(SPACE_SIGNAL_OFFSET) &&
-            buffer.compareAndSetInt(SPACE_SIGNAL_OFFSET, request, request + 1))
-        {
-            producerWake.wakeAll(request);
-        }
-    }
-
-    /**
      * @throws io.mmq.QueueTruncatedException if another process cut the file while it was mapped.
      */
     @Override
@@ -377,16 +312,16 @@ public final class MappedConsumer implements Consumer
         // Spin briefly first: a message that follows within microseconds is taken without either side
         // paying for a sleep and a wake-up, which is what keeps a busy stream at full speed.
         final long spinUntil = System.nanoTime() + Math.min(SPIN_BEFORE_SLEEP_NANOS, unit.toNanos(timeout));
-        while (nothingAt(position) && System.nanoTime() - spinUntil < 0)
+        while (protocol.nothingAt(position) && System.nanoTime() - spinUntil < 0)
         {
             Thread.onSpinWait();
         }
         long left;
         while ((left = deadline - System.nanoTime()) > 0 && !Thread.currentThread().isInterrupted())
         {
-            if (nothingAt(position))
+            if (protocol.nothingAt(position))
             {
-                sleepUntilPublished(Math.min(left, MAX_SLEEP_NANOS));
+                protocol.sleepUntilPublished(position, Math.min(left, MAX_SLEEP_NANOS));
             }
             if ((delivered = deliver(handler, limit)) > 0)
             {
@@ -394,29 +329,6 @@ public final class MappedConsumer implements Consumer
             }
         }
         return 0;
-    }
-
-    private boolean nothingAt(final long position)
-    {
-        return buffer.getIntVolatile(ringOffset + (int)(position & mask)) == 0;
-    }
-
-    /**
-     * The consumer half of the wake-up protocol: read the signal, set the wake-wanted flag, fence, then
-     * look once more for a frame before sleeping on the signal. The producer commits a frame, fences, then
-     * looks at the flag: either it sees the flag and wakes us (or has already moved the signal, so our
-     * sleep returns at once), or we see its frame and do not sleep. A flag left set by a consumer that
-     * found a frame after all costs the producer one spare wake-up.
-     */
-    private void sleepUntilPublished(final long timeoutNanos)
-    {
-        final int signal = buffer.getIntVolatile(WAKE_SIGNAL_OFFSET);
-        buffer.putIntVolatile(WAKE_WANTED_OFFSET, 1);
-        VarHandle.fullFence();
-        if (nothingAt(position))
-        {
-            wakeSignal.await(signal, timeoutNanos);
-        }
     }
 
     /**
@@ -445,7 +357,7 @@ public final class MappedConsumer implements Consumer
         if (explicitCommit && buffer.getLong(slotPositionOffset) != position)
         {
             buffer.putLongOrdered(slotPositionOffset, position);
-            wakeProducerIfAsleep();
+            protocol.wakeProducerIfAsleep();
         }
     }
 
@@ -500,7 +412,7 @@ public final class MappedConsumer implements Consumer
         closed = true;
         try
         {
-            wakeProducerIfAsleep(); // a consumer leaving may be all the producer waits for
+            protocol.wakeProducerIfAsleep(); // a consumer leaving may be all the producer waits for
         }
         finally
         {

@@ -17,6 +17,10 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import static io.mmq.mmap.layout.ConsumerSlotLayout.ACTIVE;
+import static io.mmq.mmap.layout.ConsumerSlotLayout.CURSOR_LOCKED_BIT;
+import static io.mmq.mmap.layout.ConsumerSlotLayout.GROUP;
+import static io.mmq.mmap.layout.ConsumerSlotLayout.MEMBER;
+import static io.mmq.mmap.layout.ConsumerSlotLayout.ORPHANED;
 import static io.mmq.mmap.layout.ConsumerSlotLayout.DORMANT;
 import static io.mmq.mmap.layout.ConsumerSlotLayout.EVICTED;
 import static io.mmq.mmap.layout.ConsumerSlotLayout.FLAGS_OFFSET;
@@ -601,7 +605,7 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
             final int state = buffer.getIntVolatile(offset + STATE_OFFSET);
             if (state != ACTIVE && state != DORMANT)
             {
-                return Long.MAX_VALUE;
+                return groupHeldPosition(slot, offset, state);
             }
             final long position = buffer.getLongVolatile(offset + POSITION_OFFSET);
             if (position < reclaimPosition)
@@ -631,6 +635,36 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
                 return Long.MAX_VALUE;
             }
         }
+    }
+
+    /**
+     * @return where a consumer group's slot holds the producer: a GROUP at its Cursor (what no member has
+     *         claimed yet; bit 0 may be set by a claimer holding the claim lock), a MEMBER or ORPHANED slot
+     *         at its Position (where its unfinished claim resumes; a member with no claim stores
+     *         {@code NO_CLAIM}, below every reclaim position). {@code Long.MAX_VALUE} for other slots.
+     *         Groups are never evicted or lapped: a queue with an eviction lag refuses them.
+     */
+    private long groupHeldPosition(final int slot, final int offset, final int state)
+    {
+        if (state != GROUP && state != MEMBER && state != ORPHANED)
+        {
+            return Long.MAX_VALUE;
+        }
+        long position = buffer.getLongVolatile(offset + POSITION_OFFSET);
+        if (state == GROUP)
+        {
+            position &= ~CURSOR_LOCKED_BIT;
+        }
+        if (position < reclaimPosition)
+        {
+            return Long.MAX_VALUE;
+        }
+        if ((position & (HEADER_LENGTH - 1)) != 0 || position > tail)
+        {
+            throw frames.corrupt(position, "consumer slot " + slot + " (a consumer group's) holds position " +
+                position + ", which is not a frame boundary at or before the producer position " + tail);
+        }
+        return position;
     }
 
     /**

@@ -1,0 +1,250 @@
+package io.mmq.mmap.process;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.mmq.Producer;
+import io.mmq.QueueOptions;
+import io.mmq.mmap.CheckedMessages;
+import io.mmq.mmap.MappedQueue;
+import io.mmq.mmap.TempQueues;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A consumer group whose members are separate processes shares the stream: while nobody dies, every
+ * message is handled exactly once; when a member is killed mid-stream, every message is still handled,
+ * and the only repeats are messages of the claim the dead member left unfinished.
+ */
+class ConsumerGroupProcessTest
+{
+    private static final int CAPACITY = 256 * 1024;
+    private static final int MAX_MESSAGE = 128;
+    private static final long SEED = 2026;
+    private static final int BATCH = 64;
+    private static final String GROUP = "workers";
+
+    private Path directory;
+    private Path file;
+    private final List<Child> children = new ArrayList<>();
+    private final List<Path> logs = new ArrayList<>();
+
+    @BeforeEach
+    void createQueue() throws Exception
+    {
+        directory = TempQueues.directory();
+        file = directory.resolve("group.mmq");
+        MappedQueue.create(file, QueueOptions.defaults().withCapacity(CAPACITY).withMaxMessageLength(MAX_MESSAGE)
+            .withConsumerSlots(8)).close();
+    }
+
+    @AfterEach
+    void deleteQueue() throws Exception
+    {
+        children.forEach(Child::close);
+        TempQueues.delete(directory);
+    }
+
+    private Child startMember(final long count) throws Exception
+    {
+        final Path log = directory.resolve("member-" + logs.size() + ".log");
+        logs.add(log);
+        final Child child = Child.start("member-" + children.size(), GroupMemberProcess.class,
+            file, GROUP, SEED, MAX_MESSAGE - 8, BATCH, log, count);
+        children.add(child);
+        child.awaitLine("JOINED", 60);
+        return child;
+    }
+
+    @Test
+    void threeMemberProcessesHandleEveryMessageExactlyOnce() throws Exception
+    {
+        final long count = 2_000_000;
+        for (int i = 0; i < 3; i++)
+        {
+            startMember(count);
+        }
+        final CompletableFuture<Void> producer = CompletableFuture.runAsync(() -> publish(count));
+        awaitHandled(count, 240);
+        producer.get(60, TimeUnit.SECONDS);
+        stopAll();
+
+        final long[][] handled = readLogs();
+        final BitSet seen = new BitSet();
+        long total = 0;
+        for (final long[] member : handled)
+        {
+            assertTrue(member.length > 0, "every member got a share: " + shares(handled));
+            for (int i = 0; i < member.length; i++)
+            {
+                assertTrue(i == 0 || member[i] > member[i - 1], "a member handles its claims in stream order");
+                assertTrue(!seen.get((int)member[i]), "message " + member[i] + " handled twice");
+                seen.set((int)member[i]);
+            }
+            total += member.length;
+        }
+        assertEquals(count, total, "handled by exactly one member each: " + shares(handled));
+        assertEquals(count, seen.cardinality());
+    }
+
+    @Test
+    void aMemberKilledMidStreamLeavesOnlyItsUnfinishedClaimToBeSeenTwice() throws Exception
+    {
+        final long count = 1_000_000;
+        for (int i = 0; i < 3; i++)
+        {
+            startMember(count);
+        }
+        final CompletableFuture<Void> producer = CompletableFuture.runAsync(() -> publish(count));
+        final Child victim = children.get(1);
+        try (HandledLog victimLog = HandledLog.read(logs.get(1)))
+        {
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (victimLog.count() < count / 10)
+            {
+                assertTrue(System.nanoTime() - deadline < 0, "the victim handled " + victimLog.count() + " messages");
+                Thread.onSpinWait();
+            }
+        }
+        victim.process().toHandle().destroyForcibly(); // kill -9, mid-claim as likely as not
+        victim.awaitExit(30);
+        producer.get(240, TimeUnit.SECONDS); // the dead member's claim held the producer back until handed on
+        awaitEveryMessage(count, 240);
+        stopAll();
+
+        final long[][] handled = readLogs();
+        final BitSet seen = new BitSet();
+        final List<Long> repeats = new ArrayList<>();
+        for (final long[] member : handled)
+        {
+            for (final long seq : member)
+            {
+                if (seen.get((int)seq))
+                {
+                    repeats.add(seq);
+                }
+                seen.set((int)seq);
+            }
+        }
+        assertEquals(count, seen.cardinality(), "every message handled at least once");
+        assertTrue(repeats.size() <= BATCH, "repeats are at most one claim: " + repeats);
+        if (!repeats.isEmpty())
+        {
+            final long span = repeats.stream().mapToLong(Long::longValue).max().getAsLong() -
+                repeats.stream().mapToLong(Long::longValue).min().getAsLong();
+            assertTrue(span < BATCH, "repeats lie within one claim of " + BATCH + " messages: " + repeats);
+        }
+    }
+
+    private void publish(final long count)
+    {
+        final CheckedMessages messages = new CheckedMessages(SEED, MAX_MESSAGE - 8);
+        try (MappedQueue queue = MappedQueue.open(file); Producer producer = queue.producer())
+        {
+            final UnsafeBuffer message = new UnsafeBuffer(new byte[MAX_MESSAGE]);
+            for (long seq = 0; seq < count; seq++)
+            {
+                message.putLong(0, seq);
+                final int length = 8 + messages.write(message, 8, seq);
+                while (producer.offer(message, 0, length, 1, TimeUnit.SECONDS) < 0)
+                {
+                    Thread.onSpinWait(); // held back until a member (or the reaper) makes room
+                }
+            }
+        }
+    }
+
+    /** Waits until the members' logs hold {@code count} entries in all. */
+    private void awaitHandled(final long count, final long seconds) throws Exception
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        long total;
+        while ((total = Arrays.stream(readLogCounts()).sum()) < count)
+        {
+            assertTrue(System.nanoTime() - deadline < 0, "handled " + total + " of " + count + " within " + seconds + " s");
+            Thread.sleep(20);
+        }
+    }
+
+    /** Waits until every message appears in some member's log. */
+    private void awaitEveryMessage(final long count, final long seconds) throws Exception
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (true)
+        {
+            final BitSet seen = new BitSet();
+            for (final long[] member : readLogs())
+            {
+                for (final long seq : member)
+                {
+                    seen.set((int)seq);
+                }
+            }
+            if (seen.cardinality() == count)
+            {
+                return;
+            }
+            assertTrue(System.nanoTime() - deadline < 0, "handled " + seen.cardinality() + " of " + count + " within " + seconds + " s");
+            Thread.sleep(50);
+        }
+    }
+
+    private void stopAll() throws Exception
+    {
+        for (final Child child : children)
+        {
+            if (child.process().isAlive())
+            {
+                child.send("STOP");
+                assertTrue(child.awaitLine("DONE", 60).startsWith("DONE"));
+                assertEquals(0, child.awaitExit(30), child.errors());
+            }
+        }
+    }
+
+    private long[] readLogCounts() throws Exception
+    {
+        final long[] counts = new long[logs.size()];
+        for (int i = 0; i < logs.size(); i++)
+        {
+            try (HandledLog log = HandledLog.read(logs.get(i)))
+            {
+                counts[i] = log.count();
+            }
+        }
+        return counts;
+    }
+
+    private long[][] readLogs() throws Exception
+    {
+        final long[][] entries = new long[logs.size()][];
+        for (int i = 0; i < logs.size(); i++)
+        {
+            try (HandledLog log = HandledLog.read(logs.get(i)))
+            {
+                entries[i] = log.entries();
+            }
+        }
+        return entries;
+    }
+
+    private static String shares(final long[][] handled)
+    {
+        final long[] sizes = new long[handled.length];
+        for (int i = 0; i < handled.length; i++)
+        {
+            sizes[i] = handled[i].length;
+        }
+        return Arrays.toString(sizes);
+    }
+}
