@@ -16,7 +16,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * appends after its handler has checked the message; the count is stored last (ordered), so a reader
  * sees only whole entries. The Python group member writes the same file.
  */
-final class HandledLog implements AutoCloseable
+public final class HandledLog implements AutoCloseable
 {
     private final MappedByteBuffer mapping;
     private final UnsafeBuffer buffer;
@@ -30,7 +30,7 @@ final class HandledLog implements AutoCloseable
     }
 
     /** Creates (zero-filled) or opens a log with room for {@code capacity} entries. */
-    static HandledLog open(final Path file, final long capacity) throws IOException
+    public static HandledLog open(final Path file, final long capacity) throws IOException
     {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
             StandardOpenOption.WRITE))
@@ -40,7 +40,7 @@ final class HandledLog implements AutoCloseable
     }
 
     /** Opens an existing log whole, to read it while its writer may still append. */
-    static HandledLog read(final Path file) throws IOException
+    public static HandledLog read(final Path file) throws IOException
     {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE))
         {
@@ -48,20 +48,20 @@ final class HandledLog implements AutoCloseable
         }
     }
 
-    void append(final long sequence)
+    public void append(final long sequence)
     {
         buffer.putLong(8 + 8 * count, sequence);
         count++;
         buffer.putLongOrdered(0, count);
     }
 
-    long count()
+    public long count()
     {
         return buffer.getLongVolatile(0);
     }
 
     /** @return every entry written so far, in order. */
-    long[] entries()
+    public long[] entries()
     {
         final long[] entries = new long[(int)count()];
         for (int i = 0; i < entries.length; i++)
