@@ -5,6 +5,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import io.mmq.Consumer;
 import io.mmq.GroupOptions;
@@ -14,10 +15,12 @@ import io.mmq.mmap.MappedQueue;
 
 /**
  * A member of a consumer group in its own JVM. Arguments: file group seed maxLength batch logFile
- * logCapacity. Joins the group (a new group starts at EARLIEST), prints {@code JOINED slot=S}, then handles
- * its share, checking each message's content and appending its sequence to a {@link HandledLog}, until a
- * line {@code STOP} (or the end) arrives on standard input; then it leaves and prints
- * {@code DONE handled=N}. {@code FAILED ...} and exit 1 on a damaged message.
+ * logCapacity [freezeAt]. Joins the group (a new group starts at EARLIEST), prints {@code JOINED slot=S}, then
+ * handles its share, checking each message's content and appending its sequence to a {@link HandledLog},
+ * until a line {@code STOP} (or the end) arrives on standard input; then it leaves and prints
+ * {@code DONE handled=N}. {@code FAILED ...} and exit 1 on a damaged message. With {@code freezeAt}, the
+ * handler of its {@code freezeAt}-th message logs it, prints {@code FROZEN seq=S} and never returns: a
+ * member caught in the middle of a claim, for a test to kill.
  */
 public final class GroupMemberProcess
 {
@@ -36,6 +39,7 @@ public final class GroupMemberProcess
              Consumer member = queue.groupMember(options))
         {
             System.out.println("JOINED slot=" + member.slot());
+            final long freezeAt = args.length > 7 ? Long.parseLong(args[7]) : Long.MAX_VALUE;
             long handled = 0;
             while (!stopped)
             {
@@ -48,6 +52,14 @@ public final class GroupMemberProcess
                         throw new AssertionError(failure);
                     }
                     log.append(seq);
+                    if (log.count() == freezeAt)
+                    {
+                        System.out.println("FROZEN seq=" + seq);
+                        while (true)
+                        {
+                            LockSupport.park(); // until killed
+                        }
+                    }
                 }, 256, 50, TimeUnit.MILLISECONDS);
             }
             member.close();
