@@ -17,6 +17,7 @@ import io.mmq.SlowConsumerPolicy;
 import io.mmq.StartPosition;
 import io.mmq.mmap.layout.ConsumerSlotLayout;
 import io.mmq.mmap.layout.HeaderLayout;
+import io.mmq.mmap.ring.MappedGroupMember;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -214,6 +215,42 @@ class ConsumerGroupTest
         {
             final MmqException refused = assertThrows(MmqException.class, () -> evicting.groupMember(GroupOptions.member("g")));
             assertTrue(refused.getMessage().contains("evicting.mmq"), refused.getMessage());
+        }
+    }
+
+    @Test
+    void anAdoptedClaimWithNothingLeftInItIsDoneAtOnce() throws Exception
+    {
+        // A member that dies right after announcing a claim leaves an empty one: Position = Claim End.
+        final Path other = directory.resolve("empty-orphan.mmq");
+        final int groupSlot;
+        try (MappedQueue setUp = MappedQueue.create(other, QueueOptions.defaults().withCapacity(CAPACITY).withConsumerSlots(4)))
+        {
+            final Consumer first = setUp.groupMember(GroupOptions.member("g"));
+            groupSlot = ((MappedGroupMember)first).groupSlot();
+            first.close();
+        }
+        final int orphan = groupSlot == 3 ? 2 : 3;
+        final java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(java.nio.file.Files.readAllBytes(other))
+            .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        final int offset = HeaderLayout.HEADER_LENGTH + orphan * ConsumerSlotLayout.SLOT_LENGTH;
+        final long cursor = bytes.getLong(HeaderLayout.HEADER_LENGTH + groupSlot * ConsumerSlotLayout.SLOT_LENGTH +
+            ConsumerSlotLayout.CURSOR_OFFSET);
+        bytes.putInt(offset + ConsumerSlotLayout.GROUP_SLOT_OFFSET, groupSlot);
+        bytes.putLong(offset + ConsumerSlotLayout.POSITION_OFFSET, cursor);
+        bytes.putLong(offset + ConsumerSlotLayout.CLAIM_END_OFFSET, cursor);
+        bytes.putInt(offset + ConsumerSlotLayout.STATE_OFFSET, ConsumerSlotLayout.ORPHANED);
+        bytes.putInt(HeaderLayout.HEADER_LENGTH + groupSlot * ConsumerSlotLayout.SLOT_LENGTH + ConsumerSlotLayout.ORPHANS_OFFSET, 1);
+        java.nio.file.Files.write(other, bytes.array());
+
+        try (MappedQueue reopened = MappedQueue.open(other); Producer publisher = reopened.producer())
+        {
+            final Consumer member = reopened.groupMember(GroupOptions.member("g"));
+            message.putLong(0, 42);
+            publisher.offer(message, 0, 8);
+            assertEquals(List.of(42L), poll(member, 10), "the empty orphan is adopted, finished, and work goes on");
+            assertEquals("FREE", reopened.counters().consumerState(orphan));
+            assertEquals(0, reopened.counters().groupOrphans(groupSlot));
         }
     }
 

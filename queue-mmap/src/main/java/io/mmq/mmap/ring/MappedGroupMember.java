@@ -148,9 +148,17 @@ public final class MappedGroupMember implements Consumer
         {
             while (delivered < limit)
             {
-                if (position == claimEnd && !claimWork())
+                if (position == claimEnd)
                 {
-                    break;
+                    if (storedPosition != NO_CLAIM)
+                    {
+                        storeProgress(); // an adopted claim that had nothing left in it
+                    }
+                    if (!claimWork())
+                    {
+                        break;
+                    }
+                    continue; // an adopted claim may be empty
                 }
                 final long framePosition = position;
                 final int index = ringOffset + (int)(framePosition & mask);
@@ -232,8 +240,14 @@ public final class MappedGroupMember implements Consumer
                 }
                 return reapNowAndThen() && adoptOrphan();
             }
+            if (storedPosition != NO_CLAIM)
+            {
+                buffer.putLongOrdered(positionOffset, NO_CLAIM); // a lost race: hold nothing while re-announcing
+            }
             // Announce: from here our slot holds the producer at the cursor. Confirmed below, since the
-            // producer may have gone past a cursor that another member moved on before our store.
+            // producer may have gone past a cursor that another member moved on before our store. The
+            // empty claim first: whenever Position is not NO_CLAIM, Claim End bounds what we may leave.
+            buffer.putLongOrdered(claimEndOffset, cursor);
             buffer.putLongVolatile(positionOffset, cursor);
             storedPosition = cursor;
             if (buffer.getLongVolatile(cursorOffset) != cursor)
