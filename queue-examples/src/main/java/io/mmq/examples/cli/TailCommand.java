@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import io.mmq.Consumer;
 import io.mmq.ConsumerLappedException;
 import io.mmq.ConsumerOptions;
+import io.mmq.GroupOptions;
 import io.mmq.StartPosition;
 import io.mmq.mmap.MappedQueue;
 import org.agrona.DirectBuffer;
@@ -15,6 +16,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "tail", mixinStandardHelpOptions = true,
@@ -38,6 +40,10 @@ public final class TailCommand implements Callable<Integer>
     @Option(names = "--name", description = "Read as the named consumer NAME: resume where it stopped, and keep " +
         "its place in the file when this ends (a new name starts at --from).")
     String name;
+
+    @Option(names = "--group", description = "Read as a member of the consumer group GROUP: share the stream with " +
+        "its other members, each message going to one of them (a new group starts at --from).")
+    String group;
 
     @Option(names = "--count", description = "Stop after this many messages.")
     Long count;
@@ -67,8 +73,11 @@ public final class TailCommand implements Callable<Integer>
     {
         out = spec.commandLine().getOut();
         final long idleNanos = null == idleExit ? Long.MAX_VALUE : (long)(idleExit * 1e9);
-        try (MappedQueue queue = MappedQueue.open(file);
-             Consumer consumer = null == name ? queue.consumer(from) : queue.consumer(ConsumerOptions.named(name).startingAt(from)))
+        if (null != name && null != group)
+        {
+            throw new ParameterException(spec.commandLine(), "--name and --group cannot be used together");
+        }
+        try (MappedQueue queue = MappedQueue.open(file); Consumer consumer = open(queue))
         {
             long idleSince = System.nanoTime();
             while (null == count || printed < count)
@@ -87,6 +96,17 @@ public final class TailCommand implements Callable<Integer>
         }
         out.flush();
         return 0;
+    }
+
+    private Consumer open(final MappedQueue queue)
+    {
+        if (null != group)
+        {
+            // With --count, claim no more than will be printed: a member leaving mid-claim hands the rest on.
+            final int batch = null == count ? GroupOptions.DEFAULT_BATCH : (int)Math.max(1, Math.min(GroupOptions.DEFAULT_BATCH, count));
+            return queue.groupMember(GroupOptions.member(group).startingAt(from).withBatch(batch));
+        }
+        return null == name ? queue.consumer(from) : queue.consumer(ConsumerOptions.named(name).startingAt(from));
     }
 
     private void print(final DirectBuffer buffer, final int offset, final int length)

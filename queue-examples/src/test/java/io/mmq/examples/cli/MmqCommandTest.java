@@ -51,12 +51,31 @@ class MmqCommandTest
         assertEquals(List.of("68 65 6c 6c 6f"), out.toString().lines().toList());
 
         assertEquals(0, mmq("stat", file));
-        assertTrue(out.toString().contains("format 4  ring 65,536 B  max message 8,192 B  slots 4  slow consumers: block"), out.toString());
+        assertTrue(out.toString().contains("format 5  ring 65,536 B  max message 8,192 B  slots 4  slow consumers: block"), out.toString());
         assertTrue(out.toString().contains("producer  position 40"), out.toString());
         assertTrue(out.toString().contains("0 of 4 consumer slots held"), out.toString());
 
         assertEquals(0, mmq("delete", file));
         assertFalse(Files.exists(Path.of(file)));
+    }
+
+    @Test
+    void tailAsAGroupMemberSharesTheStreamAndStatShowsTheGroup() throws Exception
+    {
+        final String file = directory.resolve("group.mmq").toString();
+        assertEquals(0, mmq("create", file, "--capacity", "64k", "--consumers", "4"));
+        assertEquals(0, mmq("flood", file, "--messages", "10", "--size", "8"));
+        assertEquals(0, mmq("tail", file, "--group", "workers", "--from", "EARLIEST", "--count", "4", "--format", "length"));
+        assertEquals(4, out.toString().lines().count());
+        assertEquals(0, mmq("tail", file, "--group", "workers", "--count", "6", "--format", "length"));
+        assertEquals(6, out.toString().lines().count(), "the next member goes on where the group is, whatever --from says");
+
+        assertEquals(0, mmq("stat", file));
+        assertTrue(out.toString().contains("group       0 'workers'  unclaimed from 160  lag 0 B  orphaned claims 0"), out.toString());
+        assertEquals(0, mmq("delete-consumer", file, "workers"));
+        assertEquals(0, mmq("stat", file));
+        assertTrue(out.toString().contains("0 of 4 consumer slots held"), out.toString());
+        assertOneLineError("cannot be used together", "tail", file, "--group", "g", "--name", "n");
     }
 
     @Test
