@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 import io.mmq.BufferClaim;
 import io.mmq.Consumer;
 import io.mmq.FlushPolicy;
+import io.mmq.GroupOptions;
 import io.mmq.Producer;
 import io.mmq.QueueOptions;
 import io.mmq.ConsumerOptions;
@@ -90,6 +91,11 @@ class ErrorTableTest
         calls.put("`queue.consumer((ConsumerOptions)null)`", () -> withQueue(q -> q.consumer((ConsumerOptions)null)));
         calls.put("`ConsumerOptions.named(\"\")`", () -> ConsumerOptions.named(""));
         calls.put("`queue.deleteConsumer(\"nobody\")`", () -> withQueue(q -> q.deleteConsumer("nobody")));
+        calls.put("`queue.groupMember(null)`", () -> withQueue(q -> q.groupMember(null)));
+        calls.put("`queue.groupMember(GroupOptions.member(\"g\"))` with too few free slots",
+            () -> withQueue(q -> q.groupMember(GroupOptions.member("g"))));
+        calls.put("`GroupOptions.member(\"\")`", () -> GroupOptions.member(""));
+        calls.put("`GroupOptions.member(\"g\").withBatch(0)`", () -> GroupOptions.member("g").withBatch(0));
         calls.put("`queue.producer()` after `queue.close()`", () -> withQueue(q ->
         {
             q.close();
