@@ -43,23 +43,25 @@ def prefix_for_real_path(namespace, real_path):
     return "%s\\mmq-%s" % (namespace, digest[:32])
 
 
-def java_real_path(path, pathmod=os.path, is_reparse_point=None, final_path=None):
+def java_real_path(path, pathmod=os.path, is_reparse_point=None, final_path=None, long_path=None):
     """The real path of ``path`` as Java's ``toRealPath`` gives it on Windows.
 
     The JDK (``sun.nio.fs.WindowsLinkSupport.getRealPath``) makes the path absolute and normal, then
     walks its components; only if one of them is a reparse point (a symbolic link or a junction) does
     it return the final path, ``GetFinalPathNameByHandle`` without its ``\\\\?\\`` prefix, which is
     what ``os.path.realpath`` gives. Otherwise the path keeps its drive: a ``subst`` or mapped drive
-    letter stays as it is, where ``os.path.realpath`` would resolve it. (The JDK also takes each
-    component's exact case and long name from the directory; case does not matter here, the digest
-    being of the lower-cased path, and short 8.3 names in the path are not expanded: open queues by
-    their long names.)
+    letter stays as it is, where ``os.path.realpath`` would resolve it. The JDK also takes each
+    component's name from the directory, which turns a short 8.3 name into the long one (a temporary
+    directory is often given as ``C:\\Users\\RUNNER~1\\...``); ``GetLongPathNameW`` does the same
+    here. (The directory's case of each name is not copied: the digest is of the lower-cased path.)
 
-    ``pathmod``, ``is_reparse_point`` and ``final_path`` are for tests, which run on any OS.
+    ``pathmod``, ``is_reparse_point``, ``final_path`` and ``long_path`` are for tests, which run on any
+    OS.
     """
     is_reparse_point = is_reparse_point or _is_reparse_point
     final_path = final_path or os.path.realpath
-    absolute = pathmod.normpath(pathmod.abspath(path))
+    long_path = long_path or _long_path
+    absolute = long_path(pathmod.normpath(pathmod.abspath(path)))
     drive, rest = pathmod.splitdrive(absolute)
     current = drive + pathmod.sep
     for part in [p for p in rest.split(pathmod.sep) if p]:
@@ -74,3 +76,23 @@ def java_real_path(path, pathmod=os.path, is_reparse_point=None, final_path=None
 def _is_reparse_point(path):
     attributes = getattr(os.lstat(path), "st_file_attributes", 0)  # Windows only
     return bool(attributes & getattr(stat, "FILE_ATTRIBUTE_REPARSE_POINT", 0x400))
+
+
+def _long_path(path):
+    """``path`` with every short 8.3 component replaced by its long name (Windows only)."""
+    if os.name != "nt":
+        return path
+    import ctypes
+    from ctypes import wintypes
+    get_long = ctypes.WinDLL("kernel32", use_last_error=True).GetLongPathNameW
+    get_long.restype = wintypes.DWORD
+    get_long.argtypes = (wintypes.LPCWSTR, wintypes.LPWSTR, wintypes.DWORD)
+    size = 512
+    while True:
+        buffer = ctypes.create_unicode_buffer(size)
+        n = get_long(path, buffer, size)
+        if n == 0:
+            raise ctypes.WinError(ctypes.get_last_error())
+        if n < size:
+            return buffer.value
+        size = n   # too small: n is the size needed, its terminating NUL included

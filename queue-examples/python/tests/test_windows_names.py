@@ -43,12 +43,14 @@ def test_the_namespace_is_local_unless_the_environment_says_global(tmp_path, mon
         _winnames.prefix_for(q)
 
 
-def real_path(path, reparse_points=(), final=None):
-    """java_real_path as on Windows (ntpath), with the given components being reparse points."""
+def real_path(path, reparse_points=(), final=None, long_names=None):
+    """java_real_path as on Windows (ntpath), with the given components being reparse points and the
+    given short-to-long path expansion."""
     lowered = {p.lower() for p in reparse_points}
     return _winnames.java_real_path(path, pathmod=ntpath,
                                     is_reparse_point=lambda p: p.lower() in lowered,
-                                    final_path=lambda p: final)
+                                    final_path=lambda p: final,
+                                    long_path=lambda p: (long_names or {}).get(p, p))
 
 
 def test_without_links_the_real_path_is_the_normalised_absolute_path_with_its_drive_kept():
@@ -63,3 +65,11 @@ def test_a_link_or_junction_on_the_way_gives_the_final_path():
                      final="D:\\real\\orders.mmq") == "D:\\real\\orders.mmq"
     assert real_path("C:\\dir\\link.mmq", reparse_points=["C:\\dir\\link.mmq"],
                      final="C:\\dir\\target.mmq") == "C:\\dir\\target.mmq"
+
+
+def test_short_8_3_names_become_long_names_as_the_jdk_takes_them_from_the_directory():
+    # A runner's temporary directory is often C:\Users\RUNNER~1\...; Java names the objects from the
+    # long name, so must the reader.
+    short = "C:\\Users\\RUNNER~1\\AppData\\Local\\Temp\\q"
+    long = "C:\\Users\\runneradmin\\AppData\\Local\\Temp\\q"
+    assert real_path(short, long_names={short: long}) == long

@@ -27,7 +27,6 @@ def reader_process(windows, monkeypatch):
     the model, named as format.md says."""
     process = windows.start_process("python reader")
     monkeypatch.setattr(_platform, "check_platform", lambda: None)
-    monkeypatch.setattr(_platform, "is_windows", lambda: False)   # map the file the host's way
     monkeypatch.setattr(_platform, "open_coordination", lambda path, sf: _windows.WindowsCoordination(
         process, prefix_of(path), sf.i32, path))
     return process
