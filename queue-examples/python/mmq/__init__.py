@@ -5,7 +5,8 @@
         for msg in c:          # bytes, blocking
             print(msg)
 
-Linux x86-64 only; pure standard library. See README.md.
+Linux and Windows on x86-64 (Windows not yet run on a real machine); pure standard
+library. See README.md.
 """
 
 from ._layout import SUPPORTED_VERSIONS

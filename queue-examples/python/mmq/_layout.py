@@ -93,10 +93,19 @@ class Geometry:
         self.shift = capacity.bit_length() - 1
 
 
+def _read_at(fd, n, offset):
+    """Up to ``n`` bytes at ``offset``: pread where there is one; Windows has none, and there the
+    descriptor is this process's own, not yet shared, so moving its offset harms nothing."""
+    if hasattr(os, "pread"):
+        return os.pread(fd, n, offset)
+    os.lseek(fd, offset, os.SEEK_SET)
+    return os.read(fd, n)
+
+
 def validate(path, fd):
     """*Validating a file before use*, in the document's order, writing nothing.
 
-    Reads with pread on ``fd`` (never opens or closes the file: closing any
+    Reads from ``fd`` (never opens or closes the file: closing any
     descriptor of it would drop this process's POSIX locks on it).
     """
     length = os.fstat(fd).st_size
@@ -105,7 +114,7 @@ def validate(path, fd):
         raise QueueFormatError(
             path, "file length",
             "%d bytes, shorter than the 256-byte header: not a queue (or truncated)" % length)
-    header = os.pread(fd, HEADER_LENGTH, 0)
+    header = _read_at(fd, HEADER_LENGTH, 0)
     if len(header) < HEADER_LENGTH:
         raise QueueFormatError(path, "file length", "could not read the 256-byte header")
     # 2. magic

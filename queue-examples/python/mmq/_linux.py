@@ -1,4 +1,7 @@
-"""Linux x86-64 system-call helpers: futex wait and a full memory fence.
+"""Linux x86-64: POSIX record locks, futex wait and wake, and a full memory fence.
+
+:class:`LinuxCoordination` is the Linux implementation of ``_coordination.Coordination``; the module
+functions below are the system calls it makes.
 
 Memory-ordering model this package relies on (x86-64, "TSO"):
 
@@ -29,10 +32,13 @@ Memory-ordering model this package relies on (x86-64, "TSO"):
 import ctypes
 import ctypes.util
 import errno
+import fcntl
 import os
 import platform
 import sys
+import threading
 
+from ._coordination import Coordination
 from .errors import UnsupportedPlatformError
 
 SYS_FUTEX = 202            # x86-64
@@ -140,3 +146,58 @@ def futex_wait(addr, expected, timeout):
         e = ctypes.get_errno()
         if e not in (errno.EAGAIN, errno.ETIMEDOUT, errno.EINTR):
             raise OSError(e, "futex(FUTEX_WAIT) failed: " + os.strerror(e))
+
+
+class LinuxCoordination(Coordination):
+    """docs/format.md's locks and sleeps on Linux: record locks on the file, futexes in the mapping.
+
+    ``fd`` is the one descriptor this process keeps open on the file (closing any descriptor of it
+    drops all of the process's record locks, see ``_shared.py``); ``base`` the address of the mapping.
+    """
+
+    def __init__(self, fd, base):
+        _init()
+        self._fd = fd
+        self._base = base
+        # POSIX locks belong to the process: re-taking one the process holds "succeeds". Remember ours,
+        # so that they are reported as held (docs/format.md, *Locks*).
+        self._held = set()
+        self._held_lock = threading.Lock()
+
+    def try_lock(self, lock):
+        with self._held_lock:
+            if lock.name in self._held:
+                return False
+            try:
+                fcntl.lockf(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, lock.byte)
+            except OSError:  # EACCES / EAGAIN: held by a live process
+                return False
+            self._held.add(lock.name)
+            return True
+
+    def lock(self, lock):
+        # Waits in the kernel. Only the slot table lock is taken this way, and consumer.py serialises
+        # this process's threads around it, since a record lock does not exclude them from each other.
+        fcntl.lockf(self._fd, fcntl.LOCK_EX, 1, lock.byte)
+        with self._held_lock:
+            self._held.add(lock.name)
+
+    def unlock(self, lock):
+        with self._held_lock:
+            fcntl.lockf(self._fd, fcntl.LOCK_UN, 1, lock.byte)
+            self._held.discard(lock.name)
+
+    def full_fence(self):
+        full_fence()
+
+    def wait(self, offset, seen, timeout):
+        futex_wait(self._base + offset, seen, timeout)
+
+    def move_on_and_wake(self, offset, seen):
+        # An atomic add, not a swap from `seen`: an extra increment by a racing consumer is harmless.
+        add_one_and_wake_all(self._base + offset)
+
+    def close(self):
+        # The record locks go with the descriptor, which _shared.py closes next.
+        with self._held_lock:
+            self._held.clear()

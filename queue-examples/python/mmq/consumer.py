@@ -1,13 +1,13 @@
 """The consumer side of docs/format.md (format version 4)."""
 
-import fcntl
 import os
 import sys
 import time
 
 from . import _layout as L
-from . import _linux
+from . import _platform
 from . import _shared
+from ._coordination import LockId
 from .errors import (ClosedError, ConsumerEvictedError, ConsumerLappedError,
                      ConsumerNameTakenError, CorruptFrameError, MmqError, QueueBusyError,
                      QueueFormatError)
@@ -37,8 +37,7 @@ class Consumer:
 
     def __init__(self, path, start="latest", sleep_interval=0.1, name=None, commit="auto",
                  when_absent="hold"):
-        _linux.check_platform()
-        _linux._init()
+        _platform.check_platform()
         mode = str(start).lower()
         if mode not in ("latest", "earliest"):
             raise ValueError("start must be 'latest' or 'earliest', not %r" % (start,))
@@ -79,15 +78,12 @@ class Consumer:
                 "start position %d refused: it must be a multiple of 8, 0 <= c <= "
                 "Producer Position (%d) and at most one ring (%d) behind it" % (c, p1, cap))
 
-    def _slot_lock(self, slot, cmd):
-        fcntl.lockf(self._sf.fd, cmd, 1, L.LOCK_SLOT_BASE + slot)
+    def _release_slot_lock(self, slot):
+        self._sf.coord.unlock(LockId.slot(slot))
 
     def _try_slot_lock(self, slot):
-        try:
-            self._slot_lock(slot, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return True
-        except OSError:  # EACCES / EAGAIN: held by a live process
-            return False
+        """Without waiting; False if a live process holds it (docs/format.md, *Locks*)."""
+        return self._sf.coord.try_lock(LockId.slot(slot))
 
     def _claim_free(self):
         sf = self._sf
@@ -107,18 +103,18 @@ class Consumer:
         for slot in range(sf.geo.slots):
             if slot in sf.held:
                 # This process holds it: re-taking our own POSIX lock would
-                # "succeed" and is no sign of death.
+                # "succeed" and is no sign of death (Coordination says "held" anyway).
                 continue
             base = L.SLOT_TABLE_OFFSET + slot * L.SLOT_LENGTH
             idx = base >> 2
             if i32[idx] in (L.STATE_ACTIVE, L.STATE_EVICTED) and self._try_slot_lock(slot):
                 i32[idx] = self._left_state(base, i32[idx])
-                _linux.full_fence()  # volatile store
-                self._slot_lock(slot, fcntl.LOCK_UN)
+                sf.coord.full_fence()  # volatile store
+                self._release_slot_lock(slot)
 
     def _join(self, mode):
         sf = self._sf
-        i32, i64, fd = sf.i32, sf.i64, sf.fd
+        i32, i64, coord = sf.i32, sf.i64, sf.coord
         if self._name is not None and sf.geo.version < L.NAMED_CONSUMERS_VERSION:
             raise MmqError(
                 "%s: this queue file is format version %d, and named consumers need version %d "
@@ -126,7 +122,7 @@ class Consumer:
                 % (self.path, sf.geo.version, L.NAMED_CONSUMERS_VERSION))
         resumed = False
         with sf.table_mutex:
-            fcntl.lockf(fd, fcntl.LOCK_EX, 1, L.LOCK_SLOT_TABLE)  # 1. waits if necessary
+            coord.lock(LockId.table())                           # 1. waits if necessary
             try:
                 slot = None if self._name is None else self._find_named()
                 if slot is not None:                                 # *Named consumers*: resume
@@ -141,7 +137,7 @@ class Consumer:
                     # Up to a ring past P: a producer that died between committing frames and
                     # storing its position leaves frames a consumer may have read past.
                     if c % 8 or c < 0 or c - p > sf.geo.capacity:
-                        self._slot_lock(slot, fcntl.LOCK_UN)
+                        self._release_slot_lock(slot)
                         raise QueueFormatError(
                             self.path, "Position",
                             "slot %d: the stored position %d of %r is not a frame boundary within "
@@ -175,15 +171,15 @@ class Consumer:
                     i64[(base + L.SLOT_OWNER_PID) >> 3] = os.getpid()
                     i64[(base + L.SLOT_JOINED_AT) >> 3] = int(time.time() * 1000)
                     i64[(base + L.SLOT_POSITION) >> 3] = c
-                    _linux.full_fence()
+                    coord.full_fence()
                     i32[(base + L.SLOT_STATE) >> 2] = L.STATE_ACTIVE
-                    _linux.full_fence()
+                    coord.full_fence()
                 except BaseException:
-                    self._slot_lock(slot, fcntl.LOCK_UN)
+                    self._release_slot_lock(slot)
                     raise
                 sf.held.add(slot)
             finally:
-                fcntl.lockf(fd, fcntl.LOCK_UN, 1, L.LOCK_SLOT_TABLE)     # 5.
+                coord.unlock(LockId.table())                             # 5.
         stored = c
         self._slot = slot
         self._pos_idx = (base + L.SLOT_POSITION) >> 3
@@ -192,7 +188,7 @@ class Consumer:
         # spinlock (a locked instruction), but, like the Java side, we do not
         # rely on it and issue our own full fence between the Position store
         # and the Join Position load (Dekker pattern, docs/design.md).
-        _linux.full_fence()
+        coord.full_fence()
         p0 = i64[_I64_PRODUCER]
         j = i64[_I64_JOIN]
         while j > c:
@@ -203,7 +199,7 @@ class Consumer:
                 raise
             c = j
             i64[self._pos_idx] = c
-            _linux.full_fence()  # volatile store: Position before the next load of join
+            coord.full_fence()  # volatile store: Position before the next load of join
             p0 = i64[_I64_PRODUCER]
             j = i64[_I64_JOIN]
         self._pos = c
@@ -256,28 +252,30 @@ class Consumer:
         """*Leaving*: under the table lock, State = FREE, then release the slot lock."""
         sf = self._sf
         with sf.table_mutex:
-            fcntl.lockf(sf.fd, fcntl.LOCK_EX, 1, L.LOCK_SLOT_TABLE)
+            sf.coord.lock(LockId.table())
             try:
                 base = L.SLOT_TABLE_OFFSET + self._slot * L.SLOT_LENGTH
                 sf.i32[base >> 2] = self._left_state(base, sf.i32[base >> 2])
-                _linux.full_fence()
-                self._slot_lock(self._slot, fcntl.LOCK_UN)
+                sf.coord.full_fence()
+                self._release_slot_lock(self._slot)
                 sf.held.discard(self._slot)
             finally:
-                fcntl.lockf(sf.fd, fcntl.LOCK_UN, 1, L.LOCK_SLOT_TABLE)
+                sf.coord.unlock(LockId.table())
         self._wake_producer_if_asleep()  # our leaving may be what the producer waits for
 
     def _wake_producer_if_asleep(self):
         """The consumer side of the producer's *Space* wait (format.md, *Sleeping and waking*).
 
         With the new position stored: full fence, then, if the producer asked to be woken at the current
-        Space Signal, move the signal on and wake it. Without compare-and-swap the move is an atomic
-        add through FUTEX_WAKE_OP; an extra increment by a racing consumer is harmless.
+        Space Signal, move the signal on and wake it. Python cannot compare-and-swap: on Linux the move
+        is an atomic add through FUTEX_WAKE_OP, on Windows a plain store (``_windows.py`` says what a
+        racing consumer can do there).
         """
         sf = self._sf
-        _linux.full_fence()
-        if sf.i32[L.OFF_SPACE_REQUEST >> 2] == sf.i32[L.OFF_SPACE_SIGNAL >> 2]:
-            _linux.add_one_and_wake_all(sf.base + L.OFF_SPACE_SIGNAL)
+        sf.coord.full_fence()
+        request = sf.i32[L.OFF_SPACE_REQUEST >> 2]
+        if request == sf.i32[L.OFF_SPACE_SIGNAL >> 2]:
+            sf.coord.move_on_and_wake(L.OFF_SPACE_SIGNAL, request)
 
     # ------------------------------------------------------------------ reading
 
@@ -407,7 +405,8 @@ class Consumer:
 
         The consumer half of *Sleeping and waking* (format.md): read the Wake Signal, set Wake Wanted
         (a plain store: only the producer clears it, with an atomic exchange), full fence, look once more
-        for a frame, then sleep on the signal's futex. Sleeps are cut to ``sleep_interval`` (at most
+        for a frame, then sleep on the signal (a futex on Linux, an event on Windows). Sleeps are cut
+        to ``sleep_interval`` (at most
         100 ms, as format.md requires) and re-checked.
         """
         sf = self._sf
@@ -417,11 +416,11 @@ class Consumer:
         for _ in range(_SPIN):
             if i32[idx] != 0:
                 return True
-        signal_addr = sf.base + L.OFF_WAKE_SIGNAL
+        coord = sf.coord
         while True:
             s = i32[_I32_WAKE_SIGNAL]       # 1. the signal, before anything else
             i32[_I32_WAKE_WANTED] = 1       # 2. ask to be woken
-            _linux.full_fence()             # 3. the store before the frame check (Dekker)
+            coord.full_fence()              # 3. the store before the frame check (Dekker)
             if i32[idx] != 0:
                 return True
             if deadline is None:
@@ -431,7 +430,7 @@ class Consumer:
                 if remaining <= 0:
                     return False
                 t = min(self._sleep, remaining)
-            _linux.futex_wait(signal_addr, s, t)   # 4. returns at once if the signal moved
+            coord.wait(L.OFF_WAKE_SIGNAL, s, t)    # 4. returns at once if the signal moved
 
     def read(self, timeout=None):
         """Return the next message as ``bytes``, waiting up to ``timeout`` seconds

@@ -11,7 +11,8 @@ class MmqError(Exception):
 
 
 class UnsupportedPlatformError(MmqError):
-    """The reader relies on Linux x86-64 (futex, TSO memory ordering)."""
+    """The reader relies on x86-64 (TSO memory ordering) under Linux (futexes, record locks) or
+    Windows (named mutexes and events)."""
 
 
 class ClosedError(MmqError):

@@ -1,6 +1,8 @@
 """Shared helpers: queue files are created and published to by the Java `mmq` launcher.
 
-MMQ_LAUNCHER names the launcher; by default the repository's ./mmq.
+MMQ_LAUNCHER names the launcher; by default the repository's ./mmq. On Windows, where that bash
+script does not run, the tests run `java -jar` on the jar MMQ_JAR names (by default the built
+queue-examples/target/mmq.jar).
 """
 import os
 import re
@@ -15,11 +17,19 @@ import pytest
 PY_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PY_ROOT))
 
-LAUNCHER = os.environ.get("MMQ_LAUNCHER") or str(Path(__file__).resolve().parents[3] / "mmq")
+REPO = Path(__file__).resolve().parents[3]
+ON_WINDOWS = sys.platform == "win32"
+if ON_WINDOWS:
+    LAUNCHER = os.environ.get("MMQ_JAR") or str(REPO / "queue-examples" / "target" / "mmq.jar")
+    LAUNCHER_COMMAND = ["java", "-jar", LAUNCHER]
+else:
+    LAUNCHER = os.environ.get("MMQ_LAUNCHER") or str(REPO / "mmq")
+    LAUNCHER_COMMAND = [LAUNCHER]
 
 
 def _launcher_usable():
-    return os.access(LAUNCHER, os.X_OK) and shutil.which("java") is not None
+    usable = os.path.isfile(LAUNCHER) if ON_WINDOWS else os.access(LAUNCHER, os.X_OK)
+    return usable and shutil.which("java") is not None
 
 
 # On a developer's machine without Java the tests skip; in CI (CI=true) a missing launcher must fail.
@@ -29,7 +39,7 @@ requires_launcher = pytest.mark.skipif(
 
 
 def mmq_cmd(*args, input=None, timeout=60):
-    r = subprocess.run([LAUNCHER] + [str(a) for a in args], input=input,
+    r = subprocess.run(LAUNCHER_COMMAND + [str(a) for a in args], input=input,
                        capture_output=True, timeout=timeout)
     if r.returncode != 0:
         raise AssertionError("mmq %s failed (%d): %s %s" % (
@@ -61,7 +71,7 @@ def publish_async(path, lines):
     producer held back by a full ring never blocks us on a pipe)."""
     src = Path(str(path) + ".lines")
     src.write_bytes(lines_input(lines))
-    return subprocess.Popen([LAUNCHER, "publish", str(path), "--input", str(src)],
+    return subprocess.Popen(LAUNCHER_COMMAND + ["publish", str(path), "--input", str(src)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 

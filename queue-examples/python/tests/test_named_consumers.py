@@ -1,7 +1,6 @@
 """Named consumers from Python: their place is kept in the file, shared with Java."""
 
 import os
-import signal
 import subprocess
 import sys
 
@@ -100,7 +99,7 @@ def test_a_killed_python_holder_leaves_its_name_dormant_not_free(queue, tmp_path
     child = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE)
     try:
         assert child.stdout.readline().strip() == b"READ"
-        os.kill(child.pid, signal.SIGKILL)
+        child.kill()   # SIGKILL; TerminateProcess on Windows
         child.wait(10)
         # A joiner that finds no free slot reaps; the dead holder's named slot must stay its name's.
         with mmq.open_consumer(q, name="worker") as back:

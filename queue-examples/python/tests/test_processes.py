@@ -1,13 +1,12 @@
 """Slot ownership across processes: liveness locks, reaping, one descriptor per file."""
 import os
-import signal
 import subprocess
 import sys
 
 import pytest
 
 import mmq
-from conftest import LAUNCHER, PY_ROOT, active_slots, publish, requires_launcher, wait_until
+from conftest import LAUNCHER_COMMAND, PY_ROOT, active_slots, publish, requires_launcher, wait_until
 
 pytestmark = requires_launcher
 
@@ -51,7 +50,7 @@ def test_another_process_holds_its_slot_until_killed_then_is_reaped(queue):
             mmq.open_consumer(q)
         assert active_slots(q) == 1
     finally:
-        holder.send_signal(signal.SIGKILL)
+        holder.kill()   # SIGKILL; TerminateProcess on Windows
         holder.wait(timeout=30)
     # the dead holder's slot is still ACTIVE, but its liveness lock is gone:
     # a joiner that finds no free slot reaps it
@@ -102,7 +101,7 @@ def test_one_process_holding_two_slots(queue):
 
 def test_java_tail_and_python_consumer_read_the_same_messages(queue):
     q = queue()
-    tail = subprocess.Popen([LAUNCHER, "tail", str(q), "--count", "3"],
+    tail = subprocess.Popen(LAUNCHER_COMMAND + ["tail", str(q), "--count", "3"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         wait_until(lambda: active_slots(q) == 1, 30, "the Java consumer to join")
