@@ -35,8 +35,8 @@ import org.agrona.DirectBuffer;
  * <p><b>Log buffers.</b> Each publication's term is twice {@link Channel#ringCapacity()} (at least
  * 64 KiB, at most 1 GiB, Aeron's bounds): Aeron lets a publisher run half a term ahead of its slowest
  * subscriber, so it may run a ring ahead, as mmq's producer may. The 8 KiB IPC MTU is the driver's: a
- * 64 KiB message travels as 8 fragments and is put back together on the receiving side, a copy that the
- * ring contenders do not make; shorter messages are read in place.
+ * message of up to 8,160 bytes is one fragment, read in place; a 64 KiB message travels as 9 fragments
+ * and is put back together on the receiving side, a copy that the ring contenders do not make.
  *
  * <p><b>Idle modes.</b> Busy-spin, yield and backoff. Not {@link IdleMode#BLOCKING}: Aeron's offer and
  * poll never wait, waiting is always the caller's idle strategy, so there is no call to block in.
