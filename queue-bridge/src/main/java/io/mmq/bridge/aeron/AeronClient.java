@@ -15,9 +15,10 @@ import org.agrona.CloseHelper;
  * between machines. Closing the client closes every link made from it.
  *
  * <p>The client runs Aeron's client conductor, a thread that keeps its registrations alive with the
- * driver and sleeps between its rounds; the links themselves never wait, nor does this class allocate
- * after a link is made. If the driver stops answering (its heartbeat is older than the driver timeout,
- * 10 s by default) Aeron's default error handler reports it on standard error and ends the process.
+ * driver and sleeps between its rounds. The links themselves never wait, and allocate only to grow the
+ * buffer in which an {@link InboundLink} puts a fragmented message together. If the driver stops
+ * answering (its heartbeat is older than the driver timeout, 10 s by default), Aeron's default error
+ * handler reports it on standard error and ends the process.
  */
 public final class AeronClient implements AutoCloseable
 {
