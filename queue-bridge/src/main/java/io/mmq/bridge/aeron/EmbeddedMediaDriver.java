@@ -28,8 +28,9 @@ import org.agrona.concurrent.BackoffIdleStrategy;
  * driver touches their pages before anyone maps them. The one setting not taken is that profile's
  * busy-spinning shared thread: here it idles with Aeron's default backoff (spin, yield, then park for up
  * to 1 ms). On a machine with two cores whose two ends of a link already spin, a third spinning thread
- * would take a core away from them; the driver is off the data path of IPC, so sleeping when idle only
- * lets the publisher's limit trail a little when a subscriber catches up after a pause.
+ * would take a core away from them. The driver is off the data path of IPC, but not off its flow
+ * control: the publisher's limit moves on only when this thread runs, so a publisher that has used up
+ * its window waits for the thread to wake, or on a busy machine to be scheduled.
  */
 public final class EmbeddedMediaDriver implements AutoCloseable
 {
