@@ -102,6 +102,11 @@ class CrossProcessBenchmarkTest
             assertTrue(count(row[4]) > 0, Arrays.toString(row));
             assertEquals(count(row[4]), count(row[5]), "each consumer received every message sent: " + Arrays.toString(row));
         }
+        // Each run's driver ran in this JVM, in the harness's scratch directory, and was stopped; an Aeron
+        // driver names its thread after its directory (AeronIpcContenderTest checks that it does).
+        final String scratch = "mmq-bench-" + ProcessHandle.current().pid();
+        assertEquals(List.of(), Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+            .filter(name -> name.contains(scratch)).toList(), "every run's media driver was stopped by finish");
     }
 
     @Test

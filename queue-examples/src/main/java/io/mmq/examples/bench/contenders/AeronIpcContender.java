@@ -28,9 +28,10 @@ import org.agrona.DirectBuffer;
  * alike, as applications are of a standalone driver; the driver outlives every role, so a consumer still
  * reading what an ended producer left in the log is never cut off; and the harness, which ends every
  * run, always stops it. Embedded in a passive role instead, the driver's life would hang on one consumer
- * among several. The driver runs {@code SHARED}, one thread that backs off when idle, as
- * {@link EmbeddedMediaDriver} says why: on two cores a spinning driver thread would take a core from the
- * two spinning roles. Its CPU is not in the ponger's idle CPU column, which counts the polling thread.
+ * among several. The driver runs {@code SHARED}, one thread that backs off when idle (why:
+ * {@link EmbeddedMediaDriver}; in short, on two cores a spinning driver thread would take a core from
+ * the two spinning roles). Its CPU is not in the ponger's idle CPU column, which counts the polling
+ * thread.
  *
  * <p><b>Log buffers.</b> Each publication's term is twice {@link Channel#ringCapacity()} (at least
  * 64 KiB, at most 1 GiB, Aeron's bounds): Aeron lets a publisher run half a term ahead of its slowest
