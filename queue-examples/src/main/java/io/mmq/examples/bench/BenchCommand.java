@@ -21,11 +21,11 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = {"Measure round-trip latency and one-way throughput across processes: mmq beside Agrona's",
-        "ring buffer over a mapped file, Unix-domain sockets and TCP over loopback, with a C cache-line",
-        "bounce and memcpy as references. Writes results.md, .hgrm percentile files and SVG plots."})
+        "ring buffer over a mapped file, Aeron IPC, Unix-domain sockets and TCP over loopback, with a C",
+        "cache-line bounce and memcpy as references. Writes results.md, .hgrm percentile files and SVG plots."})
 public final class BenchCommand implements Callable<Integer>
 {
-    @Option(names = "--contenders", split = ",", defaultValue = "mmq,agrona,uds,tcp",
+    @Option(names = "--contenders", split = ",", defaultValue = "mmq,agrona,aeron,uds,tcp",
         description = "Which transports (default: ${DEFAULT-VALUE}).")
     List<String> contenders;
 

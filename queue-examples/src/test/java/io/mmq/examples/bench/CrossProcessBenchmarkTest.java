@@ -64,6 +64,51 @@ class CrossProcessBenchmarkTest
         assertEquals(3, plot.getElementsByTagName("polyline").getLength(), "a line for mmq, agrona and uds");
     }
 
+    /**
+     * Aeron IPC through the same harness: a media driver in this (the harness's) JVM, ping, pong, producer
+     * and consumers in JVMs of their own as its clients. 64 KiB messages are several fragments under the
+     * 8 KiB IPC MTU, so they also show that a message is handed over whole; two consumers show that
+     * Aeron runs one-way to many, not point to point; blocking, which Aeron has not, gives no rows.
+     */
+    @Test
+    void aQuickRunMeasuresAeronIpcAcrossProcessesWholeMessagesToEveryConsumerAndNoBlockingRows() throws Exception
+    {
+        final StringWriter errors = new StringWriter();
+        final int exitCode = Mmq.execute(new PrintWriter(new StringWriter()), new PrintWriter(errors), "bench", "--quick",
+            "--contenders=aeron", "--sizes=64,64k", "--consumers=1,2", "--idle=yield,blocking", "--no-references",
+            "--results=" + results);
+        assertEquals(0, exitCode, errors.toString());
+        final String markdown = Files.readString(results.resolve("results.md"));
+
+        final List<String[]> latency = table(markdown, "| contender | idle | size | round trips |");
+        assertEquals(List.of("aeron", "aeron"), column(latency, 0), markdown);
+        assertEquals(List.of("yield", "yield"), column(latency, 1), "no blocking rows: " + markdown);
+        assertEquals(List.of("64 B", "64 KiB"), column(latency, 2), markdown);
+        for (final String[] row : latency)
+        {
+            final long roundTrips = count(row[3]);
+            assertTrue(roundTrips > 0, Arrays.toString(row));
+            final Path percentiles = results.resolve("latency-aeron-yield-" + row[2].replace(" ", "") + ".hgrm");
+            assertEquals(roundTrips, totalCountOf(percentiles), percentiles + " counts the round trips of its row");
+        }
+
+        final List<String[]> throughput = table(markdown, "| contender | idle | size | consumers |");
+        assertEquals(List.of("aeron", "aeron", "aeron", "aeron"), column(throughput, 0), markdown);
+        assertEquals(List.of("yield", "yield", "yield", "yield"), column(throughput, 1), "no blocking rows: " + markdown);
+        assertEquals(List.of("64 B", "64 B", "64 KiB", "64 KiB"), column(throughput, 2), markdown);
+        assertEquals(List.of("1", "2", "1", "2"), column(throughput, 3), "one-way to many, not point to point");
+        for (final String[] row : throughput)
+        {
+            assertTrue(count(row[4]) > 0, Arrays.toString(row));
+            assertEquals(count(row[4]), count(row[5]), "each consumer received every message sent: " + Arrays.toString(row));
+        }
+        // Each run's driver ran in this JVM, in the harness's scratch directory, and was stopped; an Aeron
+        // driver names its thread after its directory (AeronIpcContenderTest checks that it does).
+        final String scratch = "mmq-bench-" + ProcessHandle.current().pid();
+        assertEquals(List.of(), Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+            .filter(name -> name.contains(scratch)).toList(), "every run's media driver was stopped by finish");
+    }
+
     @Test
     void aMessageTooSmallForTheSequenceIsRefusedInOneLineNamingTheOption()
     {

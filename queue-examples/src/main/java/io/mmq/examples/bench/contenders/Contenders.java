@@ -18,13 +18,14 @@ public final class Contenders
     }
 
     /**
-     * @return the contenders by name, built-in first: mmq, agrona, uds, tcp.
+     * @return the contenders by name, built-in first: mmq, agrona, aeron, uds, tcp.
      */
     public static Map<String, Contender> all()
     {
         final Map<String, Contender> all = new LinkedHashMap<>();
         final List<Contender> found = new ArrayList<>(List.of(
-            new MmqContender(), new AgronaRingContender(), new UnixSocketContender(), new TcpLoopbackContender()));
+            new MmqContender(), new AgronaRingContender(), new AeronIpcContender(), new UnixSocketContender(),
+            new TcpLoopbackContender()));
         ServiceLoader.load(Contender.class).forEach(found::add);
         for (final Contender contender : found)
         {

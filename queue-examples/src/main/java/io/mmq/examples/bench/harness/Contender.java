@@ -4,10 +4,11 @@ package io.mmq.examples.bench.harness;
  * A transport measured by {@code mmq bench}: mmq itself, or something to compare it with. A contender
  * is a small class: the harness creates the run's {@link Channel}, calls {@link #prepare} in its own
  * JVM, then starts every role in a JVM of its own, where {@link #open} gives the role its
- * {@link Endpoint}. The roles, the timing and the checks are the harness's, the same for every contender.
+ * {@link Endpoint}, and calls {@link #finish} in its own JVM once the roles have ended. The roles, the
+ * timing and the checks are the harness's, the same for every contender.
  *
- * <p>Built-in contenders are listed in {@link io.mmq.examples.bench.contenders.Contenders}; others (an Aeron IPC contender from a module
- * allowed to depend on Aeron, say) register through {@link java.util.ServiceLoader}, in a
+ * <p>Built-in contenders are listed in {@link io.mmq.examples.bench.contenders.Contenders}; others
+ * register through {@link java.util.ServiceLoader}, in a
  * {@code META-INF/services/io.mmq.examples.bench.harness.Contender} file, and must be on the classpath
  * of {@code mmq.jar}'s JVM, since the role processes are started from the same classpath.
  */
@@ -33,6 +34,15 @@ public interface Contender
      * any role starts.
      */
     default void prepare(final Channel channel) throws Exception
+    {
+    }
+
+    /**
+     * Stops what {@link #prepare} started (a media driver, say), in the harness's JVM, once every role
+     * of the run has ended or been killed; called even when the run failed. The harness removes
+     * {@link Channel#directory()} itself afterwards.
+     */
+    default void finish(final Channel channel) throws Exception
     {
     }
 

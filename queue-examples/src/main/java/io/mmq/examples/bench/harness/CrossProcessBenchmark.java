@@ -202,6 +202,7 @@ public final class CrossProcessBenchmark
         finally
         {
             processes.forEach(ChildProcess::kill);
+            finish(run, channel);
         }
     }
 
@@ -247,6 +248,7 @@ public final class CrossProcessBenchmark
         finally
         {
             processes.forEach(ChildProcess::kill);
+            finish(run, channel);
         }
     }
 
@@ -259,6 +261,23 @@ public final class CrossProcessBenchmark
         catch (final Exception ex)
         {
             throw new RunFailed("could not prepare " + run.contender().name() + ": " + ex);
+        }
+    }
+
+    /**
+     * Lets the contender stop what it prepared. Failing to is a failure of the benchmark, reported apart
+     * from the run's own result so that neither hides the other.
+     */
+    private void finish(final Run run, final Channel channel)
+    {
+        try
+        {
+            run.contender().finish(channel);
+        }
+        catch (final Exception ex)
+        {
+            System.out.println("    FAILED to finish: " + ex);
+            failures.add(run + ": could not finish " + run.contender().name() + ": " + ex);
         }
     }
 

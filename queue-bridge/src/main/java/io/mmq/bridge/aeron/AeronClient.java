@@ -1,0 +1,115 @@
+package io.mmq.bridge.aeron;
+
+import java.nio.file.Path;
+
+import io.aeron.Aeron;
+import io.aeron.exceptions.AeronException;
+import io.aeron.exceptions.DriverTimeoutException;
+import io.mmq.MmqException;
+import org.agrona.CloseHelper;
+
+/**
+ * A connection to the media driver of one Aeron directory, in this process: what links are made from.
+ * {@link #publish} gives an {@link OutboundLink} and {@link #subscribe} an {@link InboundLink} on a channel
+ * URI and stream id, {@code aeron:ipc} between processes of this machine or {@code aeron:udp?endpoint=...}
+ * between machines. Closing the client closes every link made from it.
+ *
+ * <p>The client runs Aeron's client conductor, a thread that keeps its registrations alive with the
+ * driver and sleeps between its rounds. The links themselves never wait, and allocate only to grow the
+ * buffer in which an {@link InboundLink} puts a fragmented message together. If the driver stops
+ * answering (its heartbeat is older than the driver timeout, 10 s by default), Aeron's default error
+ * handler reports it on standard error and ends the process.
+ */
+public final class AeronClient implements AutoCloseable
+{
+    private final Path directory;
+    private final Aeron aeron;
+
+    private AeronClient(final Path directory, final Aeron aeron)
+    {
+        this.directory = directory;
+        this.aeron = aeron;
+    }
+
+    /**
+     * Connects to the driver running in {@code directory}, waiting for it up to the driver timeout (10 s by
+     * default) if it is starting.
+     *
+     * @throws MmqException naming the directory if no driver answers there.
+     */
+    public static AeronClient connect(final Path directory)
+    {
+        final Path absolute = directory.toAbsolutePath();
+        try
+        {
+            return new AeronClient(absolute, Aeron.connect(new Aeron.Context().aeronDirectoryName(absolute.toString())));
+        }
+        catch (final DriverTimeoutException ex)
+        {
+            throw new MmqException("no Aeron media driver answered in " + absolute + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * Adds an exclusive publication: one thread offers on it, which spares each offer the atomic
+     * increment a publication shared by threads pays.
+     *
+     * @param channel  an Aeron channel URI, such as {@code aeron:ipc?term-length=2m}.
+     * @param streamId which stream of the channel.
+     * @throws MmqException naming the channel and stream if the driver refuses them.
+     */
+    public OutboundLink publish(final String channel, final int streamId)
+    {
+        try
+        {
+            return new OutboundLink(aeron.addExclusivePublication(channel, streamId));
+        }
+        catch (final AeronException ex)
+        {
+            throw new MmqException("could not publish on " + channel + " stream " + streamId + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * Adds a subscription. On {@code aeron:ipc} it joins each publication of the stream at the
+     * publication's current position: what was published before it joined is not delivered.
+     *
+     * @param channel  an Aeron channel URI, such as {@code aeron:ipc}.
+     * @param streamId which stream of the channel.
+     * @throws MmqException naming the channel and stream if the driver refuses them.
+     */
+    public InboundLink subscribe(final String channel, final int streamId)
+    {
+        try
+        {
+            return new InboundLink(aeron.addSubscription(channel, streamId));
+        }
+        catch (final AeronException ex)
+        {
+            throw new MmqException("could not subscribe to " + channel + " stream " + streamId + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * @return the Aeron directory of the driver this client talks to.
+     */
+    public Path directory()
+    {
+        return directory;
+    }
+
+    /**
+     * Closes every link made from this client and stops its conductor. Safe to call twice.
+     */
+    @Override
+    public void close()
+    {
+        CloseHelper.close(aeron);
+    }
+
+    @Override
+    public String toString()
+    {
+        return "AeronClient{" + directory + "}";
+    }
+}
