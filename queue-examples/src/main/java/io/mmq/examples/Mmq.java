@@ -11,6 +11,7 @@ import io.mmq.examples.bench.roles.BenchRoleCommand;
 import io.mmq.examples.cli.CreateCommand;
 import io.mmq.examples.cli.DeleteCommand;
 import io.mmq.examples.cli.DeleteConsumerCommand;
+import io.mmq.examples.cli.GroupBenchCommand;
 import io.mmq.examples.cli.DemoCommand;
 import io.mmq.examples.cli.DemoRoleCommand;
 import io.mmq.examples.cli.FloodCommand;
@@ -38,6 +39,7 @@ import picocli.CommandLine.Command;
         TailCommand.class,
         ExampleCommand.class,
         PublishCommand.class, FloodCommand.class, FlushBenchCommand.class, PretouchBenchCommand.class,
+        GroupBenchCommand.class, GroupBenchCommand.Member.class,
         DemoRoleCommand.Producer.class, DemoRoleCommand.Consumer.class,
         BenchCommand.class, JmhCommand.class, BenchRoleCommand.class, SoakCommand.class})
 public final class Mmq implements Runnable

@@ -203,6 +203,12 @@ public final class ChildProcess
         return joined.await(seconds, TimeUnit.SECONDS);
     }
 
+    /** Closes the process's standard input: a role that reads it takes the end of input as "stop". */
+    public void closeInput() throws IOException
+    {
+        process.getOutputStream().close();
+    }
+
     public boolean isAlive()
     {
         return process.isAlive();

@@ -28,6 +28,12 @@ final class SharedQueueMemory
     static final int RING = SLOT + ConsumerSlotLayout.SLOT_LENGTH;
     private static final int RING_WINDOW = 64;
 
+    /**
+     * A consumer group's Cursor, for the group tests, in a second slot after the ring window (the slot
+     * above stands for the group's member).
+     */
+    static final int GROUP_CURSOR = RING + RING_WINDOW + ConsumerSlotLayout.CURSOR_OFFSET;
+
     /** A message frame of 8 payload bytes: the frame length the producer commits. */
     static final int FRAME_LENGTH = FrameLayout.HEADER_LENGTH + 8;
     static final int NEXT_FRAME = FrameLayout.alignedLength(FRAME_LENGTH);
@@ -38,6 +44,6 @@ final class SharedQueueMemory
 
     static UnsafeBuffer allocate()
     {
-        return new UnsafeBuffer(ByteBuffer.allocateDirect(RING + RING_WINDOW));
+        return new UnsafeBuffer(ByteBuffer.allocateDirect(RING + RING_WINDOW + ConsumerSlotLayout.SLOT_LENGTH));
     }
 }
