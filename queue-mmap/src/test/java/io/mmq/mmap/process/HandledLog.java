@@ -50,7 +50,7 @@ public final class HandledLog implements AutoCloseable
 
     public void append(final long sequence)
     {
-        buffer.putLong(8 + 8 * count, sequence);
+        buffer.putLong((int)(8 + 8 * count), sequence);
         count++;
         buffer.putLongOrdered(0, count);
     }
