@@ -1,23 +1,28 @@
-"""mmq: a Python reader for mmq shared-memory queues (file format versions 2 to 4).
+"""mmq: a Python reader for mmq shared-memory queues (file format versions 2 to 5).
 
     import mmq
     with mmq.open_consumer("/dev/shm/orders", start="earliest") as c:
         for msg in c:          # bytes, blocking
             print(msg)
 
-Linux and Windows on x86-64 (Windows not yet run on a real machine); pure standard
-library. See README.md.
+    with mmq.open_group_member("/dev/shm/orders", "workers") as m:
+        for msg in m:          # this member's share of the stream
+            print(msg)
+
+Linux and Windows on x86-64 (Windows not yet run on a real machine; consumer groups
+Linux only); pure standard library. See README.md.
 """
 
 from ._layout import SUPPORTED_VERSIONS
 from .consumer import Consumer, open_consumer
+from .group import GroupMember, open_group_member
 from .errors import (ClosedError, ConsumerEvictedError, ConsumerLappedError,
                      ConsumerNameTakenError, CorruptFrameError, MmqError,
                      QueueBusyError, QueueFormatError, UnsupportedPlatformError,
                      UnsupportedVersionError)
 
 __all__ = [
-    "open_consumer", "Consumer", "as_numpy", "SUPPORTED_VERSIONS",
+    "open_consumer", "Consumer", "open_group_member", "GroupMember", "as_numpy", "SUPPORTED_VERSIONS",
     "MmqError", "QueueFormatError", "UnsupportedVersionError", "CorruptFrameError",
     "QueueBusyError", "ClosedError", "UnsupportedPlatformError", "ConsumerEvictedError",
     "ConsumerLappedError", "ConsumerNameTakenError",

@@ -43,6 +43,11 @@ class LockId:
     def slot(i):
         return LockId("slot-%d" % i, L.LOCK_SLOT_BASE + i)
 
+    @staticmethod
+    def group_claim(g):
+        """The claim lock of the group whose GROUP slot is ``g`` (*Consumer groups*, the locked claim)."""
+        return LockId("group-%d" % g, L.LOCK_GROUP_CLAIM_BASE + g)
+
     def __eq__(self, other):
         return isinstance(other, LockId) and other.name == self.name
 

@@ -39,7 +39,8 @@ OFF_PRODUCER_PID = 152
 # Consumer slot: byte offsets inside a slot.
 SLOT_TABLE_OFFSET = 256
 SLOT_STATE = 0
-SLOT_POSITION = 8
+SLOT_ORPHANS = 4        # GROUP slot: its count of ORPHANED slots
+SLOT_POSITION = 8       # GROUP slot: the Cursor; MEMBER / ORPHANED: where the claim resumes, or NO_CLAIM
 SLOT_OWNER_PID = 16
 SLOT_JOINED_AT = 24
 STATE_FREE = 0
@@ -52,7 +53,11 @@ STATE_MEMBER = 6
 STATE_ORPHANED = 7
 SLOT_NAME_LENGTH = 32
 SLOT_FLAGS = 36
+SLOT_GROUP_SLOT = 40    # MEMBER / ORPHANED slot: the index of its group's GROUP slot
 SLOT_NAME = 48
+SLOT_CLAIM_END = 112    # MEMBER / ORPHANED slot: where its claim ends
+NO_CLAIM = -1           # a MEMBER's Position while it has no claim
+CURSOR_LOCKED_BIT = 1   # bit 0 of a Cursor: a member claims under the group claim lock
 MAX_NAME = 64
 FLAG_LAP_WHEN_ABSENT = 1
 
@@ -65,6 +70,7 @@ TYPE_PADDING = 2
 LOCK_PRODUCER = 1 << 62
 LOCK_SLOT_TABLE = (1 << 62) + 1
 LOCK_SLOT_BASE = (1 << 62) + 64
+LOCK_GROUP_CLAIM_BASE = (1 << 62) + 8192
 
 
 def round_up(n, to):

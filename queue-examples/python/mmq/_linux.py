@@ -47,6 +47,7 @@ FUTEX_WAKE = 1
 FUTEX_WAKE_OP = 5
 FUTEX_PRIVATE_FLAG = 128
 FUTEX_OP_ADD = 1
+FUTEX_OP_OR = 2
 FUTEX_OP_CMP_EQ = 0
 
 
@@ -119,6 +120,27 @@ def add_one_and_wake_all(addr):
     if r < 0:  # pragma: no cover - cannot fail on a valid shared word
         e = ctypes.get_errno()
         raise OSError(e, "futex(FUTEX_WAKE_OP) add-and-wake failed: " + os.strerror(e))
+
+
+_or_one_op = (FUTEX_OP_OR << 28) | (FUTEX_OP_CMP_EQ << 24) | (1 << 12) | 0
+
+
+def atomic_or_one(addr):
+    """Atomically set bit 0 of the shared 32-bit word at ``addr`` (a locked ``or``), waking nobody.
+
+    ``futex(addr, FUTEX_WAKE_OP, 0, 0, addr, FUTEX_OP(FUTEX_OP_OR, 1, FUTEX_OP_CMP_EQ, 0))``: the kernel
+    performs the OR with a locked instruction whatever the wake counts, so it is atomic against any
+    other process's compare-and-swap of the word (or of the 8-byte field it is the low half of), and a
+    full fence. This is how a reader without compare-and-swap sets a consumer group's claim-lock bit
+    (docs/format.md, *Consumer groups*, the locked claim).
+    """
+    _init()
+    r = _syscall(ctypes.c_long(SYS_FUTEX), ctypes.c_void_p(addr), ctypes.c_long(FUTEX_WAKE_OP),
+                 ctypes.c_long(0), ctypes.c_void_p(0), ctypes.c_void_p(addr),
+                 ctypes.c_long(_or_one_op))
+    if r < 0:  # pragma: no cover - cannot fail on a valid shared word
+        e = ctypes.get_errno()
+        raise OSError(e, "futex(FUTEX_WAKE_OP) atomic or failed: " + os.strerror(e))
 
 
 def futex_wait(addr, expected, timeout):

@@ -8,6 +8,7 @@ from . import _layout as L
 from . import _platform
 from . import _shared
 from ._coordination import LockId
+from . import _slots
 from .errors import (ClosedError, ConsumerEvictedError, ConsumerLappedError,
                      ConsumerNameTakenError, CorruptFrameError, MmqError, QueueBusyError,
                      QueueFormatError)
@@ -97,20 +98,8 @@ class Consumer:
         return None
 
     def _reap(self):
-        """*Reaping dead consumers* (table lock held by the caller)."""
-        sf = self._sf
-        i32 = sf.i32
-        for slot in range(sf.geo.slots):
-            if slot in sf.held:
-                # This process holds it: re-taking our own POSIX lock would
-                # "succeed" and is no sign of death (Coordination says "held" anyway).
-                continue
-            base = L.SLOT_TABLE_OFFSET + slot * L.SLOT_LENGTH
-            idx = base >> 2
-            if i32[idx] in (L.STATE_ACTIVE, L.STATE_EVICTED) and self._try_slot_lock(slot):
-                i32[idx] = self._left_state(base, i32[idx])
-                sf.coord.full_fence()  # volatile store
-                self._release_slot_lock(slot)
+        """*Reaping dead consumers* (table lock held by the caller), group members included."""
+        _slots.reap(self._sf)
 
     def _join(self, mode):
         sf = self._sf

@@ -108,3 +108,88 @@ def queue(tmp_path):
     def make(name="q", capacity="64k", consumers=4, max_message=None):
         return create(tmp_path / name, capacity, consumers, max_message)
     return make
+
+
+# Java mains from queue-mmap's test classes (GroupMemberProcess, GroupProducerProcess), run against the
+# packaged mmq.jar: `mvn package` builds both.
+REPO = Path(__file__).resolve().parents[3]
+MMQ_JAR = REPO / "queue-examples" / "target" / "mmq.jar"
+JAVA_TEST_CLASSES = REPO / "queue-mmap" / "target" / "test-classes"
+
+requires_java_tests = pytest.mark.skipif(
+    not ((JAVA_TEST_CLASSES / "io" / "mmq" / "mmap" / "process" / "GroupMemberProcess.class").exists()
+         and MMQ_JAR.exists() and shutil.which("java")) and os.environ.get("CI") != "true",
+    reason="queue-mmap's test classes, mmq.jar or java not available (run mvn package)")
+
+
+class Child:
+    """A process under test whose output lines can be awaited with a deadline."""
+
+    def __init__(self, command, stderr_path):
+        import queue
+        import threading
+        self.stderr_path = stderr_path
+        self._stderr = open(stderr_path, "wb")
+        self.proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=self._stderr)
+        self.lines = queue.Queue()
+        self.output = []
+
+        def pump():
+            for raw in self.proc.stdout:
+                line = raw.decode(errors="replace").rstrip("\n")
+                self.output.append(line)
+                self.lines.put(line)
+            self.lines.put(None)
+        threading.Thread(target=pump, daemon=True).start()
+
+    def await_line(self, prefix, timeout=60.0):
+        import queue
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                line = self.lines.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                line = None
+                ended = False
+            else:
+                ended = line is None
+            if line is not None and line.startswith(prefix):
+                return line
+            if ended or time.monotonic() > deadline:
+                raise AssertionError("no line starting with %r %s; output %r; stderr %s" % (
+                    prefix, "before the process ended" if ended else "within %s s" % timeout,
+                    self.output, Path(self.stderr_path).read_text(errors="replace")))
+
+    def send(self, line):
+        self.proc.stdin.write(line.encode() + b"\n")
+        self.proc.stdin.flush()
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait(30)
+        self._stderr.close()
+
+
+def java_child(tmp_path, name, main, *args):
+    """A child JVM running io.mmq.mmap.process.<main> from queue-mmap's test classes."""
+    command = ["java", "-Xmx128m", "-XX:+UseSerialGC", "--add-exports",
+               "java.base/jdk.internal.misc=ALL-UNNAMED",
+               "-cp", "%s%s%s" % (MMQ_JAR, os.pathsep, JAVA_TEST_CLASSES),
+               "io.mmq.mmap.process." + main] + [str(a) for a in args]
+    return Child(command, tmp_path / (name + ".stderr"))
+
+
+def python_child(tmp_path, name, script, *args):
+    return Child([sys.executable, str(script)] + [str(a) for a in args], tmp_path / (name + ".stderr"))
+
+
+def handled_log(path):
+    """The entries of a HandledLog file (HandledLog.java): an i64 count, then that many i64."""
+    import struct
+    data = Path(path).read_bytes()
+    if len(data) < 8:
+        return []
+    (count,) = struct.unpack_from("<q", data, 0)
+    return list(struct.unpack_from("<%dq" % count, data, 8))

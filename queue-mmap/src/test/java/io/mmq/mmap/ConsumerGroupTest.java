@@ -219,7 +219,7 @@ class ConsumerGroupTest
     }
 
     @Test
-    void anAdoptedClaimWithNothingLeftInItIsDoneAtOnce() throws Exception
+    void anOrphanWhoseClaimIsEmptyIsFreedAndWorkGoesOn() throws Exception
     {
         // A member that dies right after announcing a claim leaves an empty one: Position = Claim End.
         final Path other = directory.resolve("empty-orphan.mmq");
@@ -248,7 +248,7 @@ class ConsumerGroupTest
             final Consumer member = reopened.groupMember(GroupOptions.member("g"));
             message.putLong(0, 42);
             publisher.offer(message, 0, 8);
-            assertEquals(List.of(42L), poll(member, 10), "the empty orphan is adopted, finished, and work goes on");
+            assertEquals(List.of(42L), poll(member, 10), "the empty orphan is freed, and work goes on");
             assertEquals("FREE", reopened.counters().consumerState(orphan));
             assertEquals(0, reopened.counters().groupOrphans(groupSlot));
         }

@@ -389,7 +389,9 @@ public final class ConsumerSlots
      * Gives the member of {@code claim}, which has no claim of its own, the first orphaned claim of its
      * group: its Claim End, then its Position (volatile), then the orphan's slot FREE. The member's slot
      * holds the producer back at the orphan's position before the orphan stops holding it, so the
-     * producer's second read of the table sees one or the other.
+     * producer's second read of the table sees one or the other. An orphan whose Claim End is not past its
+     * Position (its member died between announcing a claim and storing the claim's end, so it won nothing)
+     * is freed on the way, not adopted: an empty claim would have nothing to hand on.
      *
      * @return true if there was an orphan to adopt.
      */
@@ -406,12 +408,23 @@ public final class ConsumerSlots
                 {
                     continue;
                 }
-                final int own = geometry.slotOffset(claim.slot());
-                buffer.putLong(own + CLAIM_END_OFFSET, buffer.getLong(offset + CLAIM_END_OFFSET));
-                buffer.putLongVolatile(own + POSITION_OFFSET, buffer.getLongVolatile(offset + POSITION_OFFSET));
+                final long position = buffer.getLongVolatile(offset + POSITION_OFFSET);
+                final long end = buffer.getLong(offset + CLAIM_END_OFFSET);
+                final boolean holdsClaim = end > position;
+                if (holdsClaim)
+                {
+                    final int own = geometry.slotOffset(claim.slot());
+                    buffer.putLong(own + CLAIM_END_OFFSET, end);
+                    buffer.putLongVolatile(own + POSITION_OFFSET, position);
+                }
+                // An orphan whose Claim End is not past its Position holds nothing: its member died after
+                // announcing a claim and before storing that claim's end, so it never won it. Free it.
                 buffer.putIntVolatile(offset + STATE_OFFSET, FREE);
                 buffer.putIntVolatile(groupOrphans, Math.max(0, buffer.getIntVolatile(groupOrphans) - 1));
-                return true;
+                if (holdsClaim)
+                {
+                    return true;
+                }
             }
             buffer.putIntVolatile(groupOrphans, 0); // a count with no orphan behind it: nothing to wait for
             return false;
