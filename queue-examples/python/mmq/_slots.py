@@ -93,13 +93,15 @@ def leave_member(sf, base):
         i32[(base + L.SLOT_STATE) >> 2] = L.STATE_FREE
         sf.coord.full_fence()
         return
-    i32[(base + L.SLOT_STATE) >> 2] = L.STATE_ORPHANED
-    sf.coord.full_fence()
+    # Counted first: a process that dies between the two stores leaves a count too high (the next
+    # adopter corrects it), never an orphan nobody counts.
     group = i32[(base + L.SLOT_GROUP_SLOT) >> 2]
     if 0 <= group < sf.geo.slots:
         orphans = (slot_base(group) + L.SLOT_ORPHANS) >> 2
         i32[orphans] = i32[orphans] + 1
         sf.coord.full_fence()
+    i32[(base + L.SLOT_STATE) >> 2] = L.STATE_ORPHANED
+    sf.coord.full_fence()
 
 
 def reap(sf):

@@ -212,14 +212,19 @@ class GroupMember:
         """Take the next claim: an orphaned one of the group first, else a batch from the Cursor.
         Returns False if there is nothing to claim now."""
         sf = self._sf
-        if sf.i32[self._orphans_idx] > 0 and self._adopt():
+        if (sf.i32[self._orphans_idx] > 0 or self._reap_now_and_then()) and self._adopt():
             return True
-        if self._locked_claim():
+        # Look before locking: an idle member must not set the Cursor's bit (and stall the members that
+        # compare-and-swap) just to find nothing published.
+        g = sf.geo
+        c = sf.i64[self._cursor_idx] & ~L.CURSOR_LOCKED_BIT
+        if c >= 0 and c & 7 == 0 and sf.i32[(g.ring_offset + (c & g.mask)) >> 2] != 0 \
+                and self._locked_claim():
             return True
         if self._stored != L.NO_CLAIM:
             sf.i64[self._pos_idx] = L.NO_CLAIM
             self._stored = L.NO_CLAIM
-        return self._reap_now_and_then() and self._adopt()
+        return False
 
     def _locked_claim(self):
         """The *locked claim*: under the group claim lock, with the Cursor's bit 0 set so that no
@@ -285,7 +290,9 @@ class GroupMember:
         sf = self._sf
         i32, i64 = sf.i32, sf.i64
         cap = sf.geo.capacity
-        with _slots.table_locked(sf):
+        with _slots.table_locked_if_free(sf) as locked:  # never wait on the poll path: try again later
+            if not locked:
+                return False
             orphans = self._orphans_idx
             for slot in range(sf.geo.slots):
                 base = _slots.slot_base(slot)
@@ -316,16 +323,17 @@ class GroupMember:
             return False
 
     def _reap_now_and_then(self):
-        """Reap dead slots (at most every 10 ms, without waiting for the table lock), so that a dead
-        member's claim is handed on even when the producer is not held back by it. True if one was
-        reaped and the group has orphans to adopt."""
+        """Reap dead slots (at most every 10 ms when claiming, busy or idle, without waiting for the
+        table lock), so that a dead member's claim is handed on even when the producer is not held back
+        by it. True if it was time: then an orphan is looked for whatever the Orphans count says."""
         now = time.monotonic()
         if now - self._last_reap < _REAP_INTERVAL:
             return False
         self._last_reap = now
         with _slots.table_locked_if_free(self._sf) as locked:
-            reaped = locked and _slots.reap(self._sf)
-        return bool(reaped) and self._sf.i32[self._orphans_idx] > 0
+            if locked:
+                _slots.reap(self._sf)
+        return True
 
     # ------------------------------------------------------------------ handling
 

@@ -255,9 +255,62 @@ class ConsumerGroupTest
     }
 
     @Test
+    void aMemberClosedByItsOwnHandlerStopsThereAndLeavesTheRestToAnother()
+    {
+        final GroupOptions group = GroupOptions.member("self-closing").withBatch(10);
+        final Consumer closing = queue.groupMember(group);
+        publish(10);
+        final List<Long> got = new ArrayList<>();
+        assertEquals(3, closing.poll((buffer, offset, length) ->
+        {
+            got.add(buffer.getLong(offset));
+            if (got.size() == 3)
+            {
+                closing.close();
+            }
+        }, 10));
+        assertEquals(List.of(0L, 1L, 2L), got);
+        final Consumer other = queue.groupMember(group);
+        assertEquals(List.of(2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L), poll(other, 100),
+            "the rest of the claim, from the message being handled when it closed");
+        assertEquals(2, queue.counters().heldSlots(), "the group and the other member; the closed one's slot is free");
+    }
+
+    @Test
+    void anOrphanThatWasNeverCountedIsStillFound() throws Exception
+    {
+        // A reaper that died between its two stores could leave an ORPHANED slot with Orphans = 0.
+        final Path other = directory.resolve("uncounted-orphan.mmq");
+        final int groupSlot;
+        try (MappedQueue setUp = MappedQueue.create(other, QueueOptions.defaults().withCapacity(CAPACITY).withConsumerSlots(4));
+             Producer publisher = setUp.producer())
+        {
+            final Consumer leaving = setUp.groupMember(GroupOptions.member("g").withBatch(6));
+            groupSlot = ((MappedGroupMember)leaving).groupSlot();
+            for (long seq = 0; seq < 6; seq++)
+            {
+                message.putLong(0, seq);
+                publisher.offer(message, 0, 8);
+            }
+            assertEquals(List.of(0L, 1L), poll(leaving, 2));
+            leaving.close();
+            assertEquals(1, setUp.counters().groupOrphans(groupSlot));
+        }
+        final java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(java.nio.file.Files.readAllBytes(other))
+            .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        bytes.putInt(HeaderLayout.HEADER_LENGTH + groupSlot * ConsumerSlotLayout.SLOT_LENGTH + ConsumerSlotLayout.ORPHANS_OFFSET, 0);
+        java.nio.file.Files.write(other, bytes.array());
+
+        try (MappedQueue reopened = MappedQueue.open(other))
+        {
+            final Consumer member = reopened.groupMember(GroupOptions.member("g"));
+            assertEquals(List.of(2L, 3L, 4L, 5L), poll(member, 100), "the uncounted orphan's messages");
+        }
+    }
+
+    @Test
     void newFilesAreFormatVersionFive()
     {
-        assertEquals(HeaderLayout.CONSUMER_GROUPS_VERSION, queue.counters().formatVersion());
-        assertEquals(5, ConsumerSlotLayout.GROUP);
+        assertEquals(5, queue.counters().formatVersion());
     }
 }

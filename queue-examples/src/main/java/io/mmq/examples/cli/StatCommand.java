@@ -77,12 +77,12 @@ public final class StatCommand implements Callable<Integer>
                     position, producerPosition - position, counters.groupOrphans(slot),
                     Instant.ofEpochMilli(counters.consumerJoinedAt(slot)));
                 case "MEMBER" -> spec.commandLine().getOut().printf("member   %4d of '%s'  %s  pid %d%s  since %s%n",
-                    slot, counters.consumerName(counters.memberGroup(slot)), describeClaim(counters, slot, position),
+                    slot, groupName(counters, slot), describeClaim(counters, slot, position),
                     counters.consumerPid(slot), counters.consumerAlive(slot) ? " (alive)" : " (dead, not reaped yet)",
                     Instant.ofEpochMilli(counters.consumerJoinedAt(slot)));
                 case "ORPHANED" -> spec.commandLine().getOut().printf(
                     "orphaned %4d of '%s'  %s  left by pid %d, waits for a member%n", slot,
-                    counters.consumerName(counters.memberGroup(slot)), describeClaim(counters, slot, position),
+                    groupName(counters, slot), describeClaim(counters, slot, position),
                     counters.consumerPid(slot));
                 default ->
                 {
@@ -97,6 +97,13 @@ public final class StatCommand implements Callable<Integer>
         }
         spec.commandLine().getOut().printf("%d of %d consumer slots held%s%n", active, counters.consumerSlots(),
             counters.consumerAwaitsWakeUp() ? "; a consumer is asleep, waiting for messages" : "");
+    }
+
+    /** The group of a member or orphan, which may have left between two reads of a queue in use. */
+    private static String groupName(final QueueCounters counters, final int slot)
+    {
+        final int group = counters.memberGroup(slot);
+        return group < 0 ? "?" : String.valueOf(counters.consumerName(group));
     }
 
     private static String describeClaim(final QueueCounters counters, final int slot, final long position)

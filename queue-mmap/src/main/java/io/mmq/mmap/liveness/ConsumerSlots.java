@@ -149,6 +149,8 @@ public final class ConsumerSlots
             final byte[] nameBytes = null == name ? new byte[0] : name.getBytes(StandardCharsets.UTF_8);
             buffer.putBytes(offset + NAME_OFFSET, nameBytes);
             buffer.putInt(offset + FLAGS_OFFSET, flags);
+            buffer.putInt(offset + ORPHANS_OFFSET, 0);
+            buffer.putInt(offset + GROUP_SLOT_OFFSET, 0);
             buffer.putInt(offset + NAME_LENGTH_OFFSET, nameBytes.length);
             return activate(offset, slot, lock, position, name, false);
         }
@@ -366,7 +368,11 @@ public final class ConsumerSlots
     {
         withTableLock(() ->
         {
-            leaveMember(geometry.slotOffset(claim.slot()));
+            final int offset = geometry.slotOffset(claim.slot());
+            if (buffer.getIntVolatile(offset + STATE_OFFSET) == MEMBER) // not if reaped from under us: counted once
+            {
+                leaveMember(offset);
+            }
             claim.lock().release();
             return null;
         });
@@ -380,9 +386,11 @@ public final class ConsumerSlots
             buffer.putIntVolatile(offset + STATE_OFFSET, FREE);
             return;
         }
-        buffer.putIntVolatile(offset + STATE_OFFSET, ORPHANED);
+        // Counted first: a reaper that dies between the two stores leaves a count too high, which the next
+        // adopter corrects, never an orphan that nobody looks for.
         final int groupOrphans = geometry.slotOffset(buffer.getInt(offset + GROUP_SLOT_OFFSET)) + ORPHANS_OFFSET;
         buffer.putIntVolatile(groupOrphans, buffer.getIntVolatile(groupOrphans) + 1);
+        buffer.putIntVolatile(offset + STATE_OFFSET, ORPHANED);
     }
 
     /**
@@ -397,38 +405,61 @@ public final class ConsumerSlots
      */
     public boolean adoptOrphan(final MemberClaim claim)
     {
-        return withTableLock(() ->
+        return withTableLock(() -> adoptOrphanLocked(claim));
+    }
+
+    /**
+     * Like {@link #adoptOrphan}, but gives up at once (false) if the consumer-table lock is busy: for a
+     * member on its poll path, which must not wait for a process that is joining.
+     */
+    public boolean tryAdoptOrphan(final MemberClaim claim)
+    {
+        final HeldLock tableLock = locks.tryLock(LockId.slotTable());
+        if (null == tableLock)
         {
-            final int groupOrphans = geometry.slotOffset(claim.groupSlot()) + ORPHANS_OFFSET;
-            for (int slot = 0; slot < geometry.consumerSlots(); slot++)
-            {
-                final int offset = geometry.slotOffset(slot);
-                if (buffer.getIntVolatile(offset + STATE_OFFSET) != ORPHANED ||
-                    buffer.getInt(offset + GROUP_SLOT_OFFSET) != claim.groupSlot())
-                {
-                    continue;
-                }
-                final long position = buffer.getLongVolatile(offset + POSITION_OFFSET);
-                final long end = buffer.getLong(offset + CLAIM_END_OFFSET);
-                final boolean holdsClaim = end > position;
-                if (holdsClaim)
-                {
-                    final int own = geometry.slotOffset(claim.slot());
-                    buffer.putLong(own + CLAIM_END_OFFSET, end);
-                    buffer.putLongVolatile(own + POSITION_OFFSET, position);
-                }
-                // An orphan whose Claim End is not past its Position holds nothing: its member died after
-                // announcing a claim and before storing that claim's end, so it never won it. Free it.
-                buffer.putIntVolatile(offset + STATE_OFFSET, FREE);
-                buffer.putIntVolatile(groupOrphans, Math.max(0, buffer.getIntVolatile(groupOrphans) - 1));
-                if (holdsClaim)
-                {
-                    return true;
-                }
-            }
-            buffer.putIntVolatile(groupOrphans, 0); // a count with no orphan behind it: nothing to wait for
             return false;
-        });
+        }
+        try
+        {
+            return adoptOrphanLocked(claim);
+        }
+        finally
+        {
+            tableLock.release();
+        }
+    }
+
+    private boolean adoptOrphanLocked(final MemberClaim claim)
+    {
+        final int groupOrphans = geometry.slotOffset(claim.groupSlot()) + ORPHANS_OFFSET;
+        for (int slot = 0; slot < geometry.consumerSlots(); slot++)
+        {
+            final int offset = geometry.slotOffset(slot);
+            if (buffer.getIntVolatile(offset + STATE_OFFSET) != ORPHANED ||
+                buffer.getInt(offset + GROUP_SLOT_OFFSET) != claim.groupSlot())
+            {
+                continue;
+            }
+            final long position = buffer.getLongVolatile(offset + POSITION_OFFSET);
+            final long end = buffer.getLong(offset + CLAIM_END_OFFSET);
+            final boolean holdsClaim = end > position;
+            if (holdsClaim)
+            {
+                final int own = geometry.slotOffset(claim.slot());
+                buffer.putLong(own + CLAIM_END_OFFSET, end);
+                buffer.putLongVolatile(own + POSITION_OFFSET, position);
+            }
+            // An orphan whose Claim End is not past its Position holds nothing: its member died after
+            // announcing a claim and before storing that claim's end, so it never won it. Free it.
+            buffer.putIntVolatile(offset + STATE_OFFSET, FREE);
+            buffer.putIntVolatile(groupOrphans, Math.max(0, buffer.getIntVolatile(groupOrphans) - 1));
+            if (holdsClaim)
+            {
+                return true;
+            }
+        }
+        buffer.putIntVolatile(groupOrphans, 0); // a count with no orphan behind it: nothing to wait for
+        return false;
     }
 
     /**

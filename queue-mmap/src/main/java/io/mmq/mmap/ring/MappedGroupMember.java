@@ -53,14 +53,17 @@ import static io.mmq.mmap.layout.HeaderLayout.PRODUCER_POSITION_OFFSET;
 public final class MappedGroupMember implements Consumer
 {
     /**
-     * A member with nothing to claim looks for dead members at most this often (10 ms unless the system
-     * property {@value MappedProducer#REAP_INTERVAL_PROPERTY} gives other milliseconds), so that a dead
-     * member's claim is handed on even when the producer is not held back by it.
+     * A member looks for dead members at most this often when it claims (10 ms unless the system property
+     * {@value MappedProducer#REAP_INTERVAL_PROPERTY} gives other milliseconds), so that a dead member's
+     * claim is handed on even when the producer is not held back by it.
      */
     static final long REAP_INTERVAL_NANOS = MappedProducer.REAP_INTERVAL_NANOS;
 
     /** Spins on a Cursor locked by a claimer without compare-and-swap before checking that it lives. */
     private static final int LOCKED_CURSOR_SPINS = 1_000;
+
+    /** How long one claim attempt waits for a claimer without compare-and-swap to move the Cursor. */
+    private static final long LOCKED_CURSOR_WAIT_NANOS = 1_000_000;
 
     private final QueueFile file;
     private final UnsafeBuffer buffer;
@@ -178,13 +181,17 @@ public final class MappedGroupMember implements Consumer
                 {
                     delivered++;
                     handler.onMessage(buffer, index + HEADER_LENGTH, frameLength - HEADER_LENGTH);
+                    if (closed)
+                    {
+                        break; // closed by the handler: the slot, and what is left of the claim, are not ours
+                    }
                 }
                 storeProgress();
             }
         }
         finally
         {
-            if (storedPosition != (position == claimEnd ? NO_CLAIM : position))
+            if (!closed && storedPosition != (position == claimEnd ? NO_CLAIM : position))
             {
                 storeProgress(); // a handler threw: its message counts as handled
             }
@@ -214,7 +221,7 @@ public final class MappedGroupMember implements Consumer
      */
     private boolean claimWork()
     {
-        if (buffer.getIntVolatile(orphansOffset) > 0 && adoptOrphan())
+        if ((buffer.getIntVolatile(orphansOffset) > 0 || reapNowAndThen()) && adoptOrphan())
         {
             return true;
         }
@@ -223,7 +230,10 @@ public final class MappedGroupMember implements Consumer
             final long cursor = buffer.getLongVolatile(cursorOffset);
             if ((cursor & CURSOR_LOCKED_BIT) != 0)
             {
-                awaitUnlocked(cursor);
+                if (!awaitUnlocked(cursor))
+                {
+                    return false; // a claimer without compare-and-swap is still at it: try again later
+                }
                 continue;
             }
             if (cursor < 0 || (cursor & (ALIGNMENT - 1)) != 0)
@@ -238,7 +248,7 @@ public final class MappedGroupMember implements Consumer
                     buffer.putLongOrdered(positionOffset, NO_CLAIM); // an announcement that won nothing
                     storedPosition = NO_CLAIM;
                 }
-                return reapNowAndThen() && adoptOrphan();
+                return false;
             }
             if (storedPosition != NO_CLAIM)
             {
@@ -292,7 +302,7 @@ public final class MappedGroupMember implements Consumer
 
     private boolean adoptOrphan()
     {
-        if (!slots.adoptOrphan(claim))
+        if (!slots.tryAdoptOrphan(claim))
         {
             return false;
         }
@@ -311,8 +321,11 @@ public final class MappedGroupMember implements Consumer
     }
 
     /**
-     * @return true if it is time to look for dead members (at most every {@link #REAP_INTERVAL_NANOS}) and
-     *         one was found, whose claim may now be adopted.
+     * Looks for dead members at most every {@link #REAP_INTERVAL_NANOS}, busy or idle, so that a dead
+     * member's claim is handed on whether or not the producer is held back by it.
+     *
+     * @return true if it was time to look: then an orphan is looked for too, whatever the group's Orphans
+     *         count says (a reaper that died between its two stores may have left it short).
      */
     private boolean reapNowAndThen()
     {
@@ -322,16 +335,23 @@ public final class MappedGroupMember implements Consumer
             return false;
         }
         lastReapNanos = now;
-        return slots.tryReapDead() > 0 && buffer.getIntVolatile(orphansOffset) > 0;
+        slots.tryReapDead();
+        return true;
     }
 
     /**
-     * Waits while a member without compare-and-swap claims under the group's claim lock (the Cursor's bit
-     * 0 set). If the claim lock can be taken, that member died mid-claim, before moving the Cursor: clear
-     * the bit, which gives back the Cursor as it was.
+     * Waits, briefly, while a member without compare-and-swap claims under the group's claim lock (the
+     * Cursor's bit 0 set). If the claim lock can be taken, no live member holds it, so the one that set
+     * the bit died mid-claim, before moving the Cursor: clear the bit, which gives back the Cursor as it
+     * was. (Holding the lock is what makes that safe: no claimer can be between setting the bit and
+     * storing the new Cursor while we hold it.)
+     *
+     * @return false if the bit was still set after about {@link #LOCKED_CURSOR_WAIT_NANOS}: a live
+     *         claimer is slow or stopped, and the poll returns rather than spin on.
      */
-    private void awaitUnlocked(final long locked)
+    private boolean awaitUnlocked(final long locked)
     {
+        final long deadline = System.nanoTime() + LOCKED_CURSOR_WAIT_NANOS;
         int spins = 0;
         while (buffer.getLongVolatile(cursorOffset) == locked)
         {
@@ -352,10 +372,15 @@ public final class MappedGroupMember implements Consumer
                 {
                     lock.release();
                 }
-                return;
+                return true;
+            }
+            if (System.nanoTime() - deadline >= 0)
+            {
+                return false;
             }
             Thread.yield();
         }
+        return true;
     }
 
     /**

@@ -132,6 +132,56 @@ class ConsumerGroupProcessTest
             "the message whose handler was running when its member died is handled again, and nothing else");
     }
 
+    @Test
+    void aLiveClaimerWithoutCompareAndSwapDelaysClaimsButNeverHangsAPoll() throws Exception
+    {
+        try (MappedQueue queue = MappedQueue.open(file); Producer producer = queue.producer();
+             io.mmq.Consumer member = queue.groupMember(io.mmq.GroupOptions.member(GROUP)))
+        {
+            final int groupSlot = ((io.mmq.mmap.ring.MappedGroupMember)member).groupSlot();
+            final UnsafeBuffer message = new UnsafeBuffer(new byte[8]);
+            for (long seq = 0; seq < 5; seq++)
+            {
+                message.putLong(0, seq);
+                assertTrue(producer.offer(message, 0, 8) > 0);
+            }
+            final Child claimer = Child.start("claimer", LockedClaimerProcess.class, file, groupSlot);
+            children.add(claimer);
+            claimer.awaitLine("LOCKED", 60);
+            final List<Long> got = new ArrayList<>();
+            assertEquals(0, member.poll((buffer, offset, length) -> got.add(buffer.getLong(offset)), 10),
+                "nothing can be claimed while the claimer holds the Cursor, and the poll returns");
+            assertEquals(0, member.poll((buffer, offset, length) -> got.add(buffer.getLong(offset)), 10, 20,
+                TimeUnit.MILLISECONDS), "a timed poll returns at its deadline");
+            claimer.send("go on");
+            claimer.awaitLine("RELEASED", 60);
+            assertEquals(5, member.poll((buffer, offset, length) -> got.add(buffer.getLong(offset)), 10));
+            assertEquals(List.of(0L, 1L, 2L, 3L, 4L), got);
+        }
+    }
+
+    @Test
+    void aClaimerWithoutCompareAndSwapThatDiedHoldingTheCursorIsDetectedAndTheCursorGivenBack() throws Exception
+    {
+        try (MappedQueue queue = MappedQueue.open(file); Producer producer = queue.producer();
+             io.mmq.Consumer member = queue.groupMember(io.mmq.GroupOptions.member(GROUP)))
+        {
+            final int groupSlot = ((io.mmq.mmap.ring.MappedGroupMember)member).groupSlot();
+            final Child claimer = Child.start("claimer", LockedClaimerProcess.class, file, groupSlot);
+            children.add(claimer);
+            claimer.awaitLine("LOCKED", 60);
+            claimer.process().toHandle().destroyForcibly();
+            claimer.awaitExit(30);
+            final UnsafeBuffer message = new UnsafeBuffer(new byte[8]);
+            message.putLong(0, 7);
+            assertTrue(producer.offer(message, 0, 8) > 0);
+            final List<Long> got = new ArrayList<>();
+            assertEquals(1, member.poll((buffer, offset, length) -> got.add(buffer.getLong(offset)), 10));
+            assertEquals(List.of(7L), got);
+            assertEquals(16, queue.counters().consumerPosition(groupSlot), "the Cursor moved on, its bit cleared");
+        }
+    }
+
     private void publish(final long count)
     {
         final CheckedMessages messages = new CheckedMessages(SEED, MAX_MESSAGE - 8);
