@@ -456,7 +456,12 @@ public final class KafkaOutbound
         }
         catch (final KafkaException ex)
         {
-            throw new MmqException("cannot reach Kafka at " + target.bootstrapServers() + ": " + oneLine(ex), ex);
+            Throwable root = ex;
+            while (null != root.getCause())
+            {
+                root = root.getCause();
+            }
+            throw new MmqException("cannot reach Kafka at " + target.bootstrapServers() + ": " + oneLine(root), ex);
         }
         try
         {

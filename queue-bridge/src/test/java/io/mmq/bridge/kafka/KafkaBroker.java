@@ -248,8 +248,15 @@ public final class KafkaBroker implements AutoCloseable
     }
 
     @Override
-    public void close() throws InterruptedException
+    public void close()
     {
-        stop();
+        try
+        {
+            stop();
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
     }
 }
