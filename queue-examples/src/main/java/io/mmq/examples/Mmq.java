@@ -8,6 +8,7 @@ import io.mmq.MmqException;
 import io.mmq.examples.bench.BenchCommand;
 import io.mmq.examples.bench.JmhCommand;
 import io.mmq.examples.bench.roles.BenchRoleCommand;
+import io.mmq.examples.cli.BridgeCommand;
 import io.mmq.examples.cli.CreateCommand;
 import io.mmq.examples.cli.DeleteCommand;
 import io.mmq.examples.cli.DeleteConsumerCommand;
@@ -36,7 +37,7 @@ import picocli.CommandLine.Command;
     description = "An inter-process shared-memory message queue: tools, demo and benchmarks.",
     subcommands = {
         DemoCommand.class, CreateCommand.class, DeleteCommand.class, DeleteConsumerCommand.class, StatCommand.class,
-        TailCommand.class,
+        TailCommand.class, BridgeCommand.class,
         ExampleCommand.class,
         PublishCommand.class, FloodCommand.class, FlushBenchCommand.class, PretouchBenchCommand.class,
         GroupBenchCommand.class, GroupBenchCommand.Member.class,

@@ -111,6 +111,33 @@ class MmqCommandTest
     }
 
     @Test
+    void aBridgeThatCannotReachKafkaIsOneLineAndLeavesTheQueueAsItWas() throws Exception
+    {
+        final Path queue = directory.resolve("q.mmq");
+        assertEquals(0, mmq("create", queue.toString(), "--capacity", "64k"));
+        assertEquals(0, mmq("publish", queue.toString(), "--input", writeLines("a", "b").toString()));
+        final byte[] before = Files.readAllBytes(queue);
+        final int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()))
+        {
+            closedPort = socket.getLocalPort();
+        }
+        assertOneLineError("cannot reach Kafka at 127.0.0.1:" + closedPort + " within 1 s",
+            "bridge", "--from", queue.toString(), "--to", "kafka://127.0.0.1:" + closedPort + "/orders", "--timeout", "1");
+        assertTrue(out.toString().isEmpty(), out.toString());
+        assertArrayEquals(before, Files.readAllBytes(queue), "no named consumer was left, nothing was written");
+        assertEquals(0, mmq("stat", queue.toString()));
+        assertFalse(out.toString().contains("bridge:orders"), out.toString());
+    }
+
+    private Path writeLines(final String... lines) throws Exception
+    {
+        final Path file = Files.createTempFile(directory, "lines", ".txt");
+        Files.write(file, List.of(lines));
+        return file;
+    }
+
+    @Test
     void aLineLongerThanTheMaximumMessageIsRefusedWithItsNumber() throws Exception
     {
         final String file = directory.resolve("small.mmq").toString();

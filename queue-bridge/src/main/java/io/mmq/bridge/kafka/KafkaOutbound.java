@@ -1,0 +1,618 @@
+package io.mmq.bridge.kafka;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import io.mmq.ConsumerOptions;
+import io.mmq.MessageHandler;
+import io.mmq.MessageQueue;
+import io.mmq.MmqException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The outbound Kafka bridge: forwards every message of a queue into partition 0 of one Kafka topic,
+ * exactly once and in order, across crashes of the bridge and restarts of the broker
+ * ({@code docs/bridge.md} has the argument and the table of faults).
+ *
+ * <ul>
+ *   <li>It reads the queue as a <b>named consumer with explicit commits</b>: the queue's producer is held
+ *       back by what the bridge has committed, so while Kafka is slow or down, back-pressure reaches it.</li>
+ *   <li>It writes with a <b>transactional producer</b> (idempotent, {@code acks=all}, at most 5 requests in
+ *       flight) whose transactional id is the topic's ({@code mmq-bridge:TOPIC}): messages go in
+ *       transactions of up to {@link OutboundOptions#batch()} messages, each record carrying the position
+ *       just after its message and the queue's identity in headers.</li>
+ *   <li>It commits its consumer position only after Kafka committed the transaction that holds the
+ *       messages.</li>
+ *   <li>Each session (the start, and every start again after a Kafka failure) first calls
+ *       {@code initTransactions}, which fences every earlier producer of the topic's transactional id and
+ *       completes or aborts its last transaction; then it reads the topic's last committed record and skips
+ *       the queue's messages at or before the position that record carries.</li>
+ * </ul>
+ *
+ * <p>Readers of the topic must use {@code isolation.level=read_committed} (Kafka's default is
+ * read_uncommitted): records of aborted transactions stay in the log.
+ */
+public final class KafkaOutbound
+{
+    /** Settings the exactly-once argument rests on, which {@link OutboundOptions#withKafkaProperties} may not change. */
+    private static final Set<String> FIXED = Set.of("bootstrap.servers", "transactional.id", "enable.idempotence", "acks",
+        "max.in.flight.requests.per.connection", "isolation.level", "key.serializer", "value.serializer",
+        "key.deserializer", "value.deserializer", "enable.auto.commit", "group.id");
+    private static final int POLL_LIMIT = 256;
+    private static final long MAX_BACKOFF_MS = 5_000;
+
+    /**
+     * A seam for tests, which end the process at these points to prove what a crash there does; does
+     * nothing otherwise.
+     */
+    interface CrashPoints
+    {
+        /** Every record of the transaction was sent; Kafka has not been asked to commit it. */
+        default void beforeKafkaCommit(final org.apache.kafka.clients.producer.Producer<byte[], byte[]> producer)
+        {
+        }
+
+        /** Kafka committed the transaction; the queue position is not yet committed. */
+        default void afterKafkaCommit()
+        {
+        }
+    }
+
+    static volatile CrashPoints crashPoints = new CrashPoints()
+    {
+    };
+
+    private final KafkaUri target;
+    private final OutboundOptions options;
+    private final String consumerName;
+    private final String transactionalId;
+    private final byte[] queueIdBytes;
+    private final OutboundCounters counters = new OutboundCounters();
+    private final Object pause = new Object();
+    private volatile boolean stopping;
+
+    private KafkaOutbound(final KafkaUri target, final OutboundOptions options, final String consumerName)
+    {
+        this.target = target;
+        this.options = options;
+        this.consumerName = consumerName;
+        this.transactionalId = "mmq-bridge:" + target.topic();
+        this.queueIdBytes = options.queueId().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Checks the target without touching the queue: the broker answers within the timeout, the topic exists
+     * with one partition (or is created with one, if allowed), and its last committed record, if any, came
+     * from this queue.
+     *
+     * @throws MmqException with a one-line message for each of those that fails.
+     * @throws IllegalArgumentException if the consumer name (by default {@code bridge:TOPIC}) is too long.
+     */
+    public static KafkaOutbound prepare(final KafkaUri target, final OutboundOptions options)
+    {
+        final String name = null == options.consumerName() ?
+            OutboundOptions.defaultConsumerName(target.topic()) : options.consumerName();
+        try
+        {
+            ConsumerOptions.checkName(name);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new IllegalArgumentException("the bridge's consumer name is too long: " + ex.getMessage() +
+                "; give it a shorter name", ex);
+        }
+        final KafkaOutbound bridge = new KafkaOutbound(target, options, name);
+        bridge.checkTopic();
+        final TopicTail tail;
+        try
+        {
+            tail = TopicTail.read(bridge.clientProperties(), target.topic(), options.timeout());
+        }
+        catch (final KafkaException ex)
+        {
+            throw new MmqException("cannot read the end of topic " + target.topic() + " at " + target.bootstrapServers() +
+                ": " + oneLine(ex), ex);
+        }
+        bridge.checkTail(tail, -1);
+        return bridge;
+    }
+
+    static void checkOverrides(final Map<String, String> properties)
+    {
+        for (final String key : properties.keySet())
+        {
+            if (FIXED.contains(key))
+            {
+                throw new IllegalArgumentException("the Kafka setting " + key + " is the bridge's own and cannot be changed");
+            }
+        }
+    }
+
+    /**
+     * @return the name of the consumer the bridge reads the queue as.
+     */
+    public String consumerName()
+    {
+        return consumerName;
+    }
+
+    /**
+     * @return the producer's transactional id: one per topic, so that two bridges into one topic fence each other.
+     */
+    public String transactionalId()
+    {
+        return transactionalId;
+    }
+
+    public KafkaUri target()
+    {
+        return target;
+    }
+
+    public OutboundOptions options()
+    {
+        return options;
+    }
+
+    public OutboundCounters counters()
+    {
+        return counters;
+    }
+
+    /**
+     * Asks {@link #run} to commit what it has sent and return. Safe from any thread, and twice.
+     */
+    public void stop()
+    {
+        stopping = true;
+        synchronized (pause)
+        {
+            pause.notifyAll();
+        }
+    }
+
+    /**
+     * Forwards the queue until {@link #stop()}, or until it has been idle for the options' idle exit. A Kafka
+     * failure ends the session: the bridge forgets what it read and did not commit, waits (100 ms, doubling
+     * up to 5 s) and starts a new one, announcing it through {@code events}.
+     *
+     * @param events one line for each session started and each failure: {@code session ...},
+     *               {@code restart ...}, {@code notice ...}.
+     * @throws MmqException when the bridge cannot go on: the consumer name is held by a live process, the
+     *         topic is fed by another queue, a message is too large for Kafka, access is refused, and so on.
+     */
+    public void run(final MessageQueue queue, final Consumer<String> events)
+    {
+        final ConsumerOptions consumerOptions = ConsumerOptions.named(consumerName).startingAt(options.start())
+            .withCommit(ConsumerOptions.Commit.EXPLICIT);
+        io.mmq.Consumer consumer = queue.consumer(consumerOptions);
+        long backoff = 100;
+        try
+        {
+            while (!stopping)
+            {
+                counters.committedPosition = consumer.position();
+                final Session session = new Session(queue, consumer, events);
+                try
+                {
+                    session.forward();
+                    return;
+                }
+                catch (final KafkaException ex)
+                {
+                    final Throwable fatal = fatalCause(ex);
+                    if (null != fatal)
+                    {
+                        throw new MmqException("Kafka refused the bridge into " + target + ": " + oneLine(fatal), ex);
+                    }
+                    if (stopping)
+                    {
+                        events.accept("notice stopped with a Kafka failure; what was read and not committed will be " +
+                            "forwarded next time: " + oneLine(ex));
+                        return;
+                    }
+                    if (session.committedSomething)
+                    {
+                        backoff = 100;
+                    }
+                    counters.restarts++;
+                    events.accept("restart in=" + backoff + "ms after " + oneLine(ex));
+                    consumer.close(); // forgets what was read and not committed
+                    counters.inFlight = 0;
+                    pause(backoff);
+                    backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
+                    consumer = queue.consumer(consumerOptions);
+                }
+            }
+        }
+        finally
+        {
+            consumer.close();
+        }
+    }
+
+    private void pause(final long millis)
+    {
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        synchronized (pause)
+        {
+            long left;
+            while (!stopping && (left = deadline - System.nanoTime()) > 0)
+            {
+                try
+                {
+                    TimeUnit.NANOSECONDS.timedWait(pause, left);
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                    stop();
+                }
+            }
+        }
+    }
+
+    /** One producer's life: init, find where the topic ends, forward. */
+    private final class Session
+    {
+        private final MessageQueue queue;
+        private final io.mmq.Consumer consumer;
+        private final Consumer<String> events;
+        private KafkaProducer<byte[], byte[]> producer;
+        private Metric retryMetric;
+        private long retriesBefore;
+        private long skipThrough = -1;
+        private int inTransaction;
+        private long transactionStart;
+        boolean committedSomething;
+
+        Session(final MessageQueue queue, final io.mmq.Consumer consumer, final Consumer<String> events)
+        {
+            this.queue = queue;
+            this.consumer = consumer;
+            this.events = events;
+            this.retriesBefore = counters.retries;
+        }
+
+        void forward()
+        {
+            producer = new KafkaProducer<>(producerProperties(queue.options().maxMessageLength()),
+                new ByteArraySerializer(), new ByteArraySerializer());
+            boolean clean = false;
+            try
+            {
+                retryMetric = metric(producer.metrics(), "record-retry-total");
+                // Fences every earlier producer of this transactional id (a bridge killed, or our own last
+                // session) and returns once its last transaction is committed or aborted, markers written.
+                producer.initTransactions();
+                final TopicTail tail = TopicTail.read(clientProperties(), target.topic(), options.timeout());
+                final long producerPosition = consumer.position() + consumer.lag();
+                checkTail(tail, producerPosition);
+                skipThrough = null == tail ? -1 : tail.position();
+                counters.topicPosition = skipThrough;
+                counters.producerPosition = producerPosition;
+                events.accept("session topic-position=" + skipThrough + " consumer-position=" + consumer.position() +
+                    " producer-position=" + producerPosition + " last-offset=" + (null == tail ? -1 : tail.offset()));
+                if (skipThrough >= 0 && skipThrough < consumer.position())
+                {
+                    events.accept("notice the topic ends before the bridge's committed position (" + skipThrough + " < " +
+                        consumer.position() + "): records were removed from it (retention, or the topic was recreated); " +
+                        "going on from the committed position");
+                }
+                loop();
+                clean = true;
+            }
+            finally
+            {
+                // Cleanly: everything is committed, close waits for nothing. Otherwise drop whatever is in flight
+                // (the next session's initTransactions fences it and aborts its transaction).
+                producer.close(clean ? options.timeout() : Duration.ZERO);
+            }
+        }
+
+        private void loop()
+        {
+            final MessageHandler handler = this::send;
+            final long maxTransactionNanos = options.maxTransactionTime().toNanos();
+            final long idleNanos = null == options.idleExit() ? Long.MAX_VALUE : options.idleExit().toNanos();
+            long lastMessage = System.nanoTime();
+            while (!stopping)
+            {
+                final int limit = Math.min(POLL_LIMIT, options.batch() - inTransaction);
+                final int polled = 0 == inTransaction ?
+                    consumer.poll(handler, limit, 100, TimeUnit.MILLISECONDS) : consumer.poll(handler, limit);
+                final long now = System.nanoTime();
+                counters.producerPosition = consumer.position() + consumer.lag();
+                if (polled > 0)
+                {
+                    lastMessage = now;
+                }
+                if (inTransaction > 0)
+                {
+                    if (inTransaction >= options.batch() || 0 == polled || now - transactionStart >= maxTransactionNanos)
+                    {
+                        commit();
+                    }
+                }
+                else if (consumer.position() > counters.committedPosition)
+                {
+                    commitConsumer(); // only skipped messages: the topic has them already
+                }
+                else if (now - lastMessage >= idleNanos)
+                {
+                    events.accept("notice idle for " + options.idleExit().toMillis() + " ms: stopping");
+                    return;
+                }
+            }
+            if (inTransaction > 0)
+            {
+                commit();
+            }
+            else if (consumer.position() > counters.committedPosition)
+            {
+                commitConsumer();
+            }
+        }
+
+        private void send(final org.agrona.DirectBuffer buffer, final int offset, final int length)
+        {
+            final long end = consumer.position(); // inside a handler: just after this message
+            if (end <= skipThrough)
+            {
+                counters.skipped++;
+                return;
+            }
+            if (0 == inTransaction)
+            {
+                producer.beginTransaction();
+                transactionStart = System.nanoTime();
+            }
+            final byte[] value = new byte[length];
+            buffer.getBytes(offset, value);
+            final RecordHeaders headers = new RecordHeaders();
+            headers.add(TopicTail.POSITION_HEADER, TopicTail.positionBytes(end));
+            headers.add(TopicTail.QUEUE_HEADER, queueIdBytes);
+            producer.send(new ProducerRecord<>(target.topic(), 0, null, null, value, headers));
+            inTransaction++;
+            counters.inFlight = inTransaction;
+        }
+
+        private void commit()
+        {
+            // Sends what is buffered, waits until every record is acknowledged (acks=all), then commits; it
+            // throws if any send failed, and then nothing of the transaction becomes visible.
+            crashPoints.beforeKafkaCommit(producer);
+            producer.commitTransaction();
+            crashPoints.afterKafkaCommit();
+            // Only now may the queue's producer reuse these messages' bytes.
+            commitConsumer();
+            counters.forwarded += inTransaction;
+            counters.transactions++;
+            counters.inFlight = 0;
+            inTransaction = 0;
+            committedSomething = true;
+            if (null != retryMetric)
+            {
+                counters.retries = retriesBefore + (long)((Number)retryMetric.metricValue()).doubleValue();
+            }
+        }
+
+        private void commitConsumer()
+        {
+            consumer.commit();
+            counters.committedPosition = consumer.position();
+        }
+    }
+
+    private static Metric metric(final Map<MetricName, ? extends Metric> metrics, final String name)
+    {
+        for (final Map.Entry<MetricName, ? extends Metric> entry : metrics.entrySet())
+        {
+            if (entry.getKey().name().equals(name) && entry.getKey().group().equals("producer-metrics"))
+            {
+                return entry.getValue();
+            }
+        }
+        return null;
+    }
+
+    private void checkTopic()
+    {
+        final long millis = options.timeout().toMillis();
+        final Properties properties = clientProperties();
+        properties.put("client.id", "mmq-bridge-admin");
+        properties.put("default.api.timeout.ms", String.valueOf(millis));
+        properties.put("request.timeout.ms", String.valueOf(millis));
+        final Admin admin;
+        try
+        {
+            admin = Admin.create(properties);
+        }
+        catch (final KafkaException ex)
+        {
+            Throwable root = ex;
+            while (null != root.getCause())
+            {
+                root = root.getCause();
+            }
+            throw new MmqException("cannot reach Kafka at " + target.bootstrapServers() + ": " + oneLine(root), ex);
+        }
+        try
+        {
+            TopicDescription topic = describe(admin, millis);
+            if (null == topic)
+            {
+                if (!options.createTopic())
+                {
+                    throw new MmqException("topic " + target.topic() + " does not exist at " + target.bootstrapServers() +
+                        " and the bridge was told not to create it");
+                }
+                try
+                {
+                    admin.createTopics(List.of(new NewTopic(target.topic(), Optional.of(1), Optional.empty())))
+                        .all().get(millis, TimeUnit.MILLISECONDS);
+                }
+                catch (final ExecutionException ex)
+                {
+                    if (!(ex.getCause() instanceof TopicExistsException)) // made by someone else meanwhile
+                    {
+                        throw ex;
+                    }
+                }
+                topic = describe(admin, millis);
+                if (null == topic)
+                {
+                    throw new MmqException("topic " + target.topic() + " was created at " + target.bootstrapServers() +
+                        " but cannot be found");
+                }
+            }
+            if (topic.partitions().size() != 1)
+            {
+                throw new MmqException("topic " + target.topic() + " has " + topic.partitions().size() + " partitions: " +
+                    "the bridge keeps the queue's order only in a topic of one partition");
+            }
+        }
+        catch (final java.util.concurrent.TimeoutException | InterruptedException ex)
+        {
+            throw unreachable(ex);
+        }
+        catch (final ExecutionException ex)
+        {
+            if (ex.getCause() instanceof org.apache.kafka.common.errors.TimeoutException)
+            {
+                throw unreachable(ex.getCause());
+            }
+            throw new MmqException("Kafka at " + target.bootstrapServers() + " refused: " + oneLine(ex.getCause()), ex.getCause());
+        }
+        finally
+        {
+            admin.close(Duration.ZERO);
+        }
+    }
+
+    private MmqException unreachable(final Throwable cause)
+    {
+        return new MmqException("cannot reach Kafka at " + target.bootstrapServers() + " within " +
+            seconds(options.timeout()) + " (is a broker there?)", cause);
+    }
+
+    private static String seconds(final Duration duration)
+    {
+        final long millis = duration.toMillis();
+        return millis % 1000 == 0 ? millis / 1000 + " s" : String.format(Locale.ROOT, "%.1f s", millis / 1000.0);
+    }
+
+    private TopicDescription describe(final Admin admin, final long millis)
+        throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException
+    {
+        try
+        {
+            return admin.describeTopics(List.of(target.topic())).allTopicNames().get(millis, TimeUnit.MILLISECONDS)
+                .get(target.topic());
+        }
+        catch (final ExecutionException ex)
+        {
+            if (ex.getCause() instanceof UnknownTopicOrPartitionException)
+            {
+                return null;
+            }
+            throw ex;
+        }
+    }
+
+    private void checkTail(final TopicTail tail, final long producerPosition)
+    {
+        if (null == tail)
+        {
+            return;
+        }
+        if (!tail.queueId().equals(options.queueId()))
+        {
+            throw new MmqException("topic " + target.topic() + " is fed by the bridge of another queue ('" + tail.queueId() +
+                "', not '" + options.queueId() + "'): one topic, one source queue");
+        }
+        if (producerPosition >= 0 && tail.position() > producerPosition)
+        {
+            throw new MmqException("topic " + target.topic() + " ends at position " + tail.position() + " of queue '" +
+                tail.queueId() + "', but that queue's producer is only at " + producerPosition + ": this is not the " +
+                "queue file the topic was fed from (was it deleted and created again?)");
+        }
+    }
+
+    /** Settings every client of the bridge shares. */
+    private Properties clientProperties()
+    {
+        final Properties properties = new Properties();
+        properties.putAll(options.kafkaProperties());
+        properties.put("bootstrap.servers", target.bootstrapServers());
+        return properties;
+    }
+
+    private Properties producerProperties(final int maxMessageLength)
+    {
+        final Properties properties = clientProperties();
+        properties.putIfAbsent("client.id", "mmq-bridge");
+        properties.put("transactional.id", transactionalId);
+        properties.put("enable.idempotence", "true");
+        properties.put("acks", "all");
+        properties.put("max.in.flight.requests.per.connection", "5");
+        properties.putIfAbsent("linger.ms", "5");
+        properties.putIfAbsent("batch.size", String.valueOf(256 * 1024));
+        properties.putIfAbsent("max.block.ms", String.valueOf(options.timeout().toMillis()));
+        // A whole message of the queue must fit in a request; the broker's own limit still applies.
+        final int maxRequest = Math.max(1 << 20, maxMessageLength + 64 * 1024);
+        properties.putIfAbsent("max.request.size", String.valueOf(maxRequest));
+        properties.putIfAbsent("buffer.memory", String.valueOf(Math.max(32L << 20, 2L * maxRequest)));
+        return properties;
+    }
+
+    /**
+     * @return the cause that no new session can cure, or null if starting again may help.
+     */
+    private static Throwable fatalCause(final Throwable error)
+    {
+        for (Throwable cause = error; null != cause; cause = cause.getCause())
+        {
+            if (cause instanceof AuthorizationException || cause instanceof AuthenticationException ||
+                cause instanceof RecordTooLargeException || cause instanceof InvalidTopicException ||
+                cause instanceof UnsupportedVersionException || cause instanceof ConfigException)
+            {
+                return cause;
+            }
+        }
+        return null;
+    }
+
+    static String oneLine(final Throwable error)
+    {
+        final String message = null == error.getMessage() ? error.getClass().getSimpleName() :
+            error.getClass().getSimpleName() + ": " + error.getMessage();
+        return message.replace('\n', ' ').replace('\r', ' ');
+    }
+}

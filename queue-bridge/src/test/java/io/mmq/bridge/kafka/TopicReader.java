@@ -1,0 +1,143 @@
+package io.mmq.bridge.kafka;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+
+import io.mmq.mmap.CheckedMessages;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * A plain Kafka consumer of the bridge's topic, as a downstream service would read it
+ * ({@code read_committed}), checking every record as it comes: record {@code n} must be checked message
+ * {@code n} of the producer (length and every byte), its position header must be past the last one's, and
+ * its queue header the expected queue. So a record lost, repeated or out of order fails at once, naming it.
+ */
+final class TopicReader implements AutoCloseable
+{
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final TopicPartition partition;
+    private final CheckedMessages messages;
+    private final String queueId;
+    private final UnsafeBuffer view = new UnsafeBuffer(new byte[0]);
+    private long received;
+    private long lastPosition = -1;
+
+    TopicReader(final String bootstrapServers, final String topic, final long seed, final int maxLength, final String queueId)
+    {
+        final Properties properties = new Properties();
+        properties.put("bootstrap.servers", bootstrapServers);
+        properties.put("isolation.level", "read_committed");
+        properties.put("enable.auto.commit", "false");
+        properties.put("max.poll.records", "5000");
+        properties.put("allow.auto.create.topics", "false");
+        consumer = new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        partition = new TopicPartition(topic, 0);
+        consumer.assign(List.of(partition));
+        consumer.seekToBeginning(List.of(partition));
+        messages = new CheckedMessages(seed, maxLength);
+        this.queueId = queueId;
+    }
+
+    long received()
+    {
+        return received;
+    }
+
+    /**
+     * Reads until {@code count} records are checked; fails if none comes for {@code quietSeconds}.
+     */
+    void readUntil(final long count, final long quietSeconds)
+    {
+        long lastProgress = System.nanoTime();
+        while (received < count)
+        {
+            if (pollOnce() > 0)
+            {
+                lastProgress = System.nanoTime();
+            }
+            else if (System.nanoTime() - lastProgress > Duration.ofSeconds(quietSeconds).toNanos())
+            {
+                throw new AssertionError("no record for " + quietSeconds + " s after " + received + " of " + count);
+            }
+        }
+    }
+
+    /**
+     * Reads to the current committed end of the partition (its last stable offset), checking what it finds.
+     */
+    void readToEnd()
+    {
+        final long end = consumer.endOffsets(List.of(partition), Duration.ofSeconds(30)).get(partition);
+        final long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (consumer.position(partition, Duration.ofSeconds(30)) < end)
+        {
+            pollOnce();
+            if (System.nanoTime() - deadline > 0)
+            {
+                throw new AssertionError("could not read to offset " + end + " within 60 s");
+            }
+        }
+    }
+
+    private int pollOnce()
+    {
+        int polled = 0;
+        for (final ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200)).records(partition))
+        {
+            check(record);
+            polled++;
+        }
+        return polled;
+    }
+
+    private void check(final ConsumerRecord<byte[], byte[]> record)
+    {
+        final long seq = received;
+        final byte[] value = record.value();
+        view.wrap(value);
+        final String wrong = messages.check(view, 0, value.length, seq);
+        if (null != wrong)
+        {
+            throw new AssertionError("record at offset " + record.offset() + ": " + wrong + " (record " + seq +
+                " should be message " + seq + ")");
+        }
+        final Header position = record.headers().lastHeader(TopicTail.POSITION_HEADER);
+        final Header queue = record.headers().lastHeader(TopicTail.QUEUE_HEADER);
+        if (null == position || null == queue)
+        {
+            throw new AssertionError("record at offset " + record.offset() + " has no bridge headers");
+        }
+        final long at = ByteBuffer.wrap(position.value()).getLong();
+        if (at <= lastPosition)
+        {
+            throw new AssertionError("record at offset " + record.offset() + " carries position " + at +
+                ", not past the previous record's " + lastPosition);
+        }
+        if (!queueId.equals(new String(queue.value(), StandardCharsets.UTF_8)))
+        {
+            throw new AssertionError("record at offset " + record.offset() + " is from queue '" +
+                new String(queue.value(), StandardCharsets.UTF_8) + "', not '" + queueId + "'");
+        }
+        lastPosition = at;
+        received++;
+    }
+
+    long lastPosition()
+    {
+        return lastPosition;
+    }
+
+    @Override
+    public void close()
+    {
+        consumer.close();
+    }
+}

@@ -1,0 +1,139 @@
+package io.mmq.examples.cli;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import io.mmq.StartPosition;
+import io.mmq.bridge.kafka.KafkaOutbound;
+import io.mmq.bridge.kafka.KafkaUri;
+import io.mmq.bridge.kafka.OutboundOptions;
+import io.mmq.bridge.kafka.OutboundRunner;
+import io.mmq.mmap.MappedQueue;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "bridge", mixinStandardHelpOptions = true,
+    description = {
+        "Forward a queue into a Kafka topic, exactly once and in order, across crashes of the bridge and " +
+            "restarts of the broker (docs/bridge.md).",
+        "",
+        "  mmq bridge --from /dev/shm/orders.mmq --to kafka://127.0.0.1:9092/orders",
+        "",
+        "The bridge reads the queue as a named consumer (bridge:TOPIC, or --name) that commits only what Kafka " +
+            "has committed, so a slow or absent Kafka holds the queue's producer back. The topic must have one " +
+            "partition (a missing one is created so); its readers should use isolation.level=read_committed. " +
+            "Progress every second: forwarded, inflight, lag (bytes not yet in Kafka), retries, restarts. " +
+            "SIGTERM or Ctrl-C commits what was sent, then stops. Not yet: Kafka to a queue, Aeron UDP."})
+public final class BridgeCommand implements Callable<Integer>
+{
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--from", required = true, paramLabel = "QUEUE_FILE", description = "The queue to forward.")
+    String from;
+
+    @Option(names = "--to", required = true, paramLabel = "kafka://HOST:PORT/TOPIC",
+        description = "The topic (one partition) to forward into; HOST:PORT may be a comma-separated list.")
+    String to;
+
+    @Option(names = "--name", description = "The named consumer the bridge reads as (default: bridge:TOPIC).")
+    String name;
+
+    @Option(names = "--start", defaultValue = "EARLIEST",
+        description = "Where a new name starts, LATEST or EARLIEST (default: ${DEFAULT-VALUE}); an existing name resumes.")
+    StartPosition start;
+
+    @Option(names = "--no-create-topic", description = "Refuse a topic that does not exist instead of creating it.")
+    boolean noCreateTopic;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10",
+        description = "How long a Kafka call may wait (default: ${DEFAULT-VALUE}): the start-up checks fail after it; " +
+            "at run time the bridge starts a new session.")
+    double timeout;
+
+    @Option(names = "--batch", defaultValue = "" + OutboundOptions.DEFAULT_BATCH,
+        description = "Messages per Kafka transaction, at most (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--progress", paramLabel = "SECONDS", defaultValue = "1",
+        description = "Print the counters every SECONDS (default: ${DEFAULT-VALUE}; 0: never).")
+    double progress;
+
+    @Option(names = "--idle-exit", paramLabel = "SECONDS", description = "Stop when nothing arrives for this long.")
+    Double idleExit;
+
+    @Option(names = "--queue-id", paramLabel = "ID",
+        description = "The queue's identity in the topic's records (default: HOST:REAL_PATH of the queue file).")
+    String queueId;
+
+    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
+        description = "A Kafka client setting (security, say), repeatable; the ones exactly-once rests on are refused.")
+    Map<String, String> kafkaProperties = new LinkedHashMap<>();
+
+    @Option(names = "--kafka-log", paramLabel = "LEVEL", defaultValue = "off",
+        description = "The Kafka client's own log, on standard error: off, error, warn, info or debug (default: ${DEFAULT-VALUE}).")
+    String kafkaLog;
+
+    @Override
+    public Integer call() throws Exception
+    {
+        if (from.startsWith("aeron:") || to.startsWith("aeron:"))
+        {
+            throw new IllegalArgumentException("Aeron UDP bridges are not implemented yet: only " +
+                "--from QUEUE_FILE --to kafka://HOST:PORT/TOPIC");
+        }
+        if (KafkaUri.isKafka(from))
+        {
+            throw new IllegalArgumentException("the inbound bridge (Kafka to a queue) is not implemented yet: only " +
+                "--from QUEUE_FILE --to kafka://HOST:PORT/TOPIC");
+        }
+        if (!KafkaUri.isKafka(to))
+        {
+            throw new IllegalArgumentException("--to must be a Kafka URI (kafka://HOST:PORT/TOPIC): " + to);
+        }
+        final KafkaUri target = KafkaUri.parse(to);
+        if (!(timeout >= 0.1))
+        {
+            throw new IllegalArgumentException("--timeout must be at least 0.1 seconds: " + timeout);
+        }
+        if (!(progress >= 0))
+        {
+            throw new IllegalArgumentException("--progress must not be negative: " + progress);
+        }
+        final String level = kafkaLog.toLowerCase(Locale.ROOT);
+        if (!level.matches("off|error|warn|info|debug|trace"))
+        {
+            throw new IllegalArgumentException("--kafka-log must be off, error, warn, info or debug: " + kafkaLog);
+        }
+        // Before any Kafka class asks SLF4J (slf4j-simple, to standard error) for a logger.
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level);
+        final Path file = Path.of(from);
+        try (MappedQueue queue = MappedQueue.open(file))
+        {
+            OutboundOptions options = OutboundOptions.forQueue(null == queueId ? OutboundOptions.defaultQueueId(file) : queueId)
+                .startingAt(start)
+                .withCreateTopic(!noCreateTopic)
+                .withTimeout(Duration.ofMillis((long)(timeout * 1000)))
+                .withBatch(batch)
+                .withKafkaProperties(kafkaProperties);
+            if (null != name)
+            {
+                options = options.withConsumerName(name);
+            }
+            if (null != idleExit)
+            {
+                options = options.withIdleExit(Duration.ofMillis((long)(idleExit * 1000)));
+            }
+            final KafkaOutbound bridge = KafkaOutbound.prepare(target, options);
+            OutboundRunner.run(bridge, queue, file.toString(), spec.commandLine().getOut(),
+                Duration.ofMillis((long)(progress * 1000)));
+        }
+        return 0;
+    }
+}
