@@ -16,7 +16,9 @@ from conftest import (handled_log, java_child, mmq_cmd, publish, python_child, r
                       requires_launcher, stat, wait_until)
 from group_member import CheckedMessages
 
-pytestmark = requires_launcher
+pytestmark = [requires_launcher, pytest.mark.skipif(
+    not sys.platform.startswith("linux"),
+    reason="consumer groups need Linux in the Python reader (an atomic OR through futex FUTEX_WAKE_OP)")]
 
 HERE = Path(__file__).resolve().parent
 SEED = 2026
@@ -386,3 +388,11 @@ def test_arguments_are_checked():
             mmq.open_group_member("/nonexistent", "g", batch=bad)
     with pytest.raises(ValueError):
         mmq.open_group_member("/nonexistent", "g", start="middle")
+
+
+def test_on_windows_a_group_member_is_refused_saying_why(tmp_path, monkeypatch):
+    from mmq import _platform
+    monkeypatch.setattr(_platform, "is_windows", lambda: True)
+    with pytest.raises(mmq.UnsupportedPlatformError) as ei:
+        mmq.open_group_member(tmp_path / "any.mmq", "workers")
+    assert "consumer groups need Linux" in str(ei.value)
