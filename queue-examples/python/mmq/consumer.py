@@ -7,6 +7,7 @@ import time
 from . import _layout as L
 from . import _platform
 from . import _shared
+from ._holder import SlotHolder
 from ._coordination import LockId
 from . import _slots
 from .errors import (ClosedError, ConsumerEvictedError, ConsumerLappedError,
@@ -29,7 +30,7 @@ def _check_name(name):
     return raw
 
 
-class Consumer:
+class Consumer(SlotHolder):
     """A consumer of one mmq queue, holding one consumer slot until closed.
 
     Not thread-safe: use one Consumer from one thread at a time (several
@@ -432,11 +433,6 @@ class Consumer:
             if not self._wait(deadline):
                 return self._read_one()
 
-    def __iter__(self):
-        """Yield every message as ``bytes``, blocking; ends when the consumer is closed."""
-        while not self._closed:
-            yield self.read()
-
     # ------------------------------------------------------------------ state
 
     @property
@@ -450,45 +446,6 @@ class Consumer:
         if self._closed:
             raise ClosedError("%s: consumer is closed" % self.path)
         return max(0, self._sf.i64[_I64_PRODUCER] - self._pos)
-
-    @property
-    def slot(self):
-        """Index of the consumer slot this consumer holds."""
-        return self._slot
-
-    @property
-    def closed(self):
-        return self._closed
-
-    @property
-    def capacity(self):
-        return self._sf.geo.capacity
-
-    @property
-    def max_message(self):
-        return self._sf.geo.max_message
-
-    def close(self):
-        """Leave the queue (free the slot); safe to call more than once."""
-        if self._closed:
-            return
-        self._closed = True
-        try:
-            self._leave()
-        finally:
-            _shared.release(self._sf)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    def __del__(self):
-        try:
-            self.close()
-        except Exception:
-            pass
 
     def __repr__(self):
         if self._closed:

@@ -19,6 +19,7 @@ from . import _platform
 if not _platform.is_windows():
     from ._linux import _init as _linux_init, atomic_or_one as _linux_atomic_or_one
 from . import _shared
+from ._holder import SlotHolder
 from . import _slots
 from .consumer import _check_name
 from ._coordination import LockId
@@ -43,7 +44,7 @@ def _claim_mutex(sf, group_slot):
         return _claim_mutexes.setdefault((sf.key, group_slot), threading.Lock())
 
 
-class GroupMember:
+class GroupMember(SlotHolder):
     """A member of a consumer group of one mmq queue, holding a MEMBER slot until closed.
 
     Not thread-safe: use one GroupMember from one thread at a time (several members, of one group or
@@ -487,21 +488,11 @@ class GroupMember:
         self.poll(lambda view: box.append(bytes(view)), 1, timeout)
         return box[0] if box else None
 
-    def __iter__(self):
-        """Yield this member's messages as ``bytes``, blocking; ends when the member is closed."""
-        while not self._closed:
-            yield self.read()
-
     # ------------------------------------------------------------------ state
 
     @property
     def group(self):
         return self._group.decode()
-
-    @property
-    def slot(self):
-        """Index of this member's MEMBER slot."""
-        return self._slot
 
     @property
     def group_slot(self):
@@ -524,40 +515,6 @@ class GroupMember:
         if self._closed:
             raise ClosedError("%s: group member is closed" % self.path)
         return max(0, self._sf.i64[_I64_PRODUCER] - self._unclaimed())
-
-    @property
-    def closed(self):
-        return self._closed
-
-    @property
-    def capacity(self):
-        return self._sf.geo.capacity
-
-    @property
-    def max_message(self):
-        return self._sf.geo.max_message
-
-    def close(self):
-        """Leave the group; an unfinished claim is left for another member. Safe to call twice."""
-        if self._closed:
-            return
-        self._closed = True
-        try:
-            self._leave()
-        finally:
-            _shared.release(self._sf)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    def __del__(self):
-        try:
-            self.close()
-        except Exception:
-            pass
 
     def __repr__(self):
         if self._closed:
