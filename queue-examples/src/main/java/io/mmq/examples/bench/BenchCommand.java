@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = {"Measure round-trip latency and one-way throughput across processes: mmq beside Agrona's",
         "ring buffer over a mapped file, Aeron IPC, Unix-domain sockets and TCP over loopback, with a C",
-        "cache-line bounce and memcpy as references. Writes results.md, .hgrm percentile files and SVG plots."})
+        "cache-line bounce and memcpy as references, in rounds whose medians are the rows. Writes results.md,",
+        ".hgrm percentile files and SVG plots."})
 public final class BenchCommand implements Callable<Integer>
 {
     @Option(names = "--contenders", split = ",", defaultValue = "mmq,agrona,aeron,uds,tcp",
@@ -50,6 +51,11 @@ public final class BenchCommand implements Callable<Integer>
 
     @Option(names = "--duration-ms", description = "Measured time per run (default: 2000; --quick: 200).")
     Long durationMillis;
+
+    @Option(names = "--rounds",
+        description = {"Times each run is made, contenders taking turns, each round starting with the next one;",
+            "a row reports the median over its rounds (default: 3; --quick: 1)."})
+    Integer rounds;
 
     @Option(names = "--idle-window-ms",
         description = "Time the echoing process sits idle while its CPU is measured (default: 500; --quick: 100).")
@@ -97,11 +103,12 @@ public final class BenchCommand implements Callable<Integer>
                 throw new IllegalArgumentException("--kinds: unknown kind '" + kind + "'; known: latency, throughput");
             }
         }
+        final int roundCount = null != rounds ? rounds : quick ? 1 : 3;
         final BenchPlan plan = new BenchPlan(chosen, sizes, consumers, modes, kinds.contains("latency"),
             kinds.contains("throughput"), references, choose(warmupMillis, 1000, 100), choose(durationMillis, 2000, 200),
-            choose(idleWindowMillis, 500, 100), choose(bounceRoundTrips, 2_000_000, 100_000), ringCapacity, results,
-            "mmq " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
-        return new CrossProcessBenchmark(plan).run();
+            roundCount, choose(idleWindowMillis, 500, 100), choose(bounceRoundTrips, 2_000_000, 100_000), ringCapacity,
+            results, "mmq " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+        return new CrossProcessBenchmark(plan, spec.commandLine().getOut()).run();
     }
 
     private long choose(final Long given, final long normal, final long whenQuick)

@@ -7,10 +7,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import javax.xml.parsers.DocumentBuilderFactory;
 
 import io.mmq.examples.Mmq;
+import io.mmq.examples.bench.harness.IdleMode;
+import io.mmq.examples.bench.harness.LatencyResult;
+import io.mmq.examples.bench.harness.LatencyRow;
+import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
@@ -21,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.*;
  * {@code mmq bench --quick}, end to end through real processes, for one small configuration: every
  * contender's rows are in the tables with what was received equal to what was sent, every latency run
  * has a well-formed percentile file that counts the round trips of its row, and the plot is an SVG with
- * a line per contender. No timing is asserted: the numbers are for people, on a quiet machine.
+ * a line per contender; with several rounds, the contenders take turns and each row is the median of its
+ * rounds. No timing is asserted: the numbers are for people, on a quiet machine.
  */
 class CrossProcessBenchmarkTest
 {
@@ -109,6 +116,110 @@ class CrossProcessBenchmarkTest
             .filter(name -> name.contains(scratch)).toList(), "every run's media driver was stopped by finish");
     }
 
+    /**
+     * Two rounds of two contenders: the progress says each run's round, the second round starts with the
+     * other contender, and each row stands on both rounds: counts summed, percentiles and rates the median
+     * (of two: their mean) of what the progress printed for each round, lowest and highest in the last column.
+     * Printed values are rounded, so the medians are checked to within that rounding; {@link
+     * #aRowIsTheMedianOfItsRoundsPercentileByPercentile} checks the arithmetic exactly.
+     */
+    @Test
+    void roundsTakeTurnsAndEachRowIsTheMedianOfItsRounds() throws Exception
+    {
+        final StringWriter progress = new StringWriter();
+        final StringWriter errors = new StringWriter();
+        final int exitCode = Mmq.execute(new PrintWriter(progress), new PrintWriter(errors), "bench", "--quick",
+            "--rounds=2", "--contenders=mmq,agrona", "--sizes=64", "--consumers=1", "--idle=yield", "--no-references",
+            "--results=" + results);
+        assertEquals(0, exitCode, errors.toString());
+        final String markdown = Files.readString(results.resolve("results.md"));
+        assertTrue(markdown.contains("- Rounds: 2 of each run"), markdown);
+
+        final List<Round> rounds = rounds(progress.toString());
+        assertEquals(List.of("latency 1 mmq", "latency 1 agrona", "latency 2 agrona", "latency 2 mmq",
+            "one-way 1 mmq", "one-way 1 agrona", "one-way 2 agrona", "one-way 2 mmq"),
+            rounds.stream().map(round -> round.kind + " " + round.round + " " + round.contender).toList(),
+            "each round starts with the next contender:\n" + progress);
+
+        final List<String[]> latency = table(markdown, "| contender | idle | size | round trips |");
+        assertEquals(List.of("mmq", "agrona"), column(latency, 0), "a row per contender, in table order: " + markdown);
+        for (final String[] row : latency)
+        {
+            final List<Round> own = rounds.stream().filter(r -> r.kind.equals("latency") && r.contender.equals(row[0]))
+                .toList();
+            final Round first = own.get(0);
+            final Round second = own.get(1);
+            assertEquals(first.count + second.count, count(row[3]), "round trips of both rounds: " + Arrays.toString(row));
+            assertWithinRounding((first.p50 + second.p50) / 2, row[4], "p50, the median of two: " + Arrays.toString(row));
+            final Matcher spread = Pattern.compile("2 \\((\\S+) to (\\S+)\\)").matcher(row[11]);
+            assertTrue(spread.matches(), "two rounds, lowest and highest p50: " + Arrays.toString(row));
+            assertWithinRounding(Math.min(first.p50, second.p50), spread.group(1), Arrays.toString(row));
+            assertWithinRounding(Math.max(first.p50, second.p50), spread.group(2), Arrays.toString(row));
+            // The percentile file is the median round's: of two, the one with the lower p50.
+            final long fileCount = totalCountOf(results.resolve("latency-" + row[0] + "-yield-64B.hgrm"));
+            assertEquals(first.p50 < second.p50 ? first.count : second.p50 < first.p50 ? second.count : fileCount,
+                fileCount, "the percentile file is the round with the lower p50: " + progress);
+            assertTrue(fileCount == first.count || fileCount == second.count, "the file is one round's: " + fileCount);
+        }
+
+        final List<String[]> throughput = table(markdown, "| contender | idle | size | consumers |");
+        assertEquals(List.of("mmq", "agrona"), column(throughput, 0), markdown);
+        for (final String[] row : throughput)
+        {
+            final List<Round> own = rounds.stream().filter(r -> r.kind.equals("one-way") && r.contender.equals(row[0]))
+                .toList();
+            final Round first = own.get(0);
+            final Round second = own.get(1);
+            assertEquals(first.count + second.count, count(row[4]), "sent in both rounds: " + Arrays.toString(row));
+            assertEquals(count(row[4]), count(row[5]), "each consumer received every message sent: " + Arrays.toString(row));
+            assertWithinRounding((first.rate + second.rate) / 2e6, row[6], "M msg/s, the median of two: " +
+                Arrays.toString(row));
+            final Matcher spread = Pattern.compile("2 \\((\\S+) to (\\S+)\\)").matcher(row[9]);
+            assertTrue(spread.matches(), "two rounds, lowest and highest rate: " + Arrays.toString(row));
+            assertWithinRounding(Math.min(first.rate, second.rate) / 1e6, spread.group(1), Arrays.toString(row));
+            assertWithinRounding(Math.max(first.rate, second.rate) / 1e6, spread.group(2), Arrays.toString(row));
+        }
+    }
+
+    /**
+     * A row made up of three rounds, one in the slow mode: each percentile is the median of the rounds'
+     * values at that percentile, whichever round it comes from; counts add up; the percentile file's round
+     * is the one with the median p50. Of two rounds, the median is their mean, and the file the faster one.
+     */
+    @Test
+    void aRowIsTheMedianOfItsRoundsPercentileByPercentile()
+    {
+        // 1,000 round trips at the p50 value and 10 in the tail: p50 is the first, p99.9 and max the second.
+        final LatencyResult fast = round(200, 5_000, 99.0);
+        final LatencyResult slow = round(600, 900, 98.0);
+        final LatencyResult fastWithALongerTail = round(210, 8_000, 99.5);
+        final LatencyRow row = new LatencyRow(List.of(fast, slow, fastWithALongerTail));
+
+        assertEquals(3, row.roundCount());
+        assertEquals(3 * 1_010, row.roundTrips(), "every round's round trips");
+        assertEquals(0.21, row.micros(50), 1e-9, "the middle of 0.20, 0.60 and 0.21");
+        assertEquals(5.0, row.micros(99.9), 1e-9, "the middle of 5.0, 0.9 and 8.0: another round than the p50's");
+        assertEquals(5.0, row.maxMicros(), 1e-9);
+        assertEquals(99.0, row.idleCpuPercent(), 1e-9);
+        assertEquals(0.20, row.lowestP50Micros(), 1e-9);
+        assertEquals(0.60, row.highestP50Micros(), 1e-9);
+        assertSame(fastWithALongerTail, row.medianRound(), "the round whose p50 is the median");
+
+        final LatencyRow two = new LatencyRow(List.of(slow, fast));
+        assertEquals(0.40, two.micros(50), 1e-9, "of two rounds, the mean of both");
+        assertSame(fast, two.medianRound(), "of two rounds, the one with the lower p50");
+        assertTrue(Double.isNaN(new LatencyRow(List.of(round(200, 300, Double.NaN))).idleCpuPercent()),
+            "idle CPU not measured stays not measured");
+    }
+
+    private static LatencyResult round(final long p50Nanos, final long tailNanos, final double idleCpuPercent)
+    {
+        final Histogram histogram = new Histogram(5);
+        histogram.recordValueWithCount(p50Nanos, 1_000);
+        histogram.recordValueWithCount(tailNanos, 10);
+        return new LatencyResult("mmq", IdleMode.BUSY_SPIN, 32, 1_010, 1_010, histogram, idleCpuPercent);
+    }
+
     @Test
     void aMessageTooSmallForTheSequenceIsRefusedInOneLineNamingTheOption()
     {
@@ -140,6 +251,56 @@ class CrossProcessBenchmarkTest
                 .toArray(String[]::new));
         }
         return rows;
+    }
+
+    /**
+     * One run's progress: its kind, round and contender, and what it printed: the p50 and the round trips of a
+     * latency run, the slowest consumer's rate and the messages sent of a one-way run.
+     */
+    private record Round(String kind, int round, String contender, double p50, double rate, long count)
+    {
+    }
+
+    private static List<Round> rounds(final String progress)
+    {
+        final Pattern header = Pattern.compile("\\[\\d+/\\d+\\] round (\\d+)/\\d+ +(round trip|one-way) +(\\S+) .*");
+        final Pattern latency = Pattern.compile(" +p50 (\\S+) us, .* over (\\S+) round trips.*");
+        final Pattern oneWay = Pattern.compile(" +(\\S+) msg/s .*; all (\\S+) messages received by each");
+        final List<Round> rounds = new ArrayList<>();
+        Matcher run = null;
+        for (final String line : progress.lines().toList())
+        {
+            final Matcher next = header.matcher(line);
+            if (next.matches())
+            {
+                run = next;
+                continue;
+            }
+            final Matcher ping = latency.matcher(line);
+            final Matcher flow = oneWay.matcher(line);
+            if (null != run && ping.matches())
+            {
+                rounds.add(new Round("latency", Integer.parseInt(run.group(1)), run.group(3),
+                    Double.parseDouble(ping.group(1)), Double.NaN, count(ping.group(2))));
+            }
+            else if (null != run && flow.matches())
+            {
+                rounds.add(new Round("one-way", Integer.parseInt(run.group(1)), run.group(3), Double.NaN,
+                    count(flow.group(1)), count(flow.group(2))));
+            }
+        }
+        return rounds;
+    }
+
+    /**
+     * Asserts that a printed cell is {@code expected} to within the rounding of the cell and of the progress
+     * values {@code expected} was computed from (two decimals).
+     */
+    private static void assertWithinRounding(final double expected, final String cell, final String message)
+    {
+        final int decimals = cell.contains(".") ? cell.length() - cell.indexOf('.') - 1 : 0;
+        final double tolerance = 0.5 * Math.pow(10, -decimals) + 0.005 + 1e-9;
+        assertEquals(expected, Double.parseDouble(cell.replace(",", "")), tolerance, message);
     }
 
     private static List<String> column(final List<String[]> rows, final int index)

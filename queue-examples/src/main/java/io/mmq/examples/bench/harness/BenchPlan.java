@@ -18,6 +18,8 @@ import io.mmq.QueueOptions;
  * @param references      whether to measure the C cache-line bounce and the memcpy reference.
  * @param warmupMillis    untimed warm-up per run.
  * @param durationMillis  measured time per run.
+ * @param rounds          how many times each run is made, the contenders taking turns; a row reports the
+ *                        median over its rounds.
  * @param idleWindowMillis how long the ponger sits idle while its CPU is measured.
  * @param bounceRoundTrips round trips of the C baseline.
  * @param ringCapacity    ring size for ring-based contenders.
@@ -25,7 +27,7 @@ import io.mmq.QueueOptions;
  * @param command         the command line, for the report.
  */
 public record BenchPlan(List<Contender> contenders, List<Integer> sizes, List<Integer> consumers, List<IdleMode> idles,
-    boolean latency, boolean throughput, boolean references, long warmupMillis, long durationMillis,
+    boolean latency, boolean throughput, boolean references, long warmupMillis, long durationMillis, int rounds,
     long idleWindowMillis, long bounceRoundTrips, int ringCapacity, Path results, String command)
 {
     /** The smallest message: a sequence number and a phase. */
@@ -60,6 +62,10 @@ public record BenchPlan(List<Contender> contenders, List<Integer> sizes, List<In
             {
                 throw new IllegalArgumentException("--consumers: " + count + " is outside 1 to 64");
             }
+        }
+        if (rounds < 1)
+        {
+            throw new IllegalArgumentException("--rounds must be at least 1: " + rounds);
         }
         if (warmupMillis < 0 || durationMillis <= 0 || idleWindowMillis < 0 || bounceRoundTrips <= 0)
         {

@@ -2,6 +2,7 @@ package io.mmq.examples.bench.harness;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.IntBuffer;
@@ -27,17 +28,19 @@ final class CacheLineBounce
     }
 
     /**
+     * @param out where the reason is printed if the bounce cannot be measured.
      * @return the round-trip times, or {@code null} (with the reason printed) if gcc or the program failed:
      *         the other rows are still worth having.
      */
-    static Histogram measure(final Path workDirectory, final long roundTrips) throws IOException, InterruptedException
+    static Histogram measure(final Path workDirectory, final long roundTrips, final PrintWriter out)
+        throws IOException, InterruptedException
     {
         final Path source = workDirectory.resolve("cacheline_bounce.c");
         try (InputStream in = CacheLineBounce.class.getClassLoader().getResourceAsStream(SOURCE))
         {
             if (null == in)
             {
-                System.out.println("  C cache-line bounce skipped: " + SOURCE + " is not on the classpath");
+                out.println("  C cache-line bounce skipped: " + SOURCE + " is not on the classpath");
                 return null;
             }
             Files.copy(in, source, StandardCopyOption.REPLACE_EXISTING);
@@ -47,14 +50,14 @@ final class CacheLineBounce
         final String compiled = execute(List.of("gcc", "-O2", "-o", program.toString(), source.toString()));
         if (null != compiled)
         {
-            System.out.println("  C cache-line bounce skipped: gcc failed: " + compiled);
+            out.println("  C cache-line bounce skipped: gcc failed: " + compiled);
             return null;
         }
         final String ran = execute(List.of(program.toString(), Long.toString(roundTrips / 10),
             Long.toString(roundTrips), samples.toString()));
         if (null != ran)
         {
-            System.out.println("  C cache-line bounce skipped: " + ran);
+            out.println("  C cache-line bounce skipped: " + ran);
             return null;
         }
         final IntBuffer values = ByteBuffer.wrap(Files.readAllBytes(samples)).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer();

@@ -3,6 +3,7 @@ package io.mmq.examples.bench.harness;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,8 +21,10 @@ import org.HdrHistogram.Histogram;
  * {@code mmq bench}: every contender measured side by side in one run, each role in a JVM of its own.
  * Ping-pong runs measure round-trip latency with one message in flight; one-way runs measure how many
  * messages per second a producer gets to 1 to N consumers. Every run checks that what was received is
- * what was sent. Writes {@code results.md}, a {@code .hgrm} percentile file per latency run and an SVG
- * plot per size and idle strategy to the results directory.
+ * what was sent. Every run is made {@link BenchPlan#rounds()} times, the contenders taking turns, and a row
+ * of the tables is the median over its rounds (see {@link #interleave}). Writes {@code results.md}, a
+ * {@code .hgrm} percentile file per latency row and an SVG plot per size and idle strategy to the results
+ * directory.
  */
 public final class CrossProcessBenchmark
 {
@@ -30,14 +33,23 @@ public final class CrossProcessBenchmark
     private static final long JOIN_SECONDS = 60;
 
     private final BenchPlan plan;
-    private final List<LatencyResult> latencies = new ArrayList<>();
-    private final List<ThroughputResult> throughputs = new ArrayList<>();
+    private final PrintWriter out;
+    /** Each latency run's rounds so far, in table order. */
+    private final Map<Run, List<LatencyResult>> latencyRounds = new LinkedHashMap<>();
+    /** Each one-way run's rounds so far, in table order. */
+    private final Map<Run, List<ThroughputResult>> throughputRounds = new LinkedHashMap<>();
+    /** The C cache-line bounce, measured once; null if not measured. */
+    private LatencyResult bounce;
     private final Map<Integer, Double> memcpyRates = new LinkedHashMap<>();
     private final List<String> failures = new ArrayList<>();
 
-    public CrossProcessBenchmark(final BenchPlan plan)
+    /**
+     * @param out where progress and the final tables are printed.
+     */
+    public CrossProcessBenchmark(final BenchPlan plan, final PrintWriter out)
     {
         this.plan = plan;
+        this.out = out;
     }
 
     /**
@@ -48,33 +60,47 @@ public final class CrossProcessBenchmark
         Files.createDirectories(plan.results());
         final Path scratch = scratchDirectory();
         final List<Run> runs = runs();
+        for (final Run run : runs)
+        {
+            if (run.latency())
+            {
+                latencyRounds.put(run, new ArrayList<>());
+            }
+            else
+            {
+                throughputRounds.put(run, new ArrayList<>());
+            }
+        }
+        final List<Turn> turns = interleave(runs);
         final String loadAtStart = Machine.loadAverage();
-        System.out.printf("mmq bench: %d runs, each role its own JVM; %s; load average %s%n",
-            runs.size(), Machine.describe(), loadAtStart);
-        System.out.printf("  results: %s%n", plan.results().toAbsolutePath());
+        out.printf("mmq bench: %d runs, %d round%s of %d, contenders taking turns; each role its own JVM; %s; " +
+            "load average %s%n", turns.size(), plan.rounds(), plan.rounds() == 1 ? "" : "s", runs.size(),
+            Machine.describe(), loadAtStart);
+        out.printf("  results: %s%n", plan.results().toAbsolutePath());
         try
         {
             measureReferences(scratch);
-            for (int i = 0; i < runs.size(); i++)
+            for (int i = 0; i < turns.size(); i++)
             {
-                final Run run = runs.get(i);
-                System.out.printf("[%d/%d] %s%n", i + 1, runs.size(), run);
+                final Turn turn = turns.get(i);
+                out.printf("[%d/%d] %s%n", i + 1, turns.size(), turn);
                 final Path directory = Files.createDirectories(scratch.resolve("run-" + i));
                 try
                 {
+                    final Run run = turn.run();
                     if (run.latency())
                     {
-                        latencies.add(report(runLatency(run, directory)));
+                        latencyRounds.get(run).add(report(runLatency(run, directory)));
                     }
                     else
                     {
-                        throughputs.add(report(runThroughput(run, directory)));
+                        throughputRounds.get(run).add(report(runThroughput(run, directory)));
                     }
                 }
                 catch (final RunFailed ex)
                 {
-                    System.out.println("    FAILED: " + ex.getMessage());
-                    failures.add(run + ": " + ex.getMessage());
+                    out.println("    FAILED: " + ex.getMessage());
+                    failures.add(turn + ": " + ex.getMessage());
                 }
                 finally
                 {
@@ -86,14 +112,34 @@ public final class CrossProcessBenchmark
         {
             deleteRecursively(scratch);
         }
-        final String markdown = new ResultsReport(plan, latencies, throughputs, memcpyRates, failures,
+        final List<LatencyRow> latencies = latencyRows();
+        final String markdown = new ResultsReport(plan, latencies, throughputRows(), memcpyRates, failures,
             Machine.describe(), loadAtStart, Machine.loadAverage()).markdown();
         Files.writeString(plan.results().resolve("results.md"), markdown);
-        writePercentileFiles();
-        LatencyPlot.writeAll(latencies, plan.results());
-        System.out.println();
-        System.out.println(markdown);
+        writePercentileFiles(latencies);
+        LatencyPlot.writeAll(latencies.stream().map(LatencyRow::medianRound).toList(), plan.results());
+        out.println();
+        out.println(markdown);
         return failures.isEmpty() ? 0 : 1;
+    }
+
+    /**
+     * @return a row per latency run with at least one round measured, the C bounce's first.
+     */
+    private List<LatencyRow> latencyRows()
+    {
+        final List<LatencyRow> rows = new ArrayList<>();
+        if (null != bounce)
+        {
+            rows.add(new LatencyRow(List.of(bounce)));
+        }
+        latencyRounds.values().stream().filter(rounds -> !rounds.isEmpty()).map(LatencyRow::new).forEach(rows::add);
+        return rows;
+    }
+
+    private List<ThroughputRow> throughputRows()
+    {
+        return throughputRounds.values().stream().filter(rounds -> !rounds.isEmpty()).map(ThroughputRow::new).toList();
     }
 
     private static Path scratchDirectory() throws IOException
@@ -113,28 +159,32 @@ public final class CrossProcessBenchmark
         }
         if (plan.latency())
         {
-            System.out.printf("[ref] C cache-line bounce between two processes, %,d round trips%n", plan.bounceRoundTrips());
-            final Histogram bounce = CacheLineBounce.measure(scratch, plan.bounceRoundTrips());
-            if (null != bounce)
+            // Measured once, not in rounds: it is the floor under the rows, not one of them.
+            out.printf("[ref] C cache-line bounce between two processes, %,d round trips%n", plan.bounceRoundTrips());
+            final Histogram histogram = CacheLineBounce.measure(scratch, plan.bounceRoundTrips(), out);
+            if (null != histogram)
             {
-                latencies.add(report(new LatencyResult(ResultsReport.BOUNCE, IdleMode.BUSY_SPIN, 8,
-                    bounce.getTotalCount(), bounce.getTotalCount(), bounce, Double.NaN)));
+                bounce = report(new LatencyResult(ResultsReport.BOUNCE, IdleMode.BUSY_SPIN, 8,
+                    histogram.getTotalCount(), histogram.getTotalCount(), histogram, Double.NaN));
             }
         }
         if (plan.throughput())
         {
             for (final int size : plan.sizes())
             {
-                System.out.printf("[ref] memcpy of %s messages into a %d KiB region, one thread%n",
+                out.printf("[ref] memcpy of %s messages into a %d KiB region, one thread%n",
                     Sizes.label(size), plan.ringCapacity() >> 10);
                 final double rate = MemcpyReference.messagesPerSecond(size, plan.ringCapacity(),
                     plan.durationMillis() * 1_000_000L / 2);
                 memcpyRates.put(size, rate);
-                System.out.printf("    %,.0f copies/s, %,.0f MB/s%n", rate, rate * size / 1e6);
+                out.printf("    %,.0f copies/s, %,.0f MB/s%n", rate, rate * size / 1e6);
             }
         }
     }
 
+    /**
+     * @return every run once, in table order: by kind, size, idle strategy, then contender.
+     */
     private List<Run> runs()
     {
         final List<Run> runs = new ArrayList<>();
@@ -174,6 +224,43 @@ public final class CrossProcessBenchmark
             }
         }
         return runs;
+    }
+
+    /**
+     * The order the runs are made in. The contenders of one kind, size and idle strategy are measured in
+     * rounds, one run of each per round, before the next size or strategy; each round starts one contender
+     * further down the list (mmq, agrona, aeron; then agrona, aeron, mmq; ...). On a machine whose speed
+     * changes every few seconds (docs/benchmarks.md), one run each in a fixed order compared contenders
+     * measured at different speeds, and the one always first caught the slow one more often; in rounds,
+     * each contender gets several chances at each speed, and the rounds column shows which it met.
+     */
+    private List<Turn> interleave(final List<Run> runs)
+    {
+        final Map<Setting, List<Run>> settings = new LinkedHashMap<>();
+        for (final Run run : runs)
+        {
+            settings.computeIfAbsent(run.setting(), setting -> new ArrayList<>()).add(run);
+        }
+        final List<Turn> turns = new ArrayList<>();
+        for (final List<Run> setting : settings.values())
+        {
+            final List<Contender> contenders = setting.stream().map(Run::contender).distinct().toList();
+            for (int round = 1; round <= plan.rounds(); round++)
+            {
+                for (int i = 0; i < contenders.size(); i++)
+                {
+                    final Contender next = contenders.get((round - 1 + i) % contenders.size());
+                    for (final Run run : setting)
+                    {
+                        if (run.contender() == next)
+                        {
+                            turns.add(new Turn(run, round, plan.rounds()));
+                        }
+                    }
+                }
+            }
+        }
+        return turns;
     }
 
     private LatencyResult runLatency(final Run run, final Path directory) throws InterruptedException
@@ -276,7 +363,7 @@ public final class CrossProcessBenchmark
         }
         catch (final Exception ex)
         {
-            System.out.println("    FAILED to finish: " + ex);
+            out.println("    FAILED to finish: " + ex);
             failures.add(run + ": could not finish " + run.contender().name() + ": " + ex);
         }
     }
@@ -338,7 +425,7 @@ public final class CrossProcessBenchmark
             if (now - nextReport >= 0)
             {
                 final long count = driver.count();
-                System.out.printf("    %5.1f s  %,15d %s  (%,.0f/s)%n", (now - start) / 1e9, count, unit,
+                out.printf("    %5.1f s  %,15d %s  (%,.0f/s)%n", (now - start) / 1e9, count, unit,
                     (count - lastCount) * 1e9 / (now - lastAt));
                 lastCount = count;
                 lastAt = now;
@@ -362,31 +449,34 @@ public final class CrossProcessBenchmark
         return text.trim().replace('\n', ' ');
     }
 
-    private static LatencyResult report(final LatencyResult result)
+    private LatencyResult report(final LatencyResult result)
     {
-        System.out.printf("    p50 %.2f us, p99 %.2f us, p99.9 %.2f us, p99.99 %.2f us, max %.1f us over %,d round trips%s%n",
+        out.printf("    p50 %.2f us, p99 %.2f us, p99.9 %.2f us, p99.99 %.2f us, max %.1f us over %,d round trips%s%n",
             result.micros(50), result.micros(99), result.micros(99.9), result.micros(99.99), result.maxMicros(),
             result.histogram().getTotalCount(),
             Double.isNaN(result.idleCpuPercent()) ? "" : String.format("; idle echo side %.1f%% CPU", result.idleCpuPercent()));
         return result;
     }
 
-    private static ThroughputResult report(final ThroughputResult result)
+    private ThroughputResult report(final ThroughputResult result)
     {
-        System.out.printf("    %,.0f msg/s (%,.0f MB/s) to the slowest of %d consumer(s); producer %,.0f msg/s; " +
+        out.printf("    %,.0f msg/s (%,.0f MB/s) to the slowest of %d consumer(s); producer %,.0f msg/s; " +
             "all %,d messages received by each%n", result.slowestRate(), result.bytesPerSecond() / 1e6,
             result.consumers(), result.producerRate(), result.sent());
         return result;
     }
 
-    private void writePercentileFiles() throws IOException
+    /**
+     * Writes each row's median round: one file per row, whatever the rounds.
+     */
+    private void writePercentileFiles(final List<LatencyRow> rows) throws IOException
     {
-        for (final LatencyResult result : latencies)
+        for (final LatencyRow row : rows)
         {
-            final Path file = plan.results().resolve(ResultsReport.percentileFileName(result));
-            try (PrintStream out = new PrintStream(new FileOutputStream(file.toFile())))
+            final Path path = plan.results().resolve(ResultsReport.percentileFileName(row));
+            try (PrintStream file = new PrintStream(new FileOutputStream(path.toFile())))
             {
-                result.histogram().outputPercentileDistribution(out, 1000.0);
+                row.medianRound().histogram().outputPercentileDistribution(file, 1000.0);
             }
         }
     }
@@ -407,10 +497,23 @@ public final class CrossProcessBenchmark
     }
 
     /**
-     * One run: a contender, an idle strategy, a size, and for one-way runs a consumer count.
+     * What the contenders of one round are measured at: a kind of run, a size and an idle strategy.
+     */
+    private record Setting(boolean latency, int size, IdleMode idle)
+    {
+    }
+
+    /**
+     * One run, one row of the tables: a contender, an idle strategy, a size, and for one-way runs a
+     * consumer count.
      */
     private record Run(boolean latency, Contender contender, IdleMode idle, int size, int consumers)
     {
+        Setting setting()
+        {
+            return new Setting(latency, size, idle);
+        }
+
         @Override
         public String toString()
         {
@@ -418,6 +521,18 @@ public final class CrossProcessBenchmark
                 String.format("round trip  %-7s %-9s %7s", contender.name(), idle, Sizes.label(size)) :
                 String.format("one-way     %-7s %-9s %7s, %d consumer%s", contender.name(), idle, Sizes.label(size),
                     consumers, consumers == 1 ? "" : "s");
+        }
+    }
+
+    /**
+     * A run made in one of its rounds.
+     */
+    private record Turn(Run run, int round, int rounds)
+    {
+        @Override
+        public String toString()
+        {
+            return String.format("round %d/%d  %s", round, rounds, run);
         }
     }
 

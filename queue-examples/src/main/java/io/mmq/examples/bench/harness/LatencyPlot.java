@@ -34,6 +34,7 @@ final class LatencyPlot
     /**
      * Writes one plot per message size and idle strategy; the C bounce joins every busy-spin plot.
      *
+     * @param results a round per row of the table: its median round ({@link LatencyRow#medianRound}).
      * @return the files written.
      */
     static List<Path> writeAll(final List<LatencyResult> results, final Path directory) throws IOException

@@ -3,7 +3,8 @@ package io.mmq.examples.bench.harness;
 import org.HdrHistogram.Histogram;
 
 /**
- * One ping-pong run: the measured round trips, and the counts both sides saw.
+ * One ping-pong run, one round of a {@link LatencyRow}: the measured round trips, and the counts both sides
+ * saw. Public, like {@link LatencyRow}, so that the bench tests can make one up.
  *
  * @param contender     the contender's name, or the baseline's.
  * @param idle          how both sides waited.
@@ -14,7 +15,7 @@ import org.HdrHistogram.Histogram;
  * @param idleCpuPercent CPU time of the ponger's polling thread while nothing arrived, in percent of one core;
  *                       NaN if not measured.
  */
-record LatencyResult(String contender, IdleMode idle, int size, long roundTrips, long echoed, Histogram histogram,
+public record LatencyResult(String contender, IdleMode idle, int size, long roundTrips, long echoed, Histogram histogram,
     double idleCpuPercent)
 {
     double micros(final double percentile)

@@ -7,7 +7,8 @@ import java.util.Optional;
 
 /**
  * {@code results.md}: the machine and command, the latency and throughput tables, and every target of
- * the benchmark issue as a ratio measured in this run, met or missed.
+ * the benchmark issue as a ratio measured in this run, met or missed. A row is the median over its
+ * rounds ({@link LatencyRow}, {@link ThroughputRow}), and so is every number a target compares.
  */
 final class ResultsReport
 {
@@ -15,8 +16,8 @@ final class ResultsReport
     static final String BOUNCE = "C cache-line bounce";
 
     private final BenchPlan plan;
-    private final List<LatencyResult> latencies;
-    private final List<ThroughputResult> throughputs;
+    private final List<LatencyRow> latencies;
+    private final List<ThroughputRow> throughputs;
     private final Map<Integer, Double> memcpyRates;
     private final List<String> failures;
     private final String machine;
@@ -24,7 +25,7 @@ final class ResultsReport
     private final String loadAtEnd;
     private final StringBuilder out = new StringBuilder();
 
-    ResultsReport(final BenchPlan plan, final List<LatencyResult> latencies, final List<ThroughputResult> throughputs,
+    ResultsReport(final BenchPlan plan, final List<LatencyRow> latencies, final List<ThroughputRow> throughputs,
         final Map<Integer, Double> memcpyRates, final List<String> failures, final String machine,
         final String loadAtStart, final String loadAtEnd)
     {
@@ -38,10 +39,10 @@ final class ResultsReport
         this.loadAtEnd = loadAtEnd;
     }
 
-    static String percentileFileName(final LatencyResult result)
+    static String percentileFileName(final LatencyRow row)
     {
-        return BOUNCE.equals(result.contender()) ? "latency-c-cacheline-bounce.hgrm" :
-            "latency-" + result.contender() + "-" + result.idle().label() + "-" + Sizes.fileLabel(result.size()) + ".hgrm";
+        return BOUNCE.equals(row.contender()) ? "latency-c-cacheline-bounce.hgrm" :
+            "latency-" + row.contender() + "-" + row.idle().label() + "-" + Sizes.fileLabel(row.size()) + ".hgrm";
     }
 
     String markdown()
@@ -53,6 +54,10 @@ final class ResultsReport
         line("- Command: `" + plan.command() + "`");
         line(String.format(Locale.ROOT, "- Each run: %d ms warm-up, then %d ms measured; rings of %d KiB; " +
             "every role is a JVM of its own", plan.warmupMillis(), plan.durationMillis(), plan.ringCapacity() >> 10));
+        line(String.format(Locale.ROOT, "- Rounds: %d of each run, the contenders of a size and idle strategy taking " +
+            "turns, each round starting with the next contender. Every number in a row is the median over its " +
+            "rounds (counts: their sum); the last column gives how many rounds, and their lowest and highest p50 " +
+            "(latency) or rate (throughput)", plan.rounds()));
         if (!latencies.isEmpty())
         {
             latencyTable();
@@ -81,16 +86,17 @@ final class ResultsReport
             "The last column is the CPU time the echoing thread used during " + plan.idleWindowMillis() +
             " ms with nothing to echo, in percent of one core: what its way of waiting costs when idle.");
         line("");
-        line("| contender | idle | size | round trips | p50 | p90 | p99 | p99.9 | p99.99 | max | idle CPU |");
-        line("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        for (final LatencyResult result : latencies)
+        line("| contender | idle | size | round trips | p50 | p90 | p99 | p99.9 | p99.99 | max | idle CPU | " +
+            "rounds (p50 low to high) |");
+        line("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        for (final LatencyRow row : latencies)
         {
-            line(String.format(Locale.ROOT, "| %s | %s | %s | %,d | %s | %s | %s | %s | %s | %s | %s |",
-                result.contender(), result.idle(), BOUNCE.equals(result.contender()) ? "one line" : Sizes.label(result.size()),
-                result.histogram().getTotalCount(), number(result.micros(50)), number(result.micros(90)),
-                number(result.micros(99)), number(result.micros(99.9)), number(result.micros(99.99)),
-                number(result.maxMicros()),
-                Double.isNaN(result.idleCpuPercent()) ? "" : String.format(Locale.ROOT, "%.1f%%", result.idleCpuPercent())));
+            line(String.format(Locale.ROOT, "| %s | %s | %s | %,d | %s | %s | %s | %s | %s | %s | %s | %s |",
+                row.contender(), row.idle(), BOUNCE.equals(row.contender()) ? "one line" : Sizes.label(row.size()),
+                row.roundTrips(), number(row.micros(50)), number(row.micros(90)), number(row.micros(99)),
+                number(row.micros(99.9)), number(row.micros(99.99)), number(row.maxMicros()),
+                Double.isNaN(row.idleCpuPercent()) ? "" : String.format(Locale.ROOT, "%.1f%%", row.idleCpuPercent()),
+                rounds(row.roundCount(), number(row.lowestP50Micros()), number(row.highestP50Micros()))));
         }
     }
 
@@ -104,20 +110,31 @@ final class ResultsReport
             "contenders (marked p2p) have one consumer only. Sockets send one `write` per message. The memcpy " +
             "rows are one thread copying messages into a ring-sized region: the speed of moving every byte once.");
         line("");
-        line("| contender | idle | size | consumers | sent | received by each | M msg/s | MB/s | producer M msg/s |");
-        line("|---|---|---:|---:|---:|---:|---:|---:|---:|");
+        line("| contender | idle | size | consumers | sent | received by each | M msg/s | MB/s | producer M msg/s | " +
+            "rounds (M msg/s low to high) |");
+        line("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (final Map.Entry<Integer, Double> memcpy : memcpyRates.entrySet())
         {
-            line(String.format(Locale.ROOT, "| memcpy (one thread) | | %s | | | | %.2f | %,.0f | |",
+            line(String.format(Locale.ROOT, "| memcpy (one thread) | | %s | | | | %.2f | %,.0f | | |",
                 Sizes.label(memcpy.getKey()), memcpy.getValue() / 1e6, memcpy.getValue() * memcpy.getKey() / 1e6));
         }
-        for (final ThroughputResult result : throughputs)
+        for (final ThroughputRow row : throughputs)
         {
-            line(String.format(Locale.ROOT, "| %s | %s | %s | %d%s | %,d | %,d | %.2f | %,.0f | %.2f |",
-                result.contender(), result.idle(), Sizes.label(result.size()), result.consumers(),
-                result.pointToPoint() ? " (p2p)" : "", result.sent(), result.leastReceived(), result.slowestRate() / 1e6,
-                result.bytesPerSecond() / 1e6, result.producerRate() / 1e6));
+            final String spread = rounds(row.roundCount(), String.format(Locale.ROOT, "%.2f", row.lowestRate() / 1e6),
+                String.format(Locale.ROOT, "%.2f", row.highestRate() / 1e6));
+            line(String.format(Locale.ROOT, "| %s | %s | %s | %d%s | %,d | %,d | %.2f | %,.0f | %.2f | %s |",
+                row.contender(), row.idle(), Sizes.label(row.size()), row.consumers(),
+                row.pointToPoint() ? " (p2p)" : "", row.sent(), row.leastReceived(), row.slowestRate() / 1e6,
+                row.bytesPerSecond() / 1e6, row.producerRate() / 1e6, spread));
         }
+    }
+
+    /**
+     * @return the rounds column: how many rounds a row is the median of, and their lowest and highest value.
+     */
+    private static String rounds(final int count, final String lowest, final String highest)
+    {
+        return count == 1 ? "1" : count + " (" + lowest + " to " + highest + ")";
     }
 
     /**
@@ -129,8 +146,8 @@ final class ResultsReport
         final int smallest = plan.sizes().stream().min(Integer::compare).orElse(32);
         for (final int size : plan.sizes())
         {
-            final Optional<LatencyResult> mmq = latency("mmq", IdleMode.BUSY_SPIN, size);
-            final Optional<LatencyResult> agrona = latency("agrona", IdleMode.BUSY_SPIN, size);
+            final Optional<LatencyRow> mmq = latency("mmq", IdleMode.BUSY_SPIN, size);
+            final Optional<LatencyRow> agrona = latency("agrona", IdleMode.BUSY_SPIN, size);
             if (mmq.isPresent() && agrona.isPresent())
             {
                 for (final double percentile : new double[] {50, 99, 99.9})
@@ -141,15 +158,15 @@ final class ResultsReport
                 }
             }
         }
-        final Optional<LatencyResult> bounce = latencies.stream().filter(r -> BOUNCE.equals(r.contender())).findFirst();
-        final Optional<LatencyResult> mmqSmallest = latency("mmq", IdleMode.BUSY_SPIN, smallest);
+        final Optional<LatencyRow> bounce = latencies.stream().filter(r -> BOUNCE.equals(r.contender())).findFirst();
+        final Optional<LatencyRow> mmqSmallest = latency("mmq", IdleMode.BUSY_SPIN, smallest);
         if (bounce.isPresent() && mmqSmallest.isPresent())
         {
             ratio(rows, "round trip p50, " + Sizes.label(smallest) + ", busy-spin: mmq / C cache-line bounce",
                 mmqSmallest.get().micros(50), bounce.get().micros(50), "us", "<= 1.30", 1.3, true);
         }
-        final Optional<ThroughputResult> mmq32 = throughput("mmq", IdleMode.BUSY_SPIN, 32, 1);
-        final Optional<ThroughputResult> agrona32 = throughput("agrona", IdleMode.BUSY_SPIN, 32, 1);
+        final Optional<ThroughputRow> mmq32 = throughput("mmq", IdleMode.BUSY_SPIN, 32, 1);
+        final Optional<ThroughputRow> agrona32 = throughput("agrona", IdleMode.BUSY_SPIN, 32, 1);
         if (mmq32.isPresent() && agrona32.isPresent())
         {
             ratio(rows, "one-way 32 B, busy-spin, 1 consumer: mmq / agrona", mmq32.get().slowestRate() / 1e6,
@@ -157,7 +174,7 @@ final class ResultsReport
         }
         for (final int size : plan.sizes())
         {
-            final Optional<ThroughputResult> mmq = throughput("mmq", IdleMode.BUSY_SPIN, size, 1);
+            final Optional<ThroughputRow> mmq = throughput("mmq", IdleMode.BUSY_SPIN, size, 1);
             if (size >= 1024 && mmq.isPresent() && memcpyRates.containsKey(size))
             {
                 ratio(rows, "one-way " + Sizes.label(size) + ", busy-spin, 1 consumer: mmq / memcpy",
@@ -166,10 +183,10 @@ final class ResultsReport
         }
         for (final IdleMode idle : plan.idles())
         {
-            final Optional<ThroughputResult> one = throughput("mmq", idle, smallest, 1);
+            final Optional<ThroughputRow> one = throughput("mmq", idle, smallest, 1);
             for (final int consumers : plan.consumers())
             {
-                final Optional<ThroughputResult> more = throughput("mmq", idle, smallest, consumers);
+                final Optional<ThroughputRow> more = throughput("mmq", idle, smallest, consumers);
                 if (consumers > 1 && one.isPresent() && more.isPresent())
                 {
                     final double kept = more.get().producerRate() / one.get().producerRate();
@@ -183,8 +200,8 @@ final class ResultsReport
         }
         for (final int size : plan.sizes())
         {
-            final Optional<LatencyResult> mmq = latency("mmq", IdleMode.BLOCKING, size);
-            final Optional<LatencyResult> uds = latency("uds", IdleMode.BLOCKING, size);
+            final Optional<LatencyRow> mmq = latency("mmq", IdleMode.BLOCKING, size);
+            final Optional<LatencyRow> uds = latency("uds", IdleMode.BLOCKING, size);
             if (mmq.isPresent() && uds.isPresent())
             {
                 ratio(rows, "round trip p50, " + Sizes.label(size) + ", blocking: mmq / Unix socket",
@@ -201,7 +218,7 @@ final class ResultsReport
             line("");
             line("## Against the targets");
             line("");
-            line("Each target as a ratio of two numbers measured in this run.");
+            line("Each target as a ratio of two numbers measured in this run, each the median over its rounds.");
             line("");
             line("| target | measured | goal | verdict |");
             line("|---|---|---|---|");
@@ -219,13 +236,13 @@ final class ResultsReport
             what, number(ours), number(theirs), unit, ratio, goal, met ? "met" : "missed"));
     }
 
-    private Optional<LatencyResult> latency(final String contender, final IdleMode idle, final int size)
+    private Optional<LatencyRow> latency(final String contender, final IdleMode idle, final int size)
     {
         return latencies.stream()
             .filter(r -> r.contender().equals(contender) && r.idle() == idle && r.size() == size).findFirst();
     }
 
-    private Optional<ThroughputResult> throughput(final String contender, final IdleMode idle, final int size,
+    private Optional<ThroughputRow> throughput(final String contender, final IdleMode idle, final int size,
         final int consumers)
     {
         return throughputs.stream().filter(r -> r.contender().equals(contender) && r.idle() == idle &&

@@ -1,7 +1,7 @@
 package io.mmq.examples.bench.harness;
 
 /**
- * One one-way run: a producer and its consumers.
+ * One one-way run, one round of a {@link ThroughputRow}: a producer and its consumers.
  *
  * @param contender        the contender's name.
  * @param pointToPoint     whether the contender has one consumer at most.
