@@ -22,8 +22,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = {"Measure round-trip latency and one-way throughput across processes: mmq beside Agrona's",
         "ring buffer over a mapped file, Aeron IPC, Unix-domain sockets and TCP over loopback, with a C",
-        "cache-line bounce and memcpy as references, in rounds whose medians are the rows. Writes results.md,",
-        ".hgrm percentile files and SVG plots."})
+        "cache-line bounce and memcpy as references, in rounds: a row gives the medians over its rounds and its",
+        "best round, and every target is judged on both. Writes results.md, .hgrm percentile files and SVG plots."})
 public final class BenchCommand implements Callable<Integer>
 {
     @Option(names = "--contenders", split = ",", defaultValue = "mmq,agrona,aeron,uds,tcp",
@@ -54,7 +54,7 @@ public final class BenchCommand implements Callable<Integer>
 
     @Option(names = "--rounds",
         description = {"Times each run is made, contenders taking turns, each round starting with the next one;",
-            "a row reports the median over its rounds (default: 3; --quick: 1)."})
+            "a row reports the median over its rounds and its best round (default: 3; --quick: 1)."})
     Integer rounds;
 
     @Option(names = "--idle-window-ms",

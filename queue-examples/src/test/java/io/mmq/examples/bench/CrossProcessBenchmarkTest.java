@@ -7,15 +7,21 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import javax.xml.parsers.DocumentBuilderFactory;
 
 import io.mmq.examples.Mmq;
+import io.mmq.examples.bench.contenders.Contenders;
+import io.mmq.examples.bench.harness.BenchPlan;
 import io.mmq.examples.bench.harness.IdleMode;
 import io.mmq.examples.bench.harness.LatencyResult;
 import io.mmq.examples.bench.harness.LatencyRow;
+import io.mmq.examples.bench.harness.ResultsReport;
+import io.mmq.examples.bench.harness.ThroughputResult;
+import io.mmq.examples.bench.harness.ThroughputRow;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,6 +70,15 @@ class CrossProcessBenchmarkTest
             assertEquals(count(row[4]), count(row[5]), "each consumer received every message sent: " + Arrays.toString(row));
         }
         assertTrue(markdown.contains("## Against the targets"), markdown);
+        final List<String[]> targets = table(markdown,
+            "| target | goal | measured (medians) | median | measured (best rounds) | best round |");
+        assertEquals(List.of("producer cost of each extra consumer, 64 B, yield: 2 consumers vs 1"), column(targets, 0),
+            markdown);
+        for (final String[] target : targets)
+        {
+            assertTrue(target[3].matches("met|missed") && target[5].matches("met|missed"),
+                "a verdict from the medians and one from the best rounds: " + Arrays.toString(target));
+        }
 
         final Document plot = DocumentBuilderFactory.newInstance().newDocumentBuilder()
             .parse(results.resolve("latency-64B-yield.svg").toFile());
@@ -160,6 +175,9 @@ class CrossProcessBenchmarkTest
             assertEquals(first.p50 < second.p50 ? first.count : second.p50 < first.p50 ? second.count : fileCount,
                 fileCount, "the percentile file is the round with the lower p50: " + progress);
             assertTrue(fileCount == first.count || fileCount == second.count, "the file is one round's: " + fileCount);
+            final Matcher best = Pattern.compile("(\\S+) / (\\S+) / (\\S+)").matcher(row[12]);
+            assertTrue(best.matches(), "the best round's p50, p99 and p99.9: " + Arrays.toString(row));
+            assertEquals(spread.group(1), best.group(1), "the best round's p50 is the lowest: " + Arrays.toString(row));
         }
 
         final List<String[]> throughput = table(markdown, "| contender | idle | size | consumers |");
@@ -178,6 +196,8 @@ class CrossProcessBenchmarkTest
             assertTrue(spread.matches(), "two rounds, lowest and highest rate: " + Arrays.toString(row));
             assertWithinRounding(Math.min(first.rate, second.rate) / 1e6, spread.group(1), Arrays.toString(row));
             assertWithinRounding(Math.max(first.rate, second.rate) / 1e6, spread.group(2), Arrays.toString(row));
+            assertTrue(row[10].startsWith(spread.group(2) + " / "), "the best round's rate is the highest: " +
+                Arrays.toString(row));
         }
     }
 
@@ -212,6 +232,112 @@ class CrossProcessBenchmarkTest
             "idle CPU not measured stays not measured");
     }
 
+    /**
+     * A report made of made-up rows of three rounds, each contender meeting both of a machine's speeds: each
+     * row's best round is the one with the lowest p50 (latency; its own p99 and p99.9 beside it) or the
+     * highest rate (throughput; its own producer rate), and every target is computed from the medians and
+     * from the best rounds, with a verdict each. The rounds are chosen so that the verdicts agree on some
+     * targets and go each way on others.
+     */
+    @Test
+    void theReportGivesEachRowsBestRoundAndJudgesEveryTargetOnMediansAndOnBestRounds()
+    {
+        // p50, p99, p99.9 in nanoseconds. mmq: slow, fast (the best), slow; agrona: fast (the best), slow, slow.
+        final LatencyRow mmq = new LatencyRow(List.of(latency("mmq", 600, 900, 2_000), latency("mmq", 200, 330, 1_500),
+            latency("mmq", 590, 950, 3_000)));
+        final LatencyRow agrona = new LatencyRow(List.of(latency("agrona", 200, 350, 1_000),
+            latency("agrona", 580, 900, 2_500), latency("agrona", 600, 1_000, 4_000)));
+        final LatencyRow bounce = new LatencyRow(List.of(new LatencyResult(ResultsReport.BOUNCE, IdleMode.BUSY_SPIN, 8,
+            1_000, 1_000, histogram(180, 250, 400), Double.NaN)));
+        assertEquals(0.59, mmq.micros(50), 1e-9);
+        assertEquals(0.20, mmq.bestMicros(50), 1e-9);
+        assertEquals(0.33, mmq.bestMicros(99), 1e-9, "the best round's own p99, not the lowest p99 of the rounds");
+        assertEquals(1.50, mmq.bestMicros(99.9), 1e-9, "the best round's own p99.9, though another round's was lower");
+        assertEquals(99.0, mmq.bestIdleCpuPercent(), 1e-9);
+
+        // Slowest consumer's rate and the producer's, in messages a second.
+        final ThroughputRow mmq32 = new ThroughputRow(List.of(oneWay("mmq", 32, 1, 10.0e6, 10.5e6),
+            oneWay("mmq", 32, 1, 17.0e6, 17.5e6), oneWay("mmq", 32, 1, 16.0e6, 16.5e6)));
+        final ThroughputRow agrona32 = new ThroughputRow(List.of(oneWay("agrona", 32, 1, 23.0e6, 23.5e6),
+            oneWay("agrona", 32, 1, 12.0e6, 12.5e6), oneWay("agrona", 32, 1, 15.0e6, 15.5e6)));
+        final ThroughputRow mmq1k = new ThroughputRow(List.of(oneWay("mmq", 1024, 1, 1.0e6, 1.0e6),
+            oneWay("mmq", 1024, 1, 2.0e6, 2.0e6), oneWay("mmq", 1024, 1, 1.5e6, 1.5e6)));
+        // Two consumers: the best round (slowest consumer fastest) is not the producer's fastest.
+        final ThroughputRow mmq32Two = new ThroughputRow(List.of(oneWay("mmq", 32, 2, 14.0e6, 15.0e6),
+            oneWay("mmq", 32, 2, 9.0e6, 16.0e6), oneWay("mmq", 32, 2, 15.0e6, 14.0e6)));
+        assertEquals(15.0e6, mmq32Two.bestRound().slowestRate(), 0);
+        assertEquals(14.0e6, mmq32Two.bestRound().producerRate(), 0, "the best round's own producer rate");
+        assertEquals(15.0e6, mmq32Two.producerRate(), 0, "the median producer rate");
+
+        final BenchPlan plan = new BenchPlan(List.of(Contenders.named("mmq"), Contenders.named("agrona")),
+            List.of(32, 1024), List.of(1, 2), List.of(IdleMode.BUSY_SPIN), true, true, true, 100, 200, 3, 100, 100_000,
+            64 * 1024, results, "mmq bench (made up)");
+        final String markdown = new ResultsReport(plan, List.of(bounce, mmq, agrona),
+            List.of(mmq32, mmq32Two, agrona32, mmq1k), Map.of(1024, 1.8e6), List.of(), "made up", "0.00", "0.00")
+            .markdown();
+
+        final List<String[]> latencyTable = table(markdown, "| contender | idle | size | round trips |");
+        assertEquals("best round p50 / p99 / p99.9", table(markdown, "| contender | idle | size | round trips |", -2)
+            .get(0)[12], markdown);
+        assertEquals(List.of("0.18 / 0.25 / 0.40", "0.20 / 0.33 / 1.50", "0.20 / 0.35 / 1.00"),
+            column(latencyTable, 12), markdown);
+        assertEquals(List.of("0.18", "0.59", "0.58"), column(latencyTable, 4), "the medians stay: " + markdown);
+
+        final List<String[]> throughputTable = table(markdown, "| contender | idle | size | consumers |");
+        assertEquals(List.of("", "17.00 / 544", "15.00 / 480", "23.00 / 736", "2.00 / 2,048"),
+            column(throughputTable, 10), "memcpy has no rounds, then each row's fastest round: " + markdown);
+        assertEquals(List.of("1.80", "16.00", "14.00", "15.00", "1.50"), column(throughputTable, 6),
+            "the medians stay: " + markdown);
+
+        assertEquals(List.of(
+            "| round trip p50, 32 B, busy-spin: mmq / agrona | <= 1.00 | 0.59 / 0.58 us = 1.017 | missed | " +
+                "0.20 / 0.20 us = 1.000 | met |",
+            "| round trip p99, 32 B, busy-spin: mmq / agrona | <= 1.00 | 0.90 / 0.90 us = 1.000 | met | " +
+                "0.33 / 0.35 us = 0.943 | met |",
+            "| round trip p99.9, 32 B, busy-spin: mmq / agrona | <= 1.00 | 2.00 / 2.50 us = 0.800 | met | " +
+                "1.50 / 1.00 us = 1.500 | missed |",
+            "| round trip p50, 32 B, busy-spin: mmq / C cache-line bounce | <= 1.30 | 0.59 / 0.18 us = 3.278 | missed | " +
+                "0.20 / 0.18 us = 1.111 | met |",
+            "| one-way 32 B, busy-spin, 1 consumer: mmq / agrona | >= 1.00 | 16.0 / 15.0 M msg/s = 1.067 | met | " +
+                "17.0 / 23.0 M msg/s = 0.739 | missed |",
+            "| one-way 1 KiB, busy-spin, 1 consumer: mmq / memcpy | >= 1.00 | 1,536 / 1,843 MB/s = 0.833 | missed | " +
+                "2,048 / 1,843 MB/s = 1.111 | met |",
+            "| producer cost of each extra consumer, 32 B, busy-spin: 2 consumers vs 1 | < 10% | " +
+                "15.00 vs 16.50 M msg/s: 9.1% each | met | 14.00 vs 17.50 M msg/s: 20.0% each | missed |"),
+            table(markdown, "| target | goal | measured (medians) | median | measured (best rounds) | best round |")
+                .stream().map(cells -> "| " + String.join(" | ", cells) + " |").toList(), markdown);
+        assertTrue(markdown.contains("never speed it up, so a contender's best round is the fairest estimate"), markdown);
+
+        final LatencyRow tie = new LatencyRow(List.of(latency("mmq", 200, 500, 900), latency("mmq", 200, 350, 900)));
+        assertEquals(0.35, tie.bestMicros(99), 1e-9, "of equal p50s, the round with the lower p99");
+    }
+
+    private static LatencyResult latency(final String contender, final long p50Nanos, final long p99Nanos,
+        final long p999Nanos)
+    {
+        return new LatencyResult(contender, IdleMode.BUSY_SPIN, 32, 1_000, 1_000, histogram(p50Nanos, p99Nanos,
+            p999Nanos), 99.0);
+    }
+
+    /**
+     * @return 1,000 values: 980 at p50, 15 at p99 (ranks 981 to 995) and 5 at p99.9 (996 to 1,000).
+     */
+    private static Histogram histogram(final long p50Nanos, final long p99Nanos, final long p999Nanos)
+    {
+        final Histogram histogram = new Histogram(5);
+        histogram.recordValueWithCount(p50Nanos, 980);
+        histogram.recordValueWithCount(p99Nanos, 15);
+        histogram.recordValueWithCount(p999Nanos, 5);
+        return histogram;
+    }
+
+    private static ThroughputResult oneWay(final String contender, final int size, final int consumers,
+        final double slowestRate, final double producerRate)
+    {
+        return new ThroughputResult(contender, "agrona".equals(contender), IdleMode.BUSY_SPIN, size, consumers, 1_000,
+            1_000, producerRate, slowestRate);
+    }
+
     private static LatencyResult round(final long p50Nanos, final long tailNanos, final double idleCpuPercent)
     {
         final Histogram histogram = new Histogram(5);
@@ -236,6 +362,14 @@ class CrossProcessBenchmarkTest
      */
     private static List<String[]> table(final String markdown, final String header)
     {
+        return table(markdown, header, 0);
+    }
+
+    /**
+     * @param from where the rows start, counted from the first body row: -2 is the header.
+     */
+    private static List<String[]> table(final String markdown, final String header, final int from)
+    {
         final List<String> lines = markdown.lines().toList();
         int at = 0;
         while (at < lines.size() && !lines.get(at).startsWith(header))
@@ -244,7 +378,7 @@ class CrossProcessBenchmarkTest
         }
         assertTrue(at < lines.size(), "no table " + header + " in\n" + markdown);
         final List<String[]> rows = new ArrayList<>();
-        for (int i = at + 2; i < lines.size() && lines.get(i).startsWith("|"); i++)
+        for (int i = at + 2 + from; i < lines.size() && lines.get(i).startsWith("|"); i++)
         {
             final String line = lines.get(i);
             rows.add(Arrays.stream(line.substring(1, line.length() - 1).split("\\|", -1)).map(String::trim)

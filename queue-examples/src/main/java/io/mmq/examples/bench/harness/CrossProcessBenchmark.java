@@ -22,9 +22,9 @@ import org.HdrHistogram.Histogram;
  * Ping-pong runs measure round-trip latency with one message in flight; one-way runs measure how many
  * messages per second a producer gets to 1 to N consumers. Every run checks that what was received is
  * what was sent. Every run is made {@link BenchPlan#rounds()} times, the contenders taking turns, and a row
- * of the tables is the median over its rounds (see {@link #interleave}). Writes {@code results.md}, a
- * {@code .hgrm} percentile file per latency row and an SVG plot per size and idle strategy to the results
- * directory.
+ * of the tables is the median over its rounds, beside its best round (see {@link #interleave}). Writes
+ * {@code results.md}, a {@code .hgrm} percentile file per latency row and an SVG plot per size and idle
+ * strategy to the results directory.
  */
 public final class CrossProcessBenchmark
 {

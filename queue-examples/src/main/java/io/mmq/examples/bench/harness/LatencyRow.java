@@ -1,12 +1,16 @@
 package io.mmq.examples.bench.harness;
 
+import java.util.Comparator;
 import java.util.List;
 
 /**
  * One row of the latency table: a contender, idle strategy and size, measured in one or more rounds. Each
  * number is the median over the rounds of that number, percentile by percentile, so that a round caught
  * in the machine's slow or fast mode does not decide the row; the lowest and highest p50 of the rounds
- * show when the modes were mixed. Public so that the bench tests can build a row from made-up rounds.
+ * show when the modes were mixed. Beside the medians, the row's {@link #bestRound() best round}, the one
+ * with the lowest p50: the machine can slow a round down but not speed it up, so the best round is the
+ * fairest estimate of what the contender's code can do when the median is a vote between the machine's
+ * speeds. Public so that the bench tests can build a row from made-up rounds.
  */
 public final class LatencyRow
 {
@@ -78,6 +82,33 @@ public final class LatencyRow
     public double highestP50Micros()
     {
         return rounds.stream().mapToDouble(round -> round.micros(50)).max().orElseThrow();
+    }
+
+    /**
+     * @return the round with the lowest p50; of rounds with the same p50, the one with the lowest p99, then
+     *         the earliest. Its p50, p99 and p99.9 are the row's best-round figures: one measured round, not
+     *         the lowest of each percentile, which could come from different rounds.
+     */
+    public LatencyResult bestRound()
+    {
+        return rounds.stream().min(Comparator.<LatencyResult>comparingDouble(round -> round.micros(50))
+            .thenComparingDouble(round -> round.micros(99))).orElseThrow();
+    }
+
+    /**
+     * @return {@code percentile} of the {@link #bestRound() best round}, in microseconds.
+     */
+    public double bestMicros(final double percentile)
+    {
+        return bestRound().micros(percentile);
+    }
+
+    /**
+     * @return the idle CPU of the {@link #bestRound() best round}; NaN if not measured.
+     */
+    public double bestIdleCpuPercent()
+    {
+        return bestRound().idleCpuPercent();
     }
 
     /**

@@ -1,7 +1,8 @@
 package io.mmq.examples.bench.harness;
 
 /**
- * One one-way run, one round of a {@link ThroughputRow}: a producer and its consumers.
+ * One one-way run, one round of a {@link ThroughputRow}: a producer and its consumers. Public, like
+ * {@link LatencyResult}, so that the bench tests can make one up.
  *
  * @param contender        the contender's name.
  * @param pointToPoint     whether the contender has one consumer at most.
@@ -13,10 +14,10 @@ package io.mmq.examples.bench.harness;
  * @param producerRate     messages per second the producer published in the measured phase.
  * @param slowestRate      messages per second of the slowest consumer in the measured phase.
  */
-record ThroughputResult(String contender, boolean pointToPoint, IdleMode idle, int size, int consumers, long sent,
+public record ThroughputResult(String contender, boolean pointToPoint, IdleMode idle, int size, int consumers, long sent,
     long leastReceived, double producerRate, double slowestRate)
 {
-    double bytesPerSecond()
+    public double bytesPerSecond()
     {
         return slowestRate * size;
     }

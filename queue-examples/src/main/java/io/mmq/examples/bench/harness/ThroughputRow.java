@@ -1,20 +1,24 @@
 package io.mmq.examples.bench.harness;
 
+import java.util.Comparator;
 import java.util.List;
 
 /**
  * One row of the throughput table: a contender, idle strategy, size and consumer count, measured in one or
  * more rounds. Counts are every round's together; rates are the median over the rounds, as in
- * {@link LatencyRow}, with the lowest and highest rate of the slowest consumer beside them.
+ * {@link LatencyRow}, with the lowest and highest rate of the slowest consumer beside them, and the row's
+ * {@link #bestRound() best round}, the one with the highest rate, as the fairest estimate on a machine that
+ * can slow a round down but not speed it up. Public, like {@link LatencyRow}, so that the bench tests can
+ * build a row from made-up rounds.
  */
-final class ThroughputRow
+public final class ThroughputRow
 {
     private final List<ThroughputResult> rounds;
 
     /**
      * @param rounds the row's rounds, at least one, all of the same contender, idle, size and consumer count.
      */
-    ThroughputRow(final List<ThroughputResult> rounds)
+    public ThroughputRow(final List<ThroughputResult> rounds)
     {
         if (rounds.isEmpty())
         {
@@ -23,68 +27,78 @@ final class ThroughputRow
         this.rounds = List.copyOf(rounds);
     }
 
-    String contender()
+    public String contender()
     {
         return rounds.get(0).contender();
     }
 
-    boolean pointToPoint()
+    public boolean pointToPoint()
     {
         return rounds.get(0).pointToPoint();
     }
 
-    IdleMode idle()
+    public IdleMode idle()
     {
         return rounds.get(0).idle();
     }
 
-    int size()
+    public int size()
     {
         return rounds.get(0).size();
     }
 
-    int consumers()
+    public int consumers()
     {
         return rounds.get(0).consumers();
     }
 
-    int roundCount()
+    public int roundCount()
     {
         return rounds.size();
     }
 
-    long sent()
+    public long sent()
     {
         return rounds.stream().mapToLong(ThroughputResult::sent).sum();
     }
 
-    long leastReceived()
+    public long leastReceived()
     {
         return rounds.stream().mapToLong(ThroughputResult::leastReceived).sum();
     }
 
-    double slowestRate()
+    public double slowestRate()
     {
         return Median.of(rounds, ThroughputResult::slowestRate);
     }
 
-    double producerRate()
+    public double producerRate()
     {
         return Median.of(rounds, ThroughputResult::producerRate);
     }
 
-    double bytesPerSecond()
+    public double bytesPerSecond()
     {
         return slowestRate() * size();
     }
 
-    double lowestRate()
+    public double lowestRate()
     {
         return rounds.stream().mapToDouble(ThroughputResult::slowestRate).min().orElseThrow();
     }
 
-    double highestRate()
+    public double highestRate()
     {
         return rounds.stream().mapToDouble(ThroughputResult::slowestRate).max().orElseThrow();
+    }
+
+    /**
+     * @return the round whose slowest consumer was fastest; of equal ones, the earliest. All the row's
+     *         best-round figures, the producer's rate included, are this one round's.
+     */
+    public ThroughputResult bestRound()
+    {
+        // Stream.max keeps the first of equal ones.
+        return rounds.stream().max(Comparator.comparingDouble(ThroughputResult::slowestRate)).orElseThrow();
     }
 }
