@@ -276,10 +276,11 @@ public final class ResultsReport
                 "row, with that round's producer rate). Why both: a machine can slow a round down (another " +
                 "process, a slow spell of the host) but never speed it up, so a contender's best round is the " +
                 "fairest estimate of what its code can do, while the median of a few rounds can be a vote " +
-                "between a machine's speeds (docs/benchmarks.md, \"This machine has two speeds\"). Where the two " +
-                "verdicts differ, the machine decided the median one; the medians show what a run typically " +
-                "meets, the best rounds what the code does when nothing gets in its way. The C bounce and " +
-                "memcpy are measured once, so both ratios divide by the same reference.");
+                "between a machine's speeds (docs/benchmarks.md, \"This machine has two speeds\"). The medians show " +
+                "what a run typically meets, the best rounds what the code does when nothing gets in its way; " +
+                "where the two verdicts differ, suspect the machine before the code. A best round's p99 and " +
+                "p99.9 are that one round's, chosen by its p50: a tail from one round is noisier than the " +
+                "median's. The C bounce and memcpy are measured once, so both ratios divide by the same reference.");
             line("");
             line("| target | goal | measured (medians) | median | measured (best rounds) | best round |");
             line("|---|---|---|---|---|---|");
