@@ -7,6 +7,7 @@ waking a producer asleep on a full ring (*Sleeping and waking*). Every function 
 """
 
 import contextlib
+import time
 
 from . import _layout as L
 from ._coordination import LockId
@@ -180,3 +181,28 @@ def wake_producer_if_asleep(sf):
     request = sf.i32[L.OFF_SPACE_REQUEST >> 2]
     if request == sf.i32[L.OFF_SPACE_SIGNAL >> 2]:
         sf.coord.move_on_and_wake(L.OFF_SPACE_SIGNAL, request)
+
+
+def sleep_until_published(sf, nothing_yet, deadline, longest):
+    """The reader half of *Sleeping and waking* (format.md), once: read the Wake Signal, set Wake Wanted
+    (a plain store: only the producer clears it, with an atomic exchange), full fence, look once more
+    with ``nothing_yet()`` (the Dekker pattern with the producer's commit), then sleep on the signal (a
+    futex on Linux, an event on Windows) for at most ``longest`` seconds, or until ``deadline``
+    (``time.monotonic()``, ``None``: no deadline). Returns False if the deadline had passed, True once
+    something was published or after one sleep, which may end early: the caller looks again.
+    """
+    i32 = sf.i32
+    s = i32[L.OFF_WAKE_SIGNAL >> 2]        # 1. the signal, before anything else
+    i32[L.OFF_WAKE_WANTED >> 2] = 1        # 2. ask to be woken
+    sf.coord.full_fence()                  # 3. the store before the look (Dekker)
+    if not nothing_yet():
+        return True
+    if deadline is None:
+        t = longest
+    else:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return False
+        t = min(longest, remaining)
+    sf.coord.wait(L.OFF_WAKE_SIGNAL, s, t)  # 4. returns at once if the signal moved
+    return True

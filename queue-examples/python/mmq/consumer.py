@@ -14,8 +14,6 @@ from .errors import (ClosedError, ConsumerEvictedError, ConsumerLappedError,
                      ConsumerNameTakenError, CorruptFrameError, MmqError, QueueBusyError,
                      QueueFormatError)
 
-_I32_WAKE_SIGNAL = L.OFF_WAKE_SIGNAL >> 2
-_I32_WAKE_WANTED = L.OFF_WAKE_WANTED >> 2
 _I64_PRODUCER = L.OFF_PRODUCER_POSITION >> 3
 _I64_JOIN = L.OFF_JOIN_POSITION >> 3
 _SPIN = 64  # polls of the frame word before the first sleep
@@ -406,21 +404,11 @@ class Consumer(SlotHolder):
         for _ in range(_SPIN):
             if i32[idx] != 0:
                 return True
-        coord = sf.coord
         while True:
-            s = i32[_I32_WAKE_SIGNAL]       # 1. the signal, before anything else
-            i32[_I32_WAKE_WANTED] = 1       # 2. ask to be woken
-            coord.full_fence()              # 3. the store before the frame check (Dekker)
+            if not _slots.sleep_until_published(sf, lambda: i32[idx] == 0, deadline, self._sleep):
+                return False
             if i32[idx] != 0:
                 return True
-            if deadline is None:
-                t = self._sleep
-            else:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    return False
-                t = min(self._sleep, remaining)
-            coord.wait(L.OFF_WAKE_SIGNAL, s, t)    # 4. returns at once if the signal moved
 
     def read(self, timeout=None):
         """Return the next message as ``bytes``, waiting up to ``timeout`` seconds

@@ -26,8 +26,6 @@ from ._coordination import LockId
 from .errors import (ClosedError, CorruptFrameError, MmqError, QueueBusyError, QueueFormatError,
                      UnsupportedPlatformError)
 
-_I32_WAKE_SIGNAL = L.OFF_WAKE_SIGNAL >> 2
-_I32_WAKE_WANTED = L.OFF_WAKE_WANTED >> 2
 _I64_PRODUCER = L.OFF_PRODUCER_POSITION >> 3
 _REAP_INTERVAL = 0.010   # format.md: members with nothing to claim reap at most every 10 ms
 _SPIN = 64               # looks at the Cursor before the first sleep
@@ -464,22 +462,7 @@ class GroupMember(SlotHolder):
         for _ in range(_SPIN):
             if not self._nothing_to_claim():
                 return True
-        sf = self._sf
-        i32 = sf.i32
-        s = i32[_I32_WAKE_SIGNAL]
-        i32[_I32_WAKE_WANTED] = 1
-        self._sf.coord.full_fence()
-        if not self._nothing_to_claim():
-            return True
-        if deadline is None:
-            t = self._sleep
-        else:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                return False
-            t = min(self._sleep, remaining)
-        sf.coord.wait(L.OFF_WAKE_SIGNAL, s, t)
-        return True
+        return _slots.sleep_until_published(self._sf, self._nothing_to_claim, deadline, self._sleep)
 
     def read(self, timeout=None):
         """The next message of this member's share as ``bytes``, waiting up to ``timeout`` seconds
