@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * left unfinished. The Python member claims under the group claim lock (it has no compare-and-swap), the
  * JVMs with compare-and-swap, on the same Cursor. Needs python3: without it the test fails, never skips.
  */
-@EnabledOnOs(value = OS.LINUX, disabledReason = "the Python reader is Linux-only for now (docs/windows.md)")
+@EnabledOnOs(value = OS.LINUX, disabledReason = "Python group members are Linux-only: they claim through futex FUTEX_WAKE_OP (docs/windows.md)")
 class CrossLanguageGroupTest
 {
     private static final int CAPACITY = 256 * 1024;
@@ -98,9 +98,12 @@ class CrossLanguageGroupTest
         }
         final Child victim = pythonMember(count);
         final CompletableFuture<Void> producer = CompletableFuture.runAsync(() -> run.publish(count));
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (run.handled()[3].length < 500)
         {
             assertTrue(victim.process().isAlive(), "the Python member ended early: " + victim.errors());
+            assertTrue(System.nanoTime() - deadline < 0, "the Python member handled " + run.handled()[3].length +
+                " messages within 120 s");
             Thread.sleep(1);
         }
         victim.process().destroyForcibly(); // SIGKILL, mid-claim as likely as not
