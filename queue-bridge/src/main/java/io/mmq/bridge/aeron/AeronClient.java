@@ -91,6 +91,15 @@ public final class AeronClient implements AutoCloseable
     }
 
     /**
+     * @return the Aeron client itself, for the bridges, which need what the links do not show (reserved
+     *         values, images, counters).
+     */
+    Aeron aeron()
+    {
+        return aeron;
+    }
+
+    /**
      * @return the Aeron directory of the driver this client talks to.
      */
     public Path directory()

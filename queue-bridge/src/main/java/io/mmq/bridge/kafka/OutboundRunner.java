@@ -2,15 +2,16 @@ package io.mmq.bridge.kafka;
 
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import io.mmq.MessageQueue;
+import io.mmq.bridge.BridgeRunner;
+import io.mmq.bridge.RunnableBridge;
 
 /**
- * Runs a prepared {@link KafkaOutbound} the way a command does: a line when it starts, a progress line
- * every interval, one line per session and failure, a last line when it stops; and on SIGTERM (or Ctrl-C)
- * it commits what it has sent before the JVM ends. Lines are {@code word key=value ...}:
+ * Runs a prepared {@link KafkaOutbound} the way a command does, through {@link BridgeRunner}: a line when it
+ * starts, a progress line every interval, one line per session and failure, a last line when it stops; and
+ * on SIGTERM (or Ctrl-C) it commits what it has sent before the JVM ends. Lines are {@code word key=value ...}:
  *
  * <pre>
  * started queue=/dev/shm/orders.mmq name=bridge:orders target=kafka://127.0.0.1:9092/orders transactional-id=mmq-bridge:orders
@@ -33,70 +34,29 @@ public final class OutboundRunner
     public static void run(final KafkaOutbound bridge, final MessageQueue queue, final String source, final PrintWriter out,
         final Duration progress)
     {
-        out.println("started queue=" + source + " name=" + bridge.consumerName() + " target=" + bridge.target() +
-            " transactional-id=" + bridge.transactionalId());
-        out.flush();
-        final CountDownLatch done = new CountDownLatch(1);
-        final long grace = 2 * bridge.options().timeout().toMillis() + 5_000;
-        final Thread hook = new Thread(() ->
+        final String started = "started queue=" + source + " name=" + bridge.consumerName() + " target=" + bridge.target() +
+            " transactional-id=" + bridge.transactionalId();
+        // A SIGTERM waits for the open transaction to commit: two Kafka calls, each bounded by the timeout.
+        final Duration grace = bridge.options().timeout().multipliedBy(2).plusSeconds(5);
+        BridgeRunner.run(new RunnableBridge()
         {
-            bridge.stop();
-            try
+            @Override
+            public void run(final Consumer<String> events)
             {
-                done.await(grace, TimeUnit.MILLISECONDS);
+                bridge.run(queue, events);
             }
-            catch (final InterruptedException ignore)
+
+            @Override
+            public void stop()
             {
-                Thread.currentThread().interrupt();
+                bridge.stop();
             }
-        }, "mmq-bridge-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
-        final Thread printer = null == progress || progress.isZero() ? null : new Thread(() ->
-        {
-            try
+
+            @Override
+            public String counters()
             {
-                while (true)
-                {
-                    Thread.sleep(progress.toMillis());
-                    out.println("progress " + bridge.counters().line());
-                    out.flush();
-                }
+                return bridge.counters().line();
             }
-            catch (final InterruptedException ended)
-            {
-                // The bridge stopped.
-            }
-        }, "mmq-bridge-progress");
-        if (null != printer)
-        {
-            printer.setDaemon(true);
-            printer.start();
-        }
-        try
-        {
-            bridge.run(queue, line ->
-            {
-                out.println(line);
-                out.flush();
-            });
-        }
-        finally
-        {
-            if (null != printer)
-            {
-                printer.interrupt();
-            }
-            out.println("stopped " + bridge.counters().line());
-            out.flush();
-            done.countDown();
-            try
-            {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            }
-            catch (final IllegalStateException shuttingDown)
-            {
-                // The hook is running: it has just been released.
-            }
-        }
+        }, started, out, progress, grace);
     }
 }

@@ -1,0 +1,410 @@
+package io.mmq.bridge.aeron;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import io.aeron.Aeron;
+import io.aeron.ExclusivePublication;
+import io.aeron.Publication;
+import io.aeron.ReservedValueSupplier;
+import io.aeron.driver.status.SenderLimit;
+import io.aeron.driver.status.SenderPos;
+import io.aeron.exceptions.AeronException;
+import io.aeron.status.ChannelEndpointStatus;
+import io.mmq.ConsumerOptions;
+import io.mmq.MessageHandler;
+import io.mmq.MessageQueue;
+import io.mmq.MmqException;
+import io.mmq.bridge.RunnableBridge;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.status.CountersReader;
+
+/**
+ * The outbound Aeron UDP bridge: forwards every message of a queue, in order, to an inbound bridge on another
+ * host over an exclusive Aeron publication on {@code aeron:udp?endpoint=HOST:PORT} (stream
+ * {@link #STREAM_ID}), from a media driver of its own.
+ *
+ * <ul>
+ *   <li>It reads the queue as a <b>named consumer with explicit commits</b>
+ *       ({@code bridge:aeron:HOST:PORT}), one message at a time through the offer: an offer refused
+ *       ({@code BACK_PRESSURED}, {@code NOT_CONNECTED}, {@code ADMIN_ACTION}) is tried again, and the bridge
+ *       polls nothing more until it succeeds. So it never reads ahead of the publication, and when the far
+ *       side stalls or goes away the queue's producer is held back by the bridge's committed position.</li>
+ *   <li>Each message is offered whole (Aeron fragments it at the MTU, the inbound bridge puts it back
+ *       together): the Aeron payload is the message, byte for byte. Every frame carries the message's
+ *       {@link SourcePosition} in its reserved value, so that the inbound bridge detects a gap or a
+ *       repeat.</li>
+ *   <li><b>It commits each message once its offer succeeded</b>: the message is then in the publication's
+ *       log, which the driver sends and resends until the receiver has it (Aeron's reliable unicast). The
+ *       queue's consumer API commits only through the last message read, so committing later (when the far
+ *       side has the message) would mean reading no further until then, one round trip per message. The
+ *       price: a {@code kill -9} of this process loses what was offered and not yet received, at most the
+ *       publication's window; the inbound bridge reports it as a gap with its exact range, and never skips
+ *       it silently. A clean stop ({@link #stop()}) waits, up to the timeout, until the far subscriber has
+ *       consumed everything offered.</li>
+ * </ul>
+ *
+ * <p>On the message path it allocates nothing and takes no lock: the handler, the reserved value supplier
+ * and the idle strategy are made once.
+ */
+public final class UdpOutbound implements RunnableBridge
+{
+    /** The Aeron stream of every bridge: one bridge per endpoint. */
+    public static final int STREAM_ID = 1_012;
+
+    private static final int POLL_LIMIT = 64;
+    private static final int MIN_TERM_LENGTH = 64 * 1024;
+    private static final int MAX_AERON_MESSAGE = 16 * 1024 * 1024;
+
+    /** Thrown from the handler to leave a message unoffered, uncommitted, when asked to stop. No stack trace. */
+    private static final RuntimeException STOPPED = new RuntimeException("stopped", null, false, false)
+    {
+    };
+
+    private final MessageQueue queue;
+    private final UdpUri target;
+    private final UdpOptions options;
+    private final String consumerName;
+    private final EmbeddedMediaDriver driver;
+    private final AeronClient client;
+    private final ExclusivePublication publication;
+    private final int capacity;
+    private final int receiverWindow;
+    private final UdpOutboundCounters counters = new UdpOutboundCounters();
+    private final IdleStrategy idle = new BackoffIdleStrategy();
+    private final MessageHandler handler = this::onMessage;
+    private final ReservedValueSupplier reservedValues = this::reservedValue;
+    private int senderPositionId = CountersReader.NULL_COUNTER_ID;
+    private int senderLimitId = CountersReader.NULL_COUNTER_ID;
+    private io.mmq.Consumer consumer;
+    private long reservedValue;
+    private volatile boolean stopping;
+
+    private UdpOutbound(final MessageQueue queue, final UdpUri target, final UdpOptions options, final String consumerName,
+        final EmbeddedMediaDriver driver, final AeronClient client, final ExclusivePublication publication)
+    {
+        this.queue = queue;
+        this.target = target;
+        this.options = options;
+        this.consumerName = consumerName;
+        this.driver = driver;
+        this.client = client;
+        this.publication = publication;
+        this.capacity = queue.options().capacity();
+        this.receiverWindow = Math.min(EmbeddedMediaDriver.UDP_RECEIVER_WINDOW, publication.termBufferLength() / 2);
+    }
+
+    /**
+     * Starts the bridge's media driver, adds the publication and waits up to the timeout for an inbound bridge
+     * to connect, without touching the queue (no consumer is made).
+     *
+     * @throws AeronDirectoryInUseException if a live driver uses the options' directory.
+     * @throws MmqException with one line for the user if no inbound bridge answers within the timeout, the
+     *         address cannot be used, or the queue's messages can be longer than Aeron carries.
+     * @throws IllegalArgumentException if the consumer name (by default {@code bridge:aeron:HOST:PORT}) is too long.
+     */
+    public static UdpOutbound prepare(final MessageQueue queue, final UdpUri target, final UdpOptions options)
+    {
+        final String name = null == options.consumerName() ? UdpOptions.defaultConsumerName(target) : options.consumerName();
+        try
+        {
+            ConsumerOptions.checkName(name);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new IllegalArgumentException("the bridge's consumer name is too long: " + ex.getMessage() +
+                "; give it a shorter name with --name", ex);
+        }
+        final int maxMessage = queue.options().maxMessageLength();
+        if (maxMessage > MAX_AERON_MESSAGE)
+        {
+            throw new MmqException("the queue's messages can be " + maxMessage + " bytes, more than the " + MAX_AERON_MESSAGE +
+                " an Aeron message carries");
+        }
+        // A term holds at least eight of the longest message (Aeron's rule for the longest message).
+        final int termLength = Math.max(MIN_TERM_LENGTH, Integer.highestOneBit(Math.max(1, maxMessage * 8 - 1)) << 1);
+        final String channel = target.channel("mtu=" + EmbeddedMediaDriver.UDP_MTU_LENGTH + "|term-length=" + termLength);
+        final EmbeddedMediaDriver driver = EmbeddedMediaDriver.launchForUdp(options.aeronDirectory());
+        AeronClient client = null;
+        try
+        {
+            client = AeronClient.connect(driver.directory());
+            final ExclusivePublication publication;
+            try
+            {
+                publication = client.aeron().addExclusivePublication(channel, STREAM_ID);
+            }
+            catch (final AeronException ex)
+            {
+                throw new MmqException("cannot send to " + target.endpoint() + ": " + oneLine(ex), ex);
+            }
+            final long deadline = System.nanoTime() + options.timeout().toNanos();
+            while (!publication.isConnected())
+            {
+                if (publication.channelStatus() == ChannelEndpointStatus.ERRORED)
+                {
+                    throw new MmqException("cannot send to " + target.endpoint() + ": the Aeron channel is in error (" +
+                        "is the address one this host can send to?)");
+                }
+                if (System.nanoTime() - deadline >= 0)
+                {
+                    throw new MmqException("no inbound bridge answered at " + target.endpoint() + " within " +
+                        seconds(options.timeout()) + " (is one running there, and is the host reachable over UDP?)");
+                }
+                sleepMillis(10);
+            }
+            final UdpOutbound bridge = new UdpOutbound(queue, target, options, name, driver, client, publication);
+            bridge.findSenderCounters();
+            return bridge;
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietCloseAll(client, driver);
+            throw ex;
+        }
+    }
+
+    public String consumerName()
+    {
+        return consumerName;
+    }
+
+    public UdpUri target()
+    {
+        return target;
+    }
+
+    public UdpOutboundCounters outboundCounters()
+    {
+        return counters;
+    }
+
+    @Override
+    public String counters()
+    {
+        return counters.line();
+    }
+
+    /**
+     * @return the Aeron session id of the publication, which the inbound bridge names in its lines.
+     */
+    public int sessionId()
+    {
+        return publication.sessionId();
+    }
+
+    @Override
+    public void stop()
+    {
+        stopping = true;
+    }
+
+    /**
+     * Forwards the queue until {@link #stop()} or the idle exit, then waits (up to the timeout) until the far
+     * subscriber has consumed everything offered, and closes the publication, the client and the driver.
+     *
+     * @param events {@code session ...} when it starts, {@code notice ...} when a clean stop could not confirm
+     *               that everything offered arrived.
+     * @throws io.mmq.ConsumerNameTakenException if a live process holds the consumer name.
+     * @throws MmqException if the publication is closed under it or the stream reaches Aeron's largest position.
+     */
+    @Override
+    public void run(final Consumer<String> events)
+    {
+        try
+        {
+            consumer = queue.consumer(ConsumerOptions.named(consumerName).startingAt(options.start())
+                .withCommit(ConsumerOptions.Commit.EXPLICIT));
+            counters.committedPosition.set(consumer.position());
+            counters.producerPosition.set(consumer.position() + consumer.lag());
+            counters.connected = publication.isConnected();
+            events.accept("session consumer-position=" + consumer.position() + " producer-position=" +
+                (consumer.position() + consumer.lag()) + " aeron-session=" + publication.sessionId() + " channel=" +
+                publication.channel());
+            forward();
+            drain(events);
+        }
+        finally
+        {
+            CloseHelper.quietCloseAll(consumer, client, driver);
+        }
+    }
+
+    private void forward()
+    {
+        final long idleNanos = null == options.idleExit() ? Long.MAX_VALUE : options.idleExit().toNanos();
+        long lastMessage = System.nanoTime();
+        long lastLook = 0;
+        while (!stopping)
+        {
+            final int polled;
+            try
+            {
+                polled = consumer.poll(handler, POLL_LIMIT, 10, TimeUnit.MILLISECONDS);
+            }
+            catch (final RuntimeException ex)
+            {
+                if (ex == STOPPED)
+                {
+                    return; // the held message is not committed: the next bridge sends it
+                }
+                throw ex;
+            }
+            final long now = System.nanoTime();
+            if (polled > 0)
+            {
+                lastMessage = now;
+            }
+            if (now - lastLook >= 10_000_000L || 0 == polled)
+            {
+                lastLook = now;
+                counters.producerPosition.set(consumer.position() + consumer.lag());
+                counters.inFlight.set(inFlight());
+                counters.connected = publication.isConnected();
+            }
+            if (0 == polled && now - lastMessage >= idleNanos)
+            {
+                return;
+            }
+        }
+    }
+
+    private void onMessage(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final long end = consumer.position();
+        if (end > SourcePosition.MAX_POSITION)
+        {
+            throw new MmqException("the queue's position " + end + " is past the largest the bridge carries (" +
+                SourcePosition.MAX_POSITION + ")");
+        }
+        reservedValue = SourcePosition.pack(end, capacity);
+        idle.reset();
+        boolean backPressured = false;
+        boolean notConnected = false;
+        long result;
+        while ((result = publication.offer(buffer, offset, length, reservedValues)) < 0)
+        {
+            if (result == Publication.CLOSED || result == Publication.MAX_POSITION_EXCEEDED)
+            {
+                throw new MmqException("the Aeron publication to " + target.endpoint() + " refused a message: " +
+                    (result == Publication.CLOSED ? "CLOSED" : "MAX_POSITION_EXCEEDED") + "; start the bridge again");
+            }
+            if (result == Publication.BACK_PRESSURED && !backPressured)
+            {
+                backPressured = true;
+                counters.backPressured.increment();
+            }
+            else if (result == Publication.NOT_CONNECTED && !notConnected)
+            {
+                notConnected = true;
+                counters.notConnected.increment();
+                counters.connected = false;
+            }
+            if (stopping)
+            {
+                throw STOPPED;
+            }
+            counters.inFlight.set(inFlight());
+            idle.idle();
+        }
+        counters.connected = true;
+        counters.forwarded.increment();
+        counters.committedPosition.set(end);
+        // Committed once the handler returns: the message is in the publication's log, Aeron delivers it.
+        consumer.commit();
+    }
+
+    private long reservedValue(final DirectBuffer termBuffer, final int termOffset, final int frameLength)
+    {
+        return reservedValue;
+    }
+
+    /**
+     * The far subscriber's consumption, from the sender's flow-control limit: the receiver's status messages
+     * carry its subscribers' position and its window, and the limit is their sum. The window is the one the
+     * inbound bridge's driver uses ({@link EmbeddedMediaDriver#UDP_RECEIVER_WINDOW}, at most half a term).
+     */
+    private long inFlight()
+    {
+        if (CountersReader.NULL_COUNTER_ID == senderLimitId)
+        {
+            return 0;
+        }
+        final long consumed = client.aeron().countersReader().getCounterValue(senderLimitId) - receiverWindow;
+        return Math.max(0, publication.position() - consumed);
+    }
+
+    private void drain(final Consumer<String> events)
+    {
+        final long deadline = System.nanoTime() + options.timeout().toNanos();
+        long left;
+        while ((left = inFlight()) > 0 || sent() < publication.position())
+        {
+            if (System.nanoTime() - deadline >= 0)
+            {
+                events.accept("notice stopped with " + left + " bytes offered that the far side has not confirmed " +
+                    "within " + seconds(options.timeout()) + "; if they are lost it reports them as a gap");
+                return;
+            }
+            sleepMillis(1);
+        }
+        counters.inFlight.set(0);
+    }
+
+    private long sent()
+    {
+        return CountersReader.NULL_COUNTER_ID == senderPositionId ? Long.MAX_VALUE :
+            client.aeron().countersReader().getCounterValue(senderPositionId);
+    }
+
+    private void findSenderCounters()
+    {
+        final CountersReader reader = client.aeron().countersReader();
+        final long registrationId = publication.registrationId();
+        reader.forEach((counterId, typeId, keyBuffer, label) ->
+        {
+            // A stream position counter's key starts with the registration id of its publication.
+            if (keyBuffer.getLong(0) == registrationId)
+            {
+                if (typeId == SenderPos.SENDER_POSITION_TYPE_ID)
+                {
+                    senderPositionId = counterId;
+                }
+                else if (typeId == SenderLimit.SENDER_LIMIT_TYPE_ID)
+                {
+                    senderLimitId = counterId;
+                }
+            }
+        });
+    }
+
+    private static void sleepMillis(final long millis)
+    {
+        try
+        {
+            Thread.sleep(millis);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new MmqException("interrupted", ex);
+        }
+    }
+
+    static String seconds(final Duration duration)
+    {
+        final long millis = duration.toMillis();
+        return millis % 1000 == 0 ? millis / 1000 + " s" : String.format(Locale.ROOT, "%.1f s", millis / 1000.0);
+    }
+
+    static String oneLine(final Throwable error)
+    {
+        final String message = null == error.getMessage() ? error.getClass().getSimpleName() : error.getMessage();
+        return message.replace('\n', ' ').replace('\r', ' ');
+    }
+}
