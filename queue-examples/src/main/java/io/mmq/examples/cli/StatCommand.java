@@ -56,8 +56,10 @@ public final class StatCommand implements Callable<Integer>
         spec.commandLine().getOut().printf("%s  format %d  ring %,d B  max message %,d B  slots %d  slow consumers: %s%n",
             file, counters.formatVersion(), counters.capacity(), queue.options().maxMessageLength(), counters.consumerSlots(),
             queue.options().slowConsumerPolicy());
-        spec.commandLine().getOut().printf("producer  position %,d  join %,d  reclaim %,d  last pid %d%s%n",
+        final long checkpoint = counters.lastCheckpoint();
+        spec.commandLine().getOut().printf("producer  position %,d  join %,d  reclaim %,d  last pid %d%s%s%n",
             producerPosition, counters.joinPosition(), counters.reclaimPosition(), counters.producerPid(),
+            checkpoint == io.mmq.Producer.NO_CHECKPOINT ? "" : "  checkpoint " + checkpoint,
             counters.producerAwaitsSpace() ? "  asleep on a full ring" : "");
         int active = 0;
         for (int slot = 0; slot < counters.consumerSlots(); slot++)

@@ -51,7 +51,7 @@ class MmqCommandTest
         assertEquals(List.of("68 65 6c 6c 6f"), out.toString().lines().toList());
 
         assertEquals(0, mmq("stat", file));
-        assertTrue(out.toString().contains("format 5  ring 65,536 B  max message 8,192 B  slots 4  slow consumers: block"), out.toString());
+        assertTrue(out.toString().contains("format 6  ring 65,536 B  max message 8,192 B  slots 4  slow consumers: block"), out.toString());
         assertTrue(out.toString().contains("producer  position 40"), out.toString());
         assertTrue(out.toString().contains("0 of 4 consumer slots held"), out.toString());
 
