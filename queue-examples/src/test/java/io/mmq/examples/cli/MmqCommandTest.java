@@ -138,6 +138,25 @@ class MmqCommandTest
     }
 
     @Test
+    void statShowsTheQueuesBridgesFromTheirStatusFiles() throws Exception
+    {
+        final String file = directory.resolve("bridged.mmq").toString();
+        assertEquals(0, mmq("create", file, "--capacity", "64k"));
+        final io.mmq.bridge.BridgeStatus status = io.mmq.bridge.BridgeStatus.start(Path.of(file), "bridge:orders", "out",
+            file, "kafka://127.0.0.1:9092/orders");
+        status.update("forwarded=7 inflight=1 lag=64");
+
+        assertEquals(0, mmq("stat", file));
+        assertTrue(out.toString().contains("bridge   'bridge:orders'  out " + file + " -> kafka://127.0.0.1:9092/orders  running, pid " +
+            ProcessHandle.current().pid()), out.toString());
+        assertTrue(out.toString().contains("forwarded=7 inflight=1 lag=64"), out.toString());
+
+        status.stop("forwarded=8 inflight=0 lag=0");
+        assertEquals(0, mmq("stat", file));
+        assertTrue(out.toString().contains("kafka://127.0.0.1:9092/orders  stopped, pid"), out.toString());
+    }
+
+    @Test
     void aLineLongerThanTheMaximumMessageIsRefusedWithItsNumber() throws Exception
     {
         final String file = directory.resolve("small.mmq").toString();
