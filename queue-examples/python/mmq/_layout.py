@@ -1,11 +1,11 @@
-"""docs/format.md (format version 5, which also reads versions 2 to 4) as constants, plus header validation."""
+"""docs/format.md (format version 6, which also reads versions 2 to 5) as constants, plus header validation."""
 
 import os
 import struct
 
 from .errors import QueueFormatError, UnsupportedVersionError
 
-SUPPORTED_VERSIONS = (2, 3, 4, 5)
+SUPPORTED_VERSIONS = (2, 3, 4, 5, 6)
 NAMED_CONSUMERS_VERSION = 4
 CONSUMER_GROUPS_VERSION = 5
 

@@ -57,7 +57,7 @@ def test_truncated_and_extended_queue(queue, tmp_path):
     refused(e, "file length")
 
 
-@pytest.mark.parametrize("version", [1, 6, 0x7FFFFFFF])
+@pytest.mark.parametrize("version", [1, 7, 0x7FFFFFFF])
 def test_wrong_version(queue, tmp_path, version):
     q = queue()
     v = tmp_path / "v"

@@ -31,6 +31,11 @@ public interface Producer extends AutoCloseable
     long CLOSED = -2;
 
     /**
+     * What {@link #checkpoint()} returns when no published message carried a checkpoint.
+     */
+    long NO_CHECKPOINT = -1;
+
+    /**
      * Publishes a copy of {@code buffer[offset, offset + length)} if the ring has room, without waiting.
      *
      * @return the new position, or {@link #BACK_PRESSURED} or {@link #CLOSED}.
@@ -55,6 +60,31 @@ public interface Producer extends AutoCloseable
      * @throws IllegalArgumentException if {@code length} is negative or exceeds {@link #maxMessageLength()}.
      */
     long tryClaim(int length, BufferClaim claim);
+
+    /**
+     * Makes the next message this producer publishes (by either {@code offer}, or by the {@code commit} of
+     * a claim) carry {@code checkpoint}, a number of the caller's choosing such as the offset of the
+     * message in the system it came from. The checkpoint is recorded in the queue file atomically with
+     * that message: whenever and however a producer process dies, a producer opened later finds as
+     * {@link #checkpoint()} the checkpoint of the last message that is in the queue, never one whose
+     * message is not. That is what lets a process that copies messages in from elsewhere resume after a
+     * crash without skipping or repeating one.
+     *
+     * <p>The checkpoint waits for a message that is published: an offer that returns
+     * {@link #BACK_PRESSURED} or an aborted claim leaves it attached to the next attempt. Attaching again
+     * before that replaces it.
+     *
+     * @param checkpoint zero or more.
+     * @throws IllegalArgumentException if {@code checkpoint} is negative.
+     * @throws MmqException if the queue file's format is too old to keep checkpoints.
+     */
+    void attachCheckpoint(long checkpoint);
+
+    /**
+     * @return the checkpoint of the last published message that carried one, by this producer or an
+     *         earlier one, or {@link #NO_CHECKPOINT}.
+     */
+    long checkpoint();
 
     /**
      * Writes every message published so far back to the file's storage and waits until it is there, so

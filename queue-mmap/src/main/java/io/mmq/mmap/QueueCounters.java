@@ -44,6 +44,35 @@ public final class QueueCounters
         return buffer.getLongVolatile(HeaderLayout.RECLAIM_POSITION_OFFSET);
     }
 
+    /**
+     * @return the checkpoint of the last published message that carried one (see
+     *         {@link io.mmq.Producer#attachCheckpoint}), or {@link io.mmq.Producer#NO_CHECKPOINT}. Read as a
+     *         tool reads it: an entry the producer is rewriting is read again, and one whose message is not
+     *         committed yet may show a moment early.
+     */
+    public long lastCheckpoint()
+    {
+        long newestPosition = 0;
+        long newest = io.mmq.Producer.NO_CHECKPOINT;
+        for (int entry = HeaderLayout.CHECKPOINT_A_OFFSET; entry <= HeaderLayout.CHECKPOINT_B_OFFSET; entry += 16)
+        {
+            long position;
+            long value;
+            do
+            {
+                position = buffer.getLongVolatile(entry + HeaderLayout.CHECKPOINT_POSITION_OFFSET);
+                value = buffer.getLongVolatile(entry + HeaderLayout.CHECKPOINT_VALUE_OFFSET);
+            }
+            while (position != buffer.getLongVolatile(entry + HeaderLayout.CHECKPOINT_POSITION_OFFSET));
+            if (position > newestPosition)
+            {
+                newestPosition = position;
+                newest = value;
+            }
+        }
+        return newest;
+    }
+
     public int consumerSlots()
     {
         return geometry.consumerSlots();

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 
+import io.mmq.bridge.BridgeStatus;
 import io.mmq.mmap.MappedQueue;
 import io.mmq.mmap.QueueCounters;
 import picocli.CommandLine.Command;
@@ -56,8 +57,10 @@ public final class StatCommand implements Callable<Integer>
         spec.commandLine().getOut().printf("%s  format %d  ring %,d B  max message %,d B  slots %d  slow consumers: %s%n",
             file, counters.formatVersion(), counters.capacity(), queue.options().maxMessageLength(), counters.consumerSlots(),
             queue.options().slowConsumerPolicy());
-        spec.commandLine().getOut().printf("producer  position %,d  join %,d  reclaim %,d  last pid %d%s%n",
+        final long checkpoint = counters.lastCheckpoint();
+        spec.commandLine().getOut().printf("producer  position %,d  join %,d  reclaim %,d  last pid %d%s%s%n",
             producerPosition, counters.joinPosition(), counters.reclaimPosition(), counters.producerPid(),
+            checkpoint == io.mmq.Producer.NO_CHECKPOINT ? "" : "  checkpoint " + checkpoint,
             counters.producerAwaitsSpace() ? "  asleep on a full ring" : "");
         int active = 0;
         for (int slot = 0; slot < counters.consumerSlots(); slot++)
@@ -97,6 +100,24 @@ public final class StatCommand implements Callable<Integer>
         }
         spec.commandLine().getOut().printf("%d of %d consumer slots held%s%n", active, counters.consumerSlots(),
             counters.consumerAwaitsWakeUp() ? "; a consumer is asleep, waiting for messages" : "");
+        printBridges();
+    }
+
+    /** The bridges of this queue, from their status files beside it (see {@link BridgeStatus}). */
+    private void printBridges()
+    {
+        final long now = System.currentTimeMillis();
+        for (final BridgeStatus.Snapshot bridge : BridgeStatus.readAll(file))
+        {
+            if (null != bridge.problem())
+            {
+                spec.commandLine().getOut().printf("bridge   '%s'  %s%n", bridge.name(), bridge.problem());
+                continue;
+            }
+            spec.commandLine().getOut().printf("bridge   '%s'  %s %s -> %s  %s, pid %d, updated %.1f s ago  %s%n",
+                bridge.name(), bridge.direction(), bridge.from(), bridge.to(), bridge.liveState(), bridge.pid(),
+                (now - bridge.updated()) / 1000.0, bridge.counters());
+        }
     }
 
     /** The group of a member or orphan, which may have left between two reads of a queue in use. */

@@ -51,7 +51,7 @@ class MmqCommandTest
         assertEquals(List.of("68 65 6c 6c 6f"), out.toString().lines().toList());
 
         assertEquals(0, mmq("stat", file));
-        assertTrue(out.toString().contains("format 5  ring 65,536 B  max message 8,192 B  slots 4  slow consumers: block"), out.toString());
+        assertTrue(out.toString().contains("format 6  ring 65,536 B  max message 8,192 B  slots 4  slow consumers: block"), out.toString());
         assertTrue(out.toString().contains("producer  position 40"), out.toString());
         assertTrue(out.toString().contains("0 of 4 consumer slots held"), out.toString());
 
@@ -135,6 +135,25 @@ class MmqCommandTest
         final Path file = Files.createTempFile(directory, "lines", ".txt");
         Files.write(file, List.of(lines));
         return file;
+    }
+
+    @Test
+    void statShowsTheQueuesBridgesFromTheirStatusFiles() throws Exception
+    {
+        final String file = directory.resolve("bridged.mmq").toString();
+        assertEquals(0, mmq("create", file, "--capacity", "64k"));
+        final io.mmq.bridge.BridgeStatus status = io.mmq.bridge.BridgeStatus.start(Path.of(file), "bridge:orders", "out",
+            file, "kafka://127.0.0.1:9092/orders");
+        status.update("forwarded=7 inflight=1 lag=64");
+
+        assertEquals(0, mmq("stat", file));
+        assertTrue(out.toString().contains("bridge   'bridge:orders'  out " + file + " -> kafka://127.0.0.1:9092/orders  running, pid " +
+            ProcessHandle.current().pid()), out.toString());
+        assertTrue(out.toString().contains("forwarded=7 inflight=1 lag=64"), out.toString());
+
+        status.stop("forwarded=8 inflight=0 lag=0");
+        assertEquals(0, mmq("stat", file));
+        assertTrue(out.toString().contains("kafka://127.0.0.1:9092/orders  stopped, pid"), out.toString());
     }
 
     @Test

@@ -52,6 +52,14 @@ package io.mmq.mmap.layout;
  *  +---------------------------------------------------------------+
  *  |                 Producer Process Id (8 bytes)                 | 152
  *  +---------------------------------------------------------------+
+ *  |             Checkpoint A Position (8 bytes)                   | 160
+ *  +---------------------------------------------------------------+
+ *  |               Checkpoint A Value (8 bytes)                    | 168
+ *  +---------------------------------------------------------------+
+ *  |             Checkpoint B Position (8 bytes)                   | 176
+ *  +---------------------------------------------------------------+
+ *  |               Checkpoint B Value (8 bytes)                    | 184
+ *  +---------------------------------------------------------------+
  *  |                   Reserved, zero (to 256)                    ...
  * ...                                                              |
  *  +---------------------------------------------------------------+
@@ -68,12 +76,13 @@ public final class HeaderLayout
     public static final long MAGIC = 0x0045_5545_5551_4D4DL;
 
     /** The format this code writes. Bumped whenever a byte changes meaning. */
-    public static final int FORMAT_VERSION = 5;
+    public static final int FORMAT_VERSION = 6;
 
     /**
      * The oldest format this code also reads and writes: a version-2 file is a version-3 file whose
      * consumers are never evicted (its Eviction Lag bytes are zero), and a version-3 file is a version-4
-     * file without named consumers (which such a file refuses, since older producers would not hold them).
+     * file without named consumers (which such a file refuses, since older producers would not hold them);
+     * likewise a version-4 file has no groups, and a version-5 file no checkpoints.
      */
     public static final int OLDEST_READABLE_VERSION = 2;
 
@@ -82,6 +91,9 @@ public final class HeaderLayout
 
     /** The first version whose files may hold consumer groups. */
     public static final int CONSUMER_GROUPS_VERSION = 5;
+
+    /** The first version whose producers keep checkpoints (and discard uncommitted ones on taking over). */
+    public static final int CHECKPOINTS_VERSION = 6;
 
     public static final int MAGIC_OFFSET = 0;
     public static final int VERSION_OFFSET = 8;
@@ -145,6 +157,25 @@ public final class HeaderLayout
 
     /** The process id of the producer that last took the role; for tools and error messages only. */
     public static final int PRODUCER_PID_OFFSET = RECLAIM_POSITION_OFFSET + 8;
+
+    /**
+     * The first of the two checkpoint entries: a Position (8 bytes) then a Value (8 bytes). A checkpoint is
+     * a value the producer published atomically with one message; its Position is that message's end, so
+     * it counts only once that message is committed. The producer writes the entry holding the older
+     * checkpoint (Position 0, ordered; Value, plain; Position, ordered), then commits the message, so the
+     * newer entry is never torn while it is the one that counts. A producer taking over zeroes an entry
+     * whose Position lies past the last committed frame. Position 0 means empty.
+     */
+    public static final int CHECKPOINT_A_OFFSET = PRODUCER_PID_OFFSET + 8;
+
+    /** The second checkpoint entry, laid out as {@link #CHECKPOINT_A_OFFSET}. */
+    public static final int CHECKPOINT_B_OFFSET = CHECKPOINT_A_OFFSET + 16;
+
+    /** Within a checkpoint entry: the end position of the message the checkpoint was published with. */
+    public static final int CHECKPOINT_POSITION_OFFSET = 0;
+
+    /** Within a checkpoint entry: the checkpoint itself, a non-negative number the producer's user chose. */
+    public static final int CHECKPOINT_VALUE_OFFSET = 8;
 
     /**
      * The header takes four 64-byte cache lines: two for the fixed fields, two for the producer's. Offsets

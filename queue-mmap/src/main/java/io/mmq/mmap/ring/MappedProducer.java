@@ -5,6 +5,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.mmq.BufferClaim;
 import io.mmq.FlushPolicy;
+import io.mmq.MmqException;
 import io.mmq.Producer;
 import io.mmq.QueueBusyException;
 import io.mmq.mmap.file.QueueFile;
@@ -35,6 +36,11 @@ import static io.mmq.mmap.layout.FrameLayout.TYPE_AND_LAP_OFFSET;
 import static io.mmq.mmap.layout.FrameLayout.typeAndLap;
 import static io.mmq.mmap.layout.FrameLayout.TYPE_PADDING;
 import static io.mmq.mmap.layout.FrameLayout.alignedLength;
+import static io.mmq.mmap.layout.HeaderLayout.CHECKPOINTS_VERSION;
+import static io.mmq.mmap.layout.HeaderLayout.CHECKPOINT_A_OFFSET;
+import static io.mmq.mmap.layout.HeaderLayout.CHECKPOINT_B_OFFSET;
+import static io.mmq.mmap.layout.HeaderLayout.CHECKPOINT_POSITION_OFFSET;
+import static io.mmq.mmap.layout.HeaderLayout.CHECKPOINT_VALUE_OFFSET;
 import static io.mmq.mmap.layout.HeaderLayout.JOIN_POSITION_OFFSET;
 import static io.mmq.mmap.layout.HeaderLayout.PRODUCER_PID_OFFSET;
 import static io.mmq.mmap.layout.HeaderLayout.PRODUCER_POSITION_OFFSET;
@@ -42,6 +48,7 @@ import static io.mmq.mmap.layout.HeaderLayout.RECLAIM_POSITION_OFFSET;
 import static io.mmq.mmap.layout.HeaderLayout.WAKE_WANTED_OFFSET;
 import static io.mmq.mmap.layout.HeaderLayout.SPACE_REQUEST_OFFSET;
 import static io.mmq.mmap.layout.HeaderLayout.SPACE_SIGNAL_OFFSET;
+import static io.mmq.mmap.layout.HeaderLayout.VERSION_OFFSET;
 import static io.mmq.mmap.layout.HeaderLayout.WAKE_SIGNAL_OFFSET;
 
 /**
@@ -73,8 +80,8 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
     public static final String REAP_INTERVAL_PROPERTY = "mmq.reapIntervalMillis";
     static final long REAP_INTERVAL_NANOS = Math.max(1, Long.getLong(REAP_INTERVAL_PROPERTY, 10)) * 1_000_000L;
 
-    /** The producer's positions: the part of the header a flush writes back with the ring. */
-    private static final int HEADER_LINE_LENGTH = 32;
+    /** The producer's positions and checkpoints: the part of the header a flush writes back with the ring. */
+    private static final int HEADER_LINE_LENGTH = 64;
 
     private final QueueFile file;
     private final HeldLock producerLock;
@@ -129,6 +136,15 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
     private int claimedFrameLength;
     private boolean closed;
 
+    /** Whether the file's format keeps checkpoints (version 6 on). */
+    private final boolean keepsCheckpoints;
+    /** The checkpoint the next published message carries, or {@code NO_CHECKPOINT}. */
+    private long attachedCheckpoint = NO_CHECKPOINT;
+    /** The checkpoint of the last published message that carried one, or {@code NO_CHECKPOINT}. */
+    private long lastCheckpoint = NO_CHECKPOINT;
+    /** The header offset of the checkpoint entry the next checkpoint goes to: the one not holding the last. */
+    private int spareCheckpointEntry = CHECKPOINT_A_OFFSET;
+
     /**
      * Takes the producer role for {@code file}, resuming after the last complete frame.
      *
@@ -151,6 +167,7 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
         this.slotTableOffset = geometry.slotOffset(0);
         this.limitSlack = capacity / 4;
         this.frames = new FrameReader(file);
+        this.keepsCheckpoints = buffer.getInt(VERSION_OFFSET) >= CHECKPOINTS_VERSION;
         this.slots = new ConsumerSlots(file);
         this.consumersWake = file.coordination().newWakeSignal(WAKE_SIGNAL_OFFSET, "wake");
         this.spaceSignal = file.coordination().newWakeSignal(SPACE_SIGNAL_OFFSET, "space");
@@ -203,6 +220,10 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
         }
 
         tail = end;
+        if (keepsCheckpoints)
+        {
+            recoverCheckpoints(end);
+        }
         reclaimPosition = reclaim;
         joinPosition = join;
         walkPosition = join;
@@ -213,6 +234,59 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
         buffer.putLongOrdered(PRODUCER_POSITION_OFFSET, end);
         // A predecessor may have died between committing a frame and waking its sleepers: wake them now.
         wakeConsumers();
+    }
+
+    /**
+     * Finds the last checkpoint. An entry whose Position lies past {@code tail}, the end of the last
+     * committed frame, belongs to a message a predecessor died before committing: no consumer saw it, the
+     * next frame will be written over it, so its checkpoint never counted. It is zeroed before anything
+     * else is published, or a later message ending at that position would make it count.
+     */
+    private void recoverCheckpoints(final long tail)
+    {
+        long newest = 0;
+        for (final int entry : new int[] {CHECKPOINT_A_OFFSET, CHECKPOINT_B_OFFSET})
+        {
+            final long position = buffer.getLongVolatile(entry + CHECKPOINT_POSITION_OFFSET);
+            final long value = buffer.getLongVolatile(entry + CHECKPOINT_VALUE_OFFSET);
+            if (position < 0 || (position & (HEADER_LENGTH - 1)) != 0 || (position != 0 && value < 0))
+            {
+                throw frames.corrupt(position, "checkpoint entry at header offset " + entry + " holds position " +
+                    position + " and value " + value + ": not a frame end with a non-negative checkpoint");
+            }
+            if (position > tail)
+            {
+                buffer.putLongOrdered(entry + CHECKPOINT_POSITION_OFFSET, 0L);
+            }
+            else if (position > newest)
+            {
+                newest = position;
+                lastCheckpoint = value;
+                spareCheckpointEntry = entry == CHECKPOINT_A_OFFSET ? CHECKPOINT_B_OFFSET : CHECKPOINT_A_OFFSET;
+            }
+        }
+    }
+
+    @Override
+    public void attachCheckpoint(final long checkpoint)
+    {
+        if (checkpoint < 0)
+        {
+            throw new IllegalArgumentException(file.path() + ": checkpoint " + checkpoint + " is negative");
+        }
+        if (!keepsCheckpoints)
+        {
+            throw new MmqException(file.path() + ": this queue file is format version " +
+                buffer.getInt(VERSION_OFFSET) + ", and checkpoints need version " + CHECKPOINTS_VERSION +
+                " (older producers would not discard an uncommitted one); create the queue anew to use them");
+        }
+        attachedCheckpoint = checkpoint;
+    }
+
+    @Override
+    public long checkpoint()
+    {
+        return lastCheckpoint;
     }
 
     /**
@@ -455,6 +529,10 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
     {
         final long next = position + alignedLength(frameLength);
         buffer.putLong(ringOffset + (int)(next & mask), 0L);
+        if (attachedCheckpoint != NO_CHECKPOINT)
+        {
+            recordCheckpoint(next);
+        }
         buffer.putIntOrdered(index, frameLength);
         tail = next;
         buffer.putLongOrdered(PRODUCER_POSITION_OFFSET, next);
@@ -471,6 +549,23 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
             flushByPolicy();
         }
         return next;
+    }
+
+    /**
+     * Writes the attached checkpoint into the spare entry, with the end of the frame about to be committed
+     * as its Position. The entry holding the last checkpoint is left alone, so a death anywhere in here
+     * leaves the last checkpoint intact: the spare entry reads as empty (Position 0) until its Value is in
+     * place, and its Position lies past the last committed frame until the commit that follows.
+     */
+    private void recordCheckpoint(final long messageEnd)
+    {
+        final int entry = spareCheckpointEntry;
+        buffer.putLongOrdered(entry + CHECKPOINT_POSITION_OFFSET, 0L);
+        buffer.putLong(entry + CHECKPOINT_VALUE_OFFSET, attachedCheckpoint);
+        buffer.putLongOrdered(entry + CHECKPOINT_POSITION_OFFSET, messageEnd);
+        lastCheckpoint = attachedCheckpoint;
+        attachedCheckpoint = NO_CHECKPOINT;
+        spareCheckpointEntry = entry == CHECKPOINT_A_OFFSET ? CHECKPOINT_B_OFFSET : CHECKPOINT_A_OFFSET;
     }
 
     private void wakeConsumers()

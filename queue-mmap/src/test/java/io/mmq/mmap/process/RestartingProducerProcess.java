@@ -10,11 +10,16 @@ import io.mmq.mmap.MappedQueue;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * A producer that can be killed at any moment and started again: it finds the last message in the ring
- * (reading it as a consumer from the earliest retained position), then continues the sequence up to
- * {@code count}. Each message is its sequence number followed by {@link CheckedMessages} content.
+ * A producer that can be killed at any moment and started again: it finds the last message in the queue,
+ * then continues the sequence up to {@code count}. Each message is its sequence number followed by
+ * {@link CheckedMessages} content.
  *
- * <p>Arguments: file seed maxLength count. Prints {@code RESUMED next=N}, then {@code DONE}.
+ * <p>How it finds the last message is its last argument: {@code scan} reads the ring as a consumer from
+ * the earliest retained position; {@code checkpoint} asks {@link Producer#checkpoint()}, having attached
+ * each message's sequence number to it as its checkpoint, the way a bridge copying messages in from
+ * another system resumes.
+ *
+ * <p>Arguments: file seed maxLength count scan|checkpoint. Prints {@code RESUMED next=N}, then {@code DONE}.
  */
 public final class RestartingProducerProcess
 {
@@ -22,25 +27,22 @@ public final class RestartingProducerProcess
     {
         final CheckedMessages messages = new CheckedMessages(Long.parseLong(args[1]), Integer.parseInt(args[2]));
         final long count = Long.parseLong(args[3]);
+        final boolean checkpoints = "checkpoint".equals(args[4]);
         try (MappedQueue queue = MappedQueue.open(Path.of(args[0])))
         {
             final Producer producer = queue.producer();
-            long next = 0;
-            try (Consumer scan = queue.consumer(StartPosition.EARLIEST))
-            {
-                final long[] last = {-1};
-                while (scan.poll((buffer, offset, length) -> last[0] = buffer.getLong(offset), 1024) > 0)
-                {
-                    Thread.onSpinWait();
-                }
-                next = last[0] + 1;
-            }
+            // NO_CHECKPOINT is -1, as is an empty ring's last sequence: a new queue starts at 0.
+            final long next = (checkpoints ? producer.checkpoint() : lastInRing(queue)) + 1;
             System.out.println("RESUMED next=" + next);
             final UnsafeBuffer message = new UnsafeBuffer(new byte[8 + producer.maxMessageLength()]);
             for (long seq = next; seq < count; seq++)
             {
                 message.putLong(0, seq);
                 final int length = 8 + messages.write(message, 8, seq);
+                if (checkpoints)
+                {
+                    producer.attachCheckpoint(seq);
+                }
                 while (producer.offer(message, 0, length) < 0)
                 {
                     Thread.onSpinWait();
@@ -48,6 +50,19 @@ public final class RestartingProducerProcess
             }
             producer.close();
             System.out.println("DONE");
+        }
+    }
+
+    private static long lastInRing(final MappedQueue queue)
+    {
+        try (Consumer scan = queue.consumer(StartPosition.EARLIEST))
+        {
+            final long[] last = {-1};
+            while (scan.poll((buffer, offset, length) -> last[0] = buffer.getLong(offset), 1024) > 0)
+            {
+                Thread.onSpinWait();
+            }
+            return last[0];
         }
     }
 }

@@ -1,0 +1,254 @@
+package io.mmq.mmap;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+import io.mmq.BufferClaim;
+import io.mmq.Consumer;
+import io.mmq.MmqException;
+import io.mmq.Producer;
+import io.mmq.QueueFormatException;
+import io.mmq.QueueOptions;
+import io.mmq.StartPosition;
+import io.mmq.mmap.layout.HeaderLayout;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static io.mmq.mmap.layout.HeaderLayout.CHECKPOINT_A_OFFSET;
+import static io.mmq.mmap.layout.HeaderLayout.CHECKPOINT_B_OFFSET;
+import static io.mmq.mmap.layout.HeaderLayout.CHECKPOINT_POSITION_OFFSET;
+import static io.mmq.mmap.layout.HeaderLayout.CHECKPOINT_VALUE_OFFSET;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A checkpoint is published with a message and counts exactly when that message does: a producer opened
+ * later finds the checkpoint of the last message in the queue. (A producer killed at random points and
+ * resuming from its checkpoint, with real processes, is in {@code process.MultiProcessQueueTest}.)
+ */
+class CheckpointTest
+{
+    private static final int CAPACITY = 64 * 1024;
+
+    private Path directory;
+    private Path file;
+    private final UnsafeBuffer message = new UnsafeBuffer(new byte[64]);
+
+    @BeforeEach
+    void createQueue() throws IOException
+    {
+        directory = TempQueues.directory();
+        file = directory.resolve("checkpoints.mmq");
+        MappedQueue.create(file, QueueOptions.defaults().withCapacity(CAPACITY)).close();
+    }
+
+    @AfterEach
+    void deleteQueue() throws IOException
+    {
+        TempQueues.delete(directory);
+    }
+
+    @Test
+    void newFilesAreFormatVersionSixAndHaveNoCheckpoint()
+    {
+        try (MappedQueue queue = MappedQueue.open(file); Producer producer = queue.producer())
+        {
+            assertEquals(6, queue.counters().formatVersion());
+            assertEquals(Producer.NO_CHECKPOINT, producer.checkpoint());
+            assertEquals(Producer.NO_CHECKPOINT, queue.counters().lastCheckpoint());
+        }
+    }
+
+    @Test
+    void theCheckpointOfTheLastMessageThatCarriedOneSurvivesTheProducer()
+    {
+        try (MappedQueue queue = MappedQueue.open(file); Producer producer = queue.producer())
+        {
+            for (long offset = 100; offset < 105; offset++)
+            {
+                producer.attachCheckpoint(offset);
+                assertTrue(producer.offer(message, 0, 8) > 0);
+                assertEquals(offset, producer.checkpoint());
+            }
+            assertTrue(producer.offer(message, 0, 8) > 0, "a message without a checkpoint");
+            assertEquals(104, producer.checkpoint(), "a message without one leaves the last checkpoint");
+        }
+        try (MappedQueue queue = MappedQueue.open(file); Producer producer = queue.producer())
+        {
+            assertEquals(104, producer.checkpoint());
+            assertEquals(104, queue.counters().lastCheckpoint(), "what mmq stat shows");
+        }
+    }
+
+    @Test
+    void aClaimCarriesTheCheckpointWhenCommittedAndAnAbortedOneLeavesItForTheNextMessage()
+    {
+        try (MappedQueue queue = MappedQueue.open(file); Producer producer = queue.producer())
+        {
+            final BufferClaim claim = new BufferClaim();
+            producer.attachCheckpoint(7);
+            assertTrue(producer.tryClaim(8, claim) > 0);
+            claim.abort();
+            assertEquals(Producer.NO_CHECKPOINT, producer.checkpoint(), "nothing was published");
+
+            assertTrue(producer.tryClaim(8, claim) > 0);
+            assertEquals(Producer.NO_CHECKPOINT, producer.checkpoint(), "not before the commit");
+            claim.commit();
+            assertEquals(7, producer.checkpoint());
+        }
+    }
+
+    @Test
+    void anOfferThatIsBackPressuredKeepsTheCheckpointForTheOfferThatSucceeds()
+    {
+        try (MappedQueue queue = MappedQueue.open(file); Producer producer = queue.producer();
+             Consumer consumer = queue.consumer(StartPosition.LATEST))
+        {
+            long offered = 0;
+            while (producer.offer(message, 0, 64) > 0)
+            {
+                offered++;
+            }
+            producer.attachCheckpoint(42);
+            assertEquals(Producer.BACK_PRESSURED, producer.offer(message, 0, 64));
+            assertEquals(Producer.NO_CHECKPOINT, producer.checkpoint());
+
+            assertEquals(offered, consumer.poll((buffer, offset, length) -> { }, Integer.MAX_VALUE));
+            assertTrue(producer.offer(message, 0, 64) > 0);
+            assertEquals(42, producer.checkpoint());
+        }
+    }
+
+    /**
+     * A producer that died after writing a checkpoint entry but before committing its message leaves an
+     * entry whose Position lies past the last committed frame. Its successor must not count it, now or
+     * after later messages reach that position.
+     */
+    @Test
+    void aCheckpointWhoseMessageWasNeverCommittedIsDiscardedByTheNextProducer() throws IOException
+    {
+        final long tail;
+        try (MappedQueue queue = MappedQueue.open(file); Producer producer = queue.producer())
+        {
+            producer.attachCheckpoint(1);
+            producer.offer(message, 0, 8);
+            producer.attachCheckpoint(2);
+            tail = producer.offer(message, 0, 8);
+        }
+        final int spare = spareEntry();
+        patchLong(spare + CHECKPOINT_VALUE_OFFSET, 3);
+        patchLong(spare + CHECKPOINT_POSITION_OFFSET, tail + 16); // where message 3 would have ended
+
+        try (MappedQueue queue = MappedQueue.open(file); Producer producer = queue.producer())
+        {
+            assertEquals(2, producer.checkpoint(), "message 3 is not in the queue");
+            for (int i = 0; i < 4; i++)
+            {
+                producer.offer(message, 0, 8); // past the dead entry's position, without checkpoints
+            }
+        }
+        assertEquals(0, readLong(spare + CHECKPOINT_POSITION_OFFSET), "the dead entry was emptied");
+        try (MappedQueue queue = MappedQueue.open(file); Producer producer = queue.producer())
+        {
+            assertEquals(2, producer.checkpoint());
+        }
+    }
+
+    @Test
+    void anEntryCaughtHalfRewrittenIsEmptyAndTheOtherStillCounts() throws IOException
+    {
+        try (MappedQueue queue = MappedQueue.open(file); Producer producer = queue.producer())
+        {
+            producer.attachCheckpoint(1);
+            producer.offer(message, 0, 8);
+            producer.attachCheckpoint(2);
+            producer.offer(message, 0, 8);
+        }
+        final int spare = spareEntry();
+        patchLong(spare + CHECKPOINT_POSITION_OFFSET, 0); // the first of the three stores of a rewrite
+        patchLong(spare + CHECKPOINT_VALUE_OFFSET, 3);   // and the second
+        try (MappedQueue queue = MappedQueue.open(file); Producer producer = queue.producer())
+        {
+            assertEquals(2, producer.checkpoint());
+        }
+    }
+
+    @Test
+    void aDamagedEntryIsRefusedNamingTheFile() throws IOException
+    {
+        patchLong(CHECKPOINT_A_OFFSET + CHECKPOINT_POSITION_OFFSET, 13);
+        try (MappedQueue queue = MappedQueue.open(file))
+        {
+            final QueueFormatException refused = assertThrows(QueueFormatException.class, queue::producer);
+            assertTrue(refused.getMessage().contains(file.toString()) &&
+                refused.getMessage().contains("checkpoint entry at header offset " + CHECKPOINT_A_OFFSET),
+                refused.getMessage());
+        }
+    }
+
+    @Test
+    void aNegativeCheckpointIsRefused()
+    {
+        try (MappedQueue queue = MappedQueue.open(file); Producer producer = queue.producer())
+        {
+            assertThrows(IllegalArgumentException.class, () -> producer.attachCheckpoint(-5));
+        }
+    }
+
+    @Test
+    void aFileOlderThanVersionSixRefusesCheckpointsAndSaysWhy() throws IOException
+    {
+        patchInt(HeaderLayout.VERSION_OFFSET, 5);
+        try (MappedQueue queue = MappedQueue.open(file); Producer producer = queue.producer())
+        {
+            assertEquals(Producer.NO_CHECKPOINT, producer.checkpoint());
+            final MmqException refused = assertThrows(MmqException.class, () -> producer.attachCheckpoint(1));
+            assertTrue(refused.getMessage().contains(file + ": this queue file is format version 5, and checkpoints " +
+                "need version 6"), refused.getMessage());
+            assertTrue(producer.offer(message, 0, 8) > 0, "the queue itself works as before");
+        }
+    }
+
+    /** @return the entry the next checkpoint would be written to: the one with the lower Position. */
+    private int spareEntry() throws IOException
+    {
+        return readLong(CHECKPOINT_A_OFFSET + CHECKPOINT_POSITION_OFFSET) <
+            readLong(CHECKPOINT_B_OFFSET + CHECKPOINT_POSITION_OFFSET) ? CHECKPOINT_A_OFFSET : CHECKPOINT_B_OFFSET;
+    }
+
+    private long readLong(final int offset) throws IOException
+    {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
+        {
+            final ByteBuffer bytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            channel.read(bytes, offset);
+            return bytes.getLong(0);
+        }
+    }
+
+    /** Writes while no queue of this JVM has the file open (closing a channel would drop its locks). */
+    private void patchLong(final int offset, final long value) throws IOException
+    {
+        write(offset, ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, value));
+    }
+
+    private void patchInt(final int offset, final int value) throws IOException
+    {
+        write(offset, ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(0, value));
+    }
+
+    private void write(final int offset, final ByteBuffer bytes) throws IOException
+    {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE))
+        {
+            channel.write(bytes, offset);
+        }
+    }
+}
