@@ -9,6 +9,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import io.aeron.CncFileDescriptor;
 import io.aeron.driver.status.SystemCounterDescriptor;
 import io.mmq.QueueOptions;
+import io.mmq.mmap.CheckedMessages;
 import io.mmq.mmap.MappedQueue;
 import io.mmq.mmap.TempQueues;
 import io.mmq.mmap.process.Child;
@@ -99,7 +100,8 @@ class AeronUdpBridgeTest
         args[1] = endpoint;
         args[2] = queue;
         System.arraycopy(options, 0, args, 3, options.length);
-        args[args.length - 1] = "aeron-dir=" + directory.resolve("aeron-" + name);
+        args[args.length - 1] = java.util.Arrays.stream(options).filter(option -> option.startsWith("aeron-dir=")).findFirst()
+            .orElse("aeron-dir=" + directory.resolve("aeron-" + name));
         return onB(name, properties, UdpBridgeProcess.class, args);
     }
 
@@ -111,7 +113,8 @@ class AeronUdpBridgeTest
         args[1] = queue;
         args[2] = endpoint;
         System.arraycopy(options, 0, args, 3, options.length);
-        args[args.length - 1] = "aeron-dir=" + directory.resolve("aeron-" + name);
+        args[args.length - 1] = java.util.Arrays.stream(options).filter(option -> option.startsWith("aeron-dir=")).findFirst()
+            .orElse("aeron-dir=" + directory.resolve("aeron-" + name));
         return onA(name, UdpBridgeProcess.class, args);
     }
 
@@ -133,20 +136,64 @@ class AeronUdpBridgeTest
      */
     private static String awaitProgress(final Child bridge, final String key, final long seconds) throws InterruptedException
     {
+        return awaitProgress(bridge, key, 1, seconds);
+    }
+
+    /** Waits for a progress line whose {@code key} is at least {@code atLeast}. */
+    private static String awaitProgress(final Child bridge, final String key, final long atLeast, final long seconds)
+        throws InterruptedException
+    {
         final long deadline = System.nanoTime() + seconds * 1_000_000_000L;
         while (true)
         {
             final String line = bridge.awaitLine("progress", seconds);
-            if (field(line, key) > 0)
+            if (field(line, key) >= atLeast)
             {
                 return line;
             }
             if (System.nanoTime() - deadline >= 0)
             {
-                throw new AssertionError(bridge.name() + ": no progress line with " + key + " > 0 within " + seconds +
-                    " s; the last: " + line);
+                throw new AssertionError(bridge.name() + ": no progress line with " + key + " >= " + atLeast + " within " +
+                    seconds + " s; the last: " + line);
             }
         }
+    }
+
+    private Child produce(final String name, final Path queue, final int maxMessage, final long first, final long count)
+        throws Exception
+    {
+        return onA(name, ReportingProducerProcess.class, queue, SEED, maxMessage, first, count);
+    }
+
+    /** @return the committed position of the named consumer {@code name} of {@code queue}. */
+    private static long committed(final Path queue, final String name)
+    {
+        try (MappedQueue open = MappedQueue.open(queue))
+        {
+            for (int slot = 0; slot < open.counters().consumerSlots(); slot++)
+            {
+                if (name.equals(open.counters().consumerName(slot)))
+                {
+                    return open.counters().consumerPosition(slot);
+                }
+            }
+        }
+        throw new AssertionError("no consumer named " + name + " in " + queue);
+    }
+
+    private static long producerPosition(final Path queue)
+    {
+        try (MappedQueue open = MappedQueue.open(queue))
+        {
+            return open.counters().producerPosition();
+        }
+    }
+
+    private static void sigkill(final Child child) throws InterruptedException
+    {
+        // Through the handle: Process.destroyForcibly would also close our end of its output.
+        child.process().toHandle().destroyForcibly();
+        child.awaitExit(30);
     }
 
     /** @return a system counter of the driver in {@code aeronDirectory}, read from its cnc.dat. */
@@ -263,5 +310,131 @@ class AeronUdpBridgeTest
         assertEquals(field(published, "crc"), field(done, "crc"), "nothing lost, nothing changed");
         System.out.printf("aeron udp back-pressure over %s: producer held at message %,d of %,d, released on resume%n",
             hosts.isNamespaces() ? "namespaces" : "LOOPBACK", heldAt, count);
+    }
+
+    @Test
+    void aSenderThatSkipsIsReportedAsAGapOfExactlyTheSkippedRangeAndOneThatRepeatsIsDropped() throws Exception
+    {
+        final int maxMessage = 256;
+        final CheckedMessages messages = new CheckedMessages(SEED, maxMessage);
+        final Path a = createQueue("a.mmq", 1 << 20, maxMessage);
+        final Path b = createQueue("b.mmq", 1 << 20, maxMessage);
+        final String endpoint = endpoint();
+        try (FarReader far = new FarReader(b))
+        {
+            final Child in = inbound("in", endpoint, b, List.of());
+            in.awaitLine("session", 60);
+
+            // 1,000 messages through the bridge "first", which then stops cleanly.
+            final Child first = outbound("first", a, endpoint, "name=first");
+            first.awaitLine("session", 60);
+            produce("producer-1", a, maxMessage, 0, 1_000).awaitLine("DONE", 60);
+            far.readUntil(1_000, 60);
+            sigterm(first);
+            assertEquals(SIGTERM_EXIT, first.awaitExit(30), first.errors());
+
+            // 500 with no bridge; then a bridge with a new name starting at the end: those 500 are never sent.
+            produce("producer-2", a, maxMessage, 1_000, 500).awaitLine("DONE", 60);
+            final long skipFrom = committed(a, "first");
+            final long skipTo = producerPosition(a);
+            final Child second = outbound("second", a, endpoint, "name=second", "start=LATEST");
+            assertEquals(skipTo, field(second.awaitLine("session", 60), "consumer-position"));
+            produce("producer-3", a, maxMessage, 1_500, 1_000).awaitLine("DONE", 60);
+            final String gap = in.awaitLine("gap", 60);
+            assertEquals(skipFrom, field(gap, "from"), gap);
+            assertEquals(skipTo, field(gap, "to"), gap);
+            far.readUntil(2_000, 60);
+            sigterm(second);
+            assertEquals(SIGTERM_EXIT, second.awaitExit(30), second.errors());
+
+            // A bridge that sends everything again from the start: all 2,500 are repeats, dropped; then 100 new.
+            final Child third = outbound("third", a, endpoint, "name=third", "start=EARLIEST");
+            assertEquals(0, field(third.awaitLine("session", 60), "consumer-position"));
+            produce("producer-4", a, maxMessage, 2_500, 100).awaitLine("DONE", 60);
+            far.readUntil(2_100, 60);
+            awaitProgress(in, "duplicates", 2_500, 30);
+            sigterm(third);
+            assertEquals(SIGTERM_EXIT, third.awaitExit(30), third.errors());
+            sigterm(in);
+            final String stopped = in.awaitLine("stopped", 30);
+            assertEquals(2_100, field(stopped, "applied"), stopped);
+            assertEquals(2_500, field(stopped, "duplicates"), stopped);
+            assertEquals(1, field(stopped, "gaps"), stopped);
+            assertEquals(skipTo - skipFrom, field(stopped, "missing"), stopped);
+            in.awaitExit(30);
+
+            far.read();
+            assertEquals(500, new SourceWalk(a).check(far.messages(), messages, List.of(SourceWalk.Gap.of(gap))),
+                "the far queue lacks exactly the 500 messages of the gap");
+        }
+    }
+
+    @Test
+    void aKilledOutboundLosesOnlyWhatWasUnsentAndAKilledInboundAppliesNothingTwiceEachLossReportedExactly() throws Exception
+    {
+        final int maxMessage = 256;
+        final long count = 20_000;
+        final CheckedMessages messages = new CheckedMessages(SEED, maxMessage);
+        final Path a = createQueue("a.mmq", 8 << 20, maxMessage); // holds the whole stream, for the walk
+        final Path b = createQueue("b.mmq", 64 * 1024, maxMessage); // small: the stalled reader fills it soon
+        final String endpoint = endpoint();
+        try (FarReader far = new FarReader(b))
+        {
+            final Child in1 = inbound("in-1", endpoint, b, List.of(), "aeron-dir=" + directory.resolve("aeron-in"));
+            in1.awaitLine("session", 60);
+            Child out = outbound("out-1", a, endpoint, "aeron-dir=" + directory.resolve("aeron-out"));
+            out.awaitLine("session", 60);
+            final Child producer = produce("producer", a, maxMessage, 0, count);
+
+            // Stall the far side: queue B fills, the window closes, the publication fills (messages offered and
+            // committed, not yet sent); then kill -9 the outbound bridge, losing those.
+            far.readUntil(3_000, 60);
+            awaitProgress(in1, "backpressured", 30);
+            awaitProgress(out, "backpressured", 30);
+            sigkill(out);
+            final long committed = committed(a, UdpOptions.defaultConsumerName(UdpUri.parse(endpoint)));
+            // Same name, same Aeron directory: the dead driver's directory is taken over at once.
+            out = outbound("out-2", a, endpoint, "aeron-dir=" + directory.resolve("aeron-out"));
+            assertEquals(committed, field(out.awaitLine("session", 60), "consumer-position"));
+            far.readUntil(6_000, 60);
+            final String outboundGap = in1.awaitLine("gap", 60);
+            assertEquals(committed, field(outboundGap, "to"), "the loss ends where the new bridge resumed: " + outboundGap);
+
+            // Then kill -9 the inbound bridge mid-stream and start it again: it resumes after its checkpoint.
+            far.readUntil(9_000, 60);
+            sigkill(in1);
+            final Child in = inbound("in-2", endpoint, b, List.of(), "aeron-dir=" + directory.resolve("aeron-in"));
+            final long checkpoint = field(in.awaitLine("session", 60), "source-position");
+            assertTrue(checkpoint > committed, "the restarted inbound knows the last message it applied: " + checkpoint);
+
+            assertEquals(count, field(producer.awaitLine("DONE", 90), "published"));
+            final long end = producerPosition(a);
+            final long deadline = System.nanoTime() + 60_000_000_000L;
+            String progress;
+            do
+            {
+                far.read();
+                progress = in.awaitLine("progress", 10);
+                assertTrue(System.nanoTime() < deadline, "the inbound reached the source's end: " + progress);
+            }
+            while (field(progress, "source-position") < end);
+            sigterm(out);
+            out.awaitExit(30);
+            sigterm(in);
+            in.awaitExit(30);
+            far.read();
+
+            final List<SourceWalk.Gap> gaps = new ArrayList<>();
+            in1.output().stream().filter(line -> line.startsWith("gap")).map(SourceWalk.Gap::of).forEach(gaps::add);
+            final int beforeRestart = gaps.size();
+            in.output().stream().filter(line -> line.startsWith("gap")).map(SourceWalk.Gap::of).forEach(gaps::add);
+            if (gaps.size() > beforeRestart)
+            {
+                assertEquals(checkpoint, gaps.get(beforeRestart).from(), "the inbound's loss starts at its checkpoint: " + gaps);
+            }
+            final long lost = new SourceWalk(a).check(far.messages(), messages, gaps);
+            System.out.printf("aeron udp crashes over %s: %,d of %,d messages lost, in %d reported gaps %s%n",
+                hosts.isNamespaces() ? "namespaces" : "LOOPBACK", lost, count, gaps.size(), gaps);
+        }
     }
 }

@@ -1,0 +1,107 @@
+package io.mmq.bridge.aeron;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.mmq.Consumer;
+import io.mmq.StartPosition;
+import io.mmq.mmap.CheckedMessages;
+import io.mmq.mmap.MappedQueue;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Checks what reached the far queue against the source queue, exactly: the far queue's messages must be the
+ * source's, in order, none twice, with a jump only where the inbound bridge reported a gap, and each jump
+ * exactly the reported range. The source queue must still hold every message from position 0 (a ring larger
+ * than the test's stream), and message {@code i} of the source is {@link CheckedMessages} message {@code i}.
+ */
+final class SourceWalk
+{
+    /** A gap the inbound reported: source positions {@code [from, to)} are missing. */
+    record Gap(long from, long to)
+    {
+        static Gap of(final String line)
+        {
+            return new Gap(io.mmq.mmap.process.Child.field(line, "from"), io.mmq.mmap.process.Child.field(line, "to"));
+        }
+    }
+
+    private final List<Long> ends = new ArrayList<>();
+    private final List<Integer> lengths = new ArrayList<>();
+
+    /** Reads the source queue's messages, from its start, and the position after each. */
+    SourceWalk(final Path source)
+    {
+        try (MappedQueue queue = MappedQueue.open(source); Consumer consumer = queue.consumer(StartPosition.EARLIEST))
+        {
+            assertEquals(0, consumer.position(), "the source queue still holds its first message");
+            while (consumer.poll((buffer, offset, length) ->
+            {
+                ends.add(consumer.position());
+                lengths.add(length);
+            }, 1024) > 0)
+            {
+                // read on
+            }
+        }
+    }
+
+    int messages()
+    {
+        return ends.size();
+    }
+
+    long end(final int seq)
+    {
+        return ends.get(seq);
+    }
+
+    /** @return where message {@code seq}'s own frame starts in the source. */
+    long frameStart(final int seq)
+    {
+        return ends.get(seq) - ((8 + lengths.get(seq) + 7) & ~7);
+    }
+
+    /**
+     * Checks the far queue's messages, all of them from its first, against the source and the reported gaps.
+     *
+     * @return how many source messages the far queue lacks (the gaps' messages).
+     */
+    long check(final List<byte[]> far, final CheckedMessages messages, final List<Gap> gaps)
+    {
+        int next = 0;
+        int gapIndex = 0;
+        long skipped = 0;
+        for (int received = 0; received < far.size(); received++)
+        {
+            final long previousEnd = 0 == next ? -1 : end(next - 1);
+            if (gapIndex < gaps.size() && gaps.get(gapIndex).from() == previousEnd)
+            {
+                final Gap gap = gaps.get(gapIndex++);
+                int resume = next;
+                while (resume < messages() && frameStart(resume) < gap.to())
+                {
+                    resume++;
+                }
+                assertTrue(resume < messages() && frameStart(resume) == gap.to(),
+                    "the gap " + gap + " ends where a source message starts");
+                assertTrue(resume > next, "the gap " + gap + " skips at least one message");
+                skipped += resume - next;
+                next = resume;
+            }
+            assertTrue(next < messages(), "the far queue has more messages than the source");
+            final byte[] message = far.get(received);
+            assertNull(messages.check(new UnsafeBuffer(message), 0, message.length, next), "far message " + received +
+                " is source message " + next + " (gaps " + gaps + ")");
+            next++;
+        }
+        assertEquals(gaps.size(), gapIndex, "every reported gap is where the far queue jumps: " + gaps);
+        assertEquals(messages(), next, "the far queue ends with the source's last message");
+        return skipped;
+    }
+}
