@@ -3,11 +3,15 @@ package io.mmq.examples.cli;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
 import io.mmq.StartPosition;
+import io.mmq.bridge.aeron.UdpOptions;
+import io.mmq.bridge.aeron.UdpRunner;
+import io.mmq.bridge.aeron.UdpUri;
 import io.mmq.bridge.kafka.KafkaOutbound;
 import io.mmq.bridge.kafka.KafkaUri;
 import io.mmq.bridge.kafka.OutboundOptions;
@@ -21,26 +25,41 @@ import picocli.CommandLine.Spec;
 @Command(name = "bridge", mixinStandardHelpOptions = true,
     description = {
         "Forward a queue into a Kafka topic, exactly once and in order, across crashes of the bridge and " +
-            "restarts of the broker (docs/bridge.md).",
+            "restarts of the broker; or to a queue on another host over Aeron UDP, in order and lossless while " +
+            "both bridges live, any loss after a crash reported as a gap (docs/bridge.md).",
         "",
         "  mmq bridge --from /dev/shm/orders.mmq --to kafka://127.0.0.1:9092/orders",
+        "  mmq bridge --from /dev/shm/orders.mmq --to aeron:udp?endpoint=10.0.0.2:40123     (on host A)",
+        "  mmq bridge --from aeron:udp?endpoint=10.0.0.2:40123 --to /dev/shm/orders.mmq     (on host B)",
+        "",
+        "Aeron: each bridge runs its own media driver (--aeron-dir). The outbound bridge reads the queue as a " +
+            "named consumer (bridge:aeron:HOST:PORT, or --name) that commits what Aeron took, so a stalled far side " +
+            "holds the queue's producer back; it waits --timeout for the inbound bridge to answer. The inbound " +
+            "bridge is its queue's producer, and prints 'gap from=... to=...' for any source range it never got.",
         "",
         "The bridge reads the queue as a named consumer (bridge:TOPIC, or --name) that commits only what Kafka " +
             "has committed, so a slow or absent Kafka holds the queue's producer back. The topic must have one " +
             "partition (a missing one is created so); its readers should use isolation.level=read_committed. " +
             "Progress every second: forwarded, inflight, lag (bytes not yet in Kafka), retries, restarts. " +
-            "SIGTERM or Ctrl-C commits what was sent, then stops. Not yet: Kafka to a queue, Aeron UDP."})
+            "SIGTERM or Ctrl-C commits what was sent, then stops. Not yet: Kafka to a queue."})
 public final class BridgeCommand implements Callable<Integer>
 {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--from", required = true, paramLabel = "QUEUE_FILE", description = "The queue to forward.")
+    @Option(names = "--from", required = true, paramLabel = "QUEUE_FILE",
+        description = "The queue to forward, or aeron:udp?endpoint=HOST:PORT to listen on (this host's address).")
     String from;
 
     @Option(names = "--to", required = true, paramLabel = "kafka://HOST:PORT/TOPIC",
-        description = "The topic (one partition) to forward into; HOST:PORT may be a comma-separated list.")
+        description = "The topic (one partition) to forward into, HOST:PORT may be a comma-separated list; or " +
+            "aeron:udp?endpoint=HOST:PORT of an inbound bridge; or, from Aeron, the QUEUE_FILE to publish into.")
     String to;
+
+    @Option(names = "--aeron-dir", paramLabel = "DIR",
+        description = "Aeron: the directory of the bridge's own media driver, refused if a live driver uses it " +
+            "(default: /dev/shm/aeron-mmq-bridge-out-NAME or -in-HOST-PORT).")
+    Path aeronDirectory;
 
     @Option(names = "--name", description = "The named consumer the bridge reads as (default: bridge:TOPIC).")
     String name;
@@ -54,7 +73,8 @@ public final class BridgeCommand implements Callable<Integer>
 
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10",
         description = "How long a Kafka call may wait (default: ${DEFAULT-VALUE}): the start-up checks fail after it; " +
-            "at run time the bridge starts a new session.")
+            "at run time the bridge starts a new session. Aeron: how long the outbound bridge waits for the inbound " +
+            "one at start, and for it to confirm everything on a clean stop.")
     double timeout;
 
     @Option(names = "--batch", defaultValue = "" + OutboundOptions.DEFAULT_BATCH,
@@ -80,13 +100,20 @@ public final class BridgeCommand implements Callable<Integer>
         description = "The Kafka client's own log, on standard error: off, error, warn, info or debug (default: ${DEFAULT-VALUE}).")
     String kafkaLog;
 
+    /** Options that only a Kafka bridge takes. */
+    private static final List<String> KAFKA_ONLY = List.of("--no-create-topic", "--batch", "--queue-id", "--kafka-property",
+        "--kafka-log");
+
     @Override
     public Integer call() throws Exception
     {
-        if (from.startsWith("aeron:") || to.startsWith("aeron:"))
+        if (UdpUri.isAeron(from) || UdpUri.isAeron(to))
         {
-            throw new IllegalArgumentException("Aeron UDP bridges are not implemented yet: only " +
-                "--from QUEUE_FILE --to kafka://HOST:PORT/TOPIC");
+            return aeron();
+        }
+        if (null != aeronDirectory)
+        {
+            throw new IllegalArgumentException("--aeron-dir is for Aeron bridges only");
         }
         if (KafkaUri.isKafka(from))
         {
@@ -133,6 +160,62 @@ public final class BridgeCommand implements Callable<Integer>
             final KafkaOutbound bridge = KafkaOutbound.prepare(target, options);
             OutboundRunner.run(bridge, queue, file.toString(), spec.commandLine().getOut(),
                 Duration.ofMillis((long)(progress * 1000)));
+        }
+        return 0;
+    }
+
+    /** {@code --from QUEUE_FILE --to aeron:udp?...} or {@code --from aeron:udp?... --to QUEUE_FILE}. */
+    private int aeron()
+    {
+        for (final String option : KAFKA_ONLY)
+        {
+            if (spec.commandLine().getParseResult().hasMatchedOption(option))
+            {
+                throw new IllegalArgumentException(option + " is for Kafka bridges only");
+            }
+        }
+        final boolean outbound = UdpUri.isAeron(to);
+        final String file = outbound ? from : to;
+        if (UdpUri.isAeron(file) || KafkaUri.isKafka(file))
+        {
+            throw new IllegalArgumentException("one end of a bridge must be a queue file: --from " + from + " --to " + to);
+        }
+        final UdpUri uri = UdpUri.parse(outbound ? to : from);
+        if (!outbound && (null != name || spec.commandLine().getParseResult().hasMatchedOption("--start")))
+        {
+            throw new IllegalArgumentException("--name and --start are for the outbound bridge (--to aeron:...) only");
+        }
+        if (!(timeout >= 0.1))
+        {
+            throw new IllegalArgumentException("--timeout must be at least 0.1 seconds: " + timeout);
+        }
+        if (!(progress >= 0))
+        {
+            throw new IllegalArgumentException("--progress must not be negative: " + progress);
+        }
+        final String consumerName = null == name ? UdpOptions.defaultConsumerName(uri) : name;
+        final Path directory = null != aeronDirectory ? aeronDirectory :
+            UdpOptions.defaultDirectory(outbound ? "out-" + consumerName : "in-" + uri.host() + "-" + uri.port());
+        UdpOptions options = UdpOptions.inDirectory(directory).withTimeout(Duration.ofMillis((long)(timeout * 1000)));
+        if (outbound)
+        {
+            options = options.withConsumerName(consumerName).startingAt(start);
+        }
+        if (null != idleExit)
+        {
+            options = options.withIdleExit(Duration.ofMillis((long)(idleExit * 1000)));
+        }
+        final Duration every = Duration.ofMillis((long)(progress * 1000));
+        try (MappedQueue queue = MappedQueue.open(Path.of(file)))
+        {
+            if (outbound)
+            {
+                UdpRunner.runOutbound(queue, file, uri, options, spec.commandLine().getOut(), every);
+            }
+            else
+            {
+                UdpRunner.runInbound(queue, file, uri, options, spec.commandLine().getOut(), every);
+            }
         }
         return 0;
     }

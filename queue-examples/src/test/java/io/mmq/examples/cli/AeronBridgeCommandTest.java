@@ -1,0 +1,96 @@
+package io.mmq.examples.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import io.mmq.bridge.aeron.EmbeddedMediaDriver;
+import io.mmq.examples.Mmq;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * {@code mmq bridge} with Aeron UDP ends, what the user sees when the far side is not there or the bridge's
+ * Aeron directory is taken: one line, exit code 2, the queue file byte for byte as it was, no consumer name
+ * left behind and no Aeron directory either. (The rest of the command's mistakes are rows of docs/errors.md;
+ * the bridges at work are tested, process by process, in queue-bridge.)
+ */
+class AeronBridgeCommandTest
+{
+    @TempDir
+    Path directory;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int mmq(final String... args)
+    {
+        out.getBuffer().setLength(0);
+        err.getBuffer().setLength(0);
+        return Mmq.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    }
+
+    private Path queueWithTwoMessages() throws Exception
+    {
+        final Path queue = directory.resolve("q.mmq");
+        assertEquals(0, mmq("create", queue.toString(), "--capacity", "64k"));
+        final Path lines = directory.resolve("lines.txt");
+        Files.write(lines, List.of("a", "b"));
+        assertEquals(0, mmq("publish", queue.toString(), "--input", lines.toString()));
+        return queue;
+    }
+
+    private void assertOneLineError(final String expected, final String... args)
+    {
+        assertEquals(Mmq.USER_ERROR, mmq(args), String.join(" ", args) + ": " + err);
+        final List<String> lines = err.toString().lines().toList();
+        assertEquals(1, lines.size(), "one line: " + err);
+        assertTrue(lines.get(0).startsWith("mmq: ") && lines.get(0).contains(expected), lines.get(0));
+    }
+
+    @Test
+    void anOutboundBridgeThatNoInboundBridgeAnswersIsOneLineAndLeavesTheQueueAsItWas() throws Exception
+    {
+        final Path queue = queueWithTwoMessages();
+        final byte[] before = Files.readAllBytes(queue);
+        final int port;
+        try (java.net.DatagramSocket socket = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress()))
+        {
+            port = socket.getLocalPort(); // closed again: nothing listens there
+        }
+        final Path aeronDirectory = directory.resolve("aeron");
+        final long began = System.nanoTime();
+        assertOneLineError("no inbound bridge answered at 127.0.0.1:" + port + " within 1 s",
+            "bridge", "--from", queue.toString(), "--to", "aeron:udp?endpoint=127.0.0.1:" + port, "--timeout", "1",
+            "--aeron-dir", aeronDirectory.toString());
+        assertTrue(System.nanoTime() - began < 10_000_000_000L, "it gave up after about the timeout");
+        assertTrue(out.toString().isEmpty(), out.toString());
+        assertArrayEquals(before, Files.readAllBytes(queue), "no named consumer was made, nothing was written");
+        assertFalse(Files.exists(aeronDirectory), "the bridge's driver went with its directory");
+        assertEquals(0, mmq("stat", queue.toString()));
+        assertFalse(out.toString().contains("bridge:aeron"), out.toString());
+    }
+
+    @Test
+    void aBridgeWhoseAeronDirectoryALiveDriverUsesIsRefusedAndTheQueueLeftAsItWas() throws Exception
+    {
+        final Path queue = queueWithTwoMessages();
+        final byte[] before = Files.readAllBytes(queue);
+        final Path aeronDirectory = directory.resolve("aeron");
+        try (EmbeddedMediaDriver live = EmbeddedMediaDriver.launchForUdp(aeronDirectory))
+        {
+            assertOneLineError("the Aeron directory " + live.directory() + " is in use by a live media driver",
+                "bridge", "--from", "aeron:udp?endpoint=127.0.0.1:40125", "--to", queue.toString(),
+                "--aeron-dir", aeronDirectory.toString());
+            assertOneLineError("the Aeron directory " + live.directory() + " is in use by a live media driver",
+                "bridge", "--from", queue.toString(), "--to", "aeron:udp?endpoint=127.0.0.1:40125",
+                "--aeron-dir", aeronDirectory.toString());
+            assertTrue(Files.isRegularFile(aeronDirectory.resolve("cnc.dat")), "the live driver's directory is untouched");
+        }
+        assertArrayEquals(before, Files.readAllBytes(queue), "the queue is untouched");
+    }
+}
