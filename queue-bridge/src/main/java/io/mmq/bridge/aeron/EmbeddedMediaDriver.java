@@ -72,6 +72,12 @@ public final class EmbeddedMediaDriver implements AutoCloseable
      */
     public static final long UDP_PEER_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(5);
 
+    /**
+     * How long a closed UDP publication stays with its driver, sending again what its receiver reports lost
+     * (Aeron's default is 5 s): a bridge that stops cleanly waits this long after everything was sent once.
+     */
+    public static final long UDP_LINGER_NS = TimeUnit.SECONDS.toNanos(1);
+
     private final Path directory;
     private final MediaDriver driver;
     private boolean closed;
@@ -100,7 +106,7 @@ public final class EmbeddedMediaDriver implements AutoCloseable
      * settings are the shared-thread ones of {@link #launch}, with these for the network, each explicit so
      * that neither end depends on the other's system properties: the {@link #UDP_MTU_LENGTH MTU}, the
      * {@link #UDP_RECEIVER_WINDOW receiver window}, the {@link #UDP_SOCKET_BUFFER socket buffers} and the
-     * {@link #UDP_PEER_TIMEOUT_NS peer timeouts}. Log buffers are sparse files (Aeron's default): a UDP
+     * {@link #UDP_PEER_TIMEOUT_NS peer timeouts} and the {@link #UDP_LINGER_NS linger}. Log buffers are sparse files (Aeron's default): a UDP
      * publication's terms are as large as its longest message needs, and only the pages written are touched.
      *
      * <p>One setting is left to system properties on purpose: Aeron's {@code aeron.ReceiveChannelEndpoint.supplier},
@@ -119,6 +125,7 @@ public final class EmbeddedMediaDriver implements AutoCloseable
             .socketSndbufLength(UDP_SOCKET_BUFFER)
             .publicationConnectionTimeoutNs(UDP_PEER_TIMEOUT_NS)
             .imageLivenessTimeoutNs(UDP_PEER_TIMEOUT_NS)
+            .publicationLingerTimeoutNs(UDP_LINGER_NS)
             .termBufferSparseFile(true));
     }
 

@@ -62,6 +62,7 @@ public final class UdpInbound implements RunnableBridge
     private int imageIndex;
     private int fragments;
     private boolean held;
+    private boolean queueFull;
     private volatile boolean stopping;
 
     private UdpInbound(final MessageQueue queue, final UdpUri listen, final UdpOptions options, final EmbeddedMediaDriver driver,
@@ -105,8 +106,9 @@ public final class UdpInbound implements RunnableBridge
             final Producer producer = queue.producer();
             return new UdpInbound(queue, listen, options, driver, client, subscription, producer);
         }
-        catch (final RuntimeException ex)
+        catch (final Throwable ex)
         {
+            // The driver's threads would keep the JVM alive: close it whatever went wrong.
             CloseHelper.quietCloseAll(client, driver);
             throw ex;
         }
@@ -232,13 +234,15 @@ public final class UdpInbound implements RunnableBridge
         }
         if (Checkpoints.publish(producer, buffer, offset, length, end) < 0)
         {
-            if (!held)
+            if (!queueFull)
             {
+                queueFull = true;
                 counters.backPressured.increment();
             }
             held = true; // the queue is full: Aeron keeps the message, and its flow control holds the sender
             return Action.ABORT;
         }
+        queueFull = false;
         if (gapFrom >= 0)
         {
             counters.gaps.increment();

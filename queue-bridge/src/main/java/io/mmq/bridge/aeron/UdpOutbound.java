@@ -9,7 +9,6 @@ import io.aeron.Aeron;
 import io.aeron.ExclusivePublication;
 import io.aeron.Publication;
 import io.aeron.ReservedValueSupplier;
-import io.aeron.driver.status.SenderLimit;
 import io.aeron.driver.status.SenderPos;
 import io.aeron.exceptions.AeronException;
 import io.aeron.status.ChannelEndpointStatus;
@@ -45,8 +44,9 @@ import org.agrona.concurrent.status.CountersReader;
  *       side has the message) would mean reading no further until then, one round trip per message. The
  *       price: a {@code kill -9} of this process loses what was offered and not yet received, at most the
  *       publication's window; the inbound bridge reports it as a gap with its exact range, and never skips
- *       it silently. A clean stop ({@link #stop()}) waits, up to the timeout, until the far subscriber has
- *       consumed everything offered.</li>
+ *       it silently. A clean stop ({@link #stop()}) waits, up to the timeout, until everything offered was
+ *       sent, and keeps the publication while the driver lingers on it to send again what the receiver
+ *       reports lost.</li>
  * </ul>
  *
  * <p>On the message path it allocates nothing and takes no lock: the handler, the reserved value supplier
@@ -74,13 +74,11 @@ public final class UdpOutbound implements RunnableBridge
     private final AeronClient client;
     private final ExclusivePublication publication;
     private final int capacity;
-    private final int receiverWindow;
     private final UdpOutboundCounters counters = new UdpOutboundCounters();
     private final IdleStrategy idle = new BackoffIdleStrategy();
     private final MessageHandler handler = this::onMessage;
     private final ReservedValueSupplier reservedValues = this::reservedValue;
     private int senderPositionId = CountersReader.NULL_COUNTER_ID;
-    private int senderLimitId = CountersReader.NULL_COUNTER_ID;
     private io.mmq.Consumer consumer;
     private long reservedValue;
     private volatile boolean stopping;
@@ -96,7 +94,6 @@ public final class UdpOutbound implements RunnableBridge
         this.client = client;
         this.publication = publication;
         this.capacity = queue.options().capacity();
-        this.receiverWindow = Math.min(EmbeddedMediaDriver.UDP_RECEIVER_WINDOW, publication.termBufferLength() / 2);
     }
 
     /**
@@ -162,8 +159,9 @@ public final class UdpOutbound implements RunnableBridge
             bridge.findSenderCounters();
             return bridge;
         }
-        catch (final RuntimeException ex)
+        catch (final Throwable ex)
         {
+            // The driver's threads would keep the JVM alive: close it whatever went wrong.
             CloseHelper.quietCloseAll(client, driver);
             throw ex;
         }
@@ -264,7 +262,7 @@ public final class UdpOutbound implements RunnableBridge
             {
                 lastLook = now;
                 counters.producerPosition.set(consumer.position() + consumer.lag());
-                counters.inFlight.set(inFlight());
+                counters.unsent.set(unsent());
                 counters.connected = publication.isConnected();
             }
             if (0 == polled && now - lastMessage >= idleNanos)
@@ -309,7 +307,7 @@ public final class UdpOutbound implements RunnableBridge
             {
                 throw STOPPED;
             }
-            counters.inFlight.set(inFlight());
+            counters.unsent.set(unsent());
             idle.idle();
         }
         counters.connected = true;
@@ -325,41 +323,50 @@ public final class UdpOutbound implements RunnableBridge
     }
 
     /**
-     * The far subscriber's consumption, from the sender's flow-control limit: the receiver's status messages
-     * carry its subscribers' position and its window, and the limit is their sum. The window is the one the
-     * inbound bridge's driver uses ({@link EmbeddedMediaDriver#UDP_RECEIVER_WINDOW}, at most half a term).
+     * @return bytes offered to the publication that its driver has not sent yet: the publication's position less
+     *         the sender's. What the far side has received is not known exactly here (its status messages report
+     *         it only in steps of a quarter window), so this is what the bridge counts.
      */
-    private long inFlight()
+    private long unsent()
     {
-        if (CountersReader.NULL_COUNTER_ID == senderLimitId)
-        {
-            return 0;
-        }
-        final long consumed = client.aeron().countersReader().getCounterValue(senderLimitId) - receiverWindow;
-        return Math.max(0, publication.position() - consumed);
+        return CountersReader.NULL_COUNTER_ID == senderPositionId ? 0 :
+            Math.max(0, publication.position() - client.aeron().countersReader().getCounterValue(senderPositionId));
     }
 
+    /**
+     * A clean stop: waits until the driver has sent everything offered, then closes the publication and waits
+     * while the driver lingers on it ({@link EmbeddedMediaDriver#UDP_LINGER_NS}), answering the receiver's
+     * requests to send lost packets again, until it lets it go; each wait is bounded by the timeout.
+     */
     private void drain(final Consumer<String> events)
     {
         final long deadline = System.nanoTime() + options.timeout().toNanos();
         long left;
-        while ((left = inFlight()) > 0 || sent() < publication.position())
+        while ((left = unsent()) > 0)
         {
             if (System.nanoTime() - deadline >= 0)
             {
-                events.accept("notice stopped with " + left + " bytes offered that the far side has not confirmed " +
-                    "within " + seconds(options.timeout()) + "; if they are lost it reports them as a gap");
+                events.accept("notice stopped with " + left + " bytes offered and not sent within " +
+                    seconds(options.timeout()) + " (the far side stalled or went away); it reports them as a gap");
                 return;
             }
             sleepMillis(1);
         }
-        counters.inFlight.set(0);
-    }
-
-    private long sent()
-    {
-        return CountersReader.NULL_COUNTER_ID == senderPositionId ? Long.MAX_VALUE :
-            client.aeron().countersReader().getCounterValue(senderPositionId);
+        counters.unsent.set(0);
+        final CountersReader reader = client.aeron().countersReader();
+        final long registrationId = reader.getCounterRegistrationId(senderPositionId);
+        publication.close();
+        while (CountersReader.NULL_COUNTER_ID != senderPositionId &&
+            reader.getCounterState(senderPositionId) == CountersReader.RECORD_ALLOCATED &&
+            reader.getCounterRegistrationId(senderPositionId) == registrationId)
+        {
+            if (System.nanoTime() - deadline >= 0)
+            {
+                events.accept("notice the publication was still lingering after " + seconds(options.timeout()));
+                return;
+            }
+            sleepMillis(5);
+        }
     }
 
     private void findSenderCounters()
@@ -374,10 +381,6 @@ public final class UdpOutbound implements RunnableBridge
                 if (typeId == SenderPos.SENDER_POSITION_TYPE_ID)
                 {
                     senderPositionId = counterId;
-                }
-                else if (typeId == SenderLimit.SENDER_LIMIT_TYPE_ID)
-                {
-                    senderLimitId = counterId;
                 }
             }
         });

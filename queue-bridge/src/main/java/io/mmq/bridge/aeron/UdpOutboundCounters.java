@@ -11,7 +11,7 @@ public final class UdpOutboundCounters
     final OrderedCounter notConnected = new OrderedCounter();
     final OrderedCounter committedPosition = new OrderedCounter(-1);
     final OrderedCounter producerPosition = new OrderedCounter(-1);
-    final OrderedCounter inFlight = new OrderedCounter();
+    final OrderedCounter unsent = new OrderedCounter();
     volatile boolean connected;
 
     /** @return messages offered to the publication successfully (and committed) by this process. */
@@ -38,10 +38,13 @@ public final class UdpOutboundCounters
         return committedPosition.get();
     }
 
-    /** @return bytes of the Aeron stream offered and not yet consumed by the far subscriber, as last seen. */
-    public long inFlight()
+    /**
+     * @return bytes offered to the Aeron publication and not yet sent by its driver, as last seen: while the far
+     *         side is stalled or gone, what a {@code kill -9} of the bridge would lose.
+     */
+    public long unsent()
     {
-        return inFlight.get();
+        return unsent.get();
     }
 
     /** @return bytes of the queue not yet offered: the producer's position less the committed one, as last seen. */
@@ -55,7 +58,7 @@ public final class UdpOutboundCounters
     /** @return the counters as {@code key=value} pairs, for a progress line. */
     public String line()
     {
-        return "forwarded=" + forwarded() + " inflight=" + inFlight() + " lag=" + lag() + " backpressured=" +
+        return "forwarded=" + forwarded() + " unsent=" + unsent() + " lag=" + lag() + " backpressured=" +
             backPressured() + " notconnected=" + notConnected() + " connected=" + connected + " position=" +
             committedPosition();
     }

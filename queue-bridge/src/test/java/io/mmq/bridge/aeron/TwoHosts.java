@@ -19,7 +19,8 @@ import io.mmq.mmap.process.Child;
  *
  * <p>Where namespaces cannot be made (not root, no {@code ip} command), both hosts are the loopback address
  * of this machine and JVMs start directly: the same test runs, over loopback, and {@link #description()} says
- * so and why. {@link #close()} deletes the namespaces (and with them the veth pair), also after a failure.
+ * so and why ({@code -Dmmq.test.aeronLoopback=true} asks for loopback, to try that path where namespaces
+ * work). {@link #close()} deletes the namespaces (and with them the veth pair), also after a failure.
  */
 final class TwoHosts implements AutoCloseable
 {
@@ -41,6 +42,10 @@ final class TwoHosts implements AutoCloseable
 
     static TwoHosts create()
     {
+        if (Boolean.getBoolean("mmq.test.aeronLoopback"))
+        {
+            return loopback("-Dmmq.test.aeronLoopback=true asked for it");
+        }
         final int n = ThreadLocalRandom.current().nextInt(1, 255);
         final String id = Long.toString(ProcessHandle.current().pid() % 100_000, 36) + Integer.toString(n, 36);
         final String nsA = "mmq-a-" + id;
@@ -85,8 +90,12 @@ final class TwoHosts implements AutoCloseable
             ip(new ArrayList<>(), "netns", "del", nsB);
         }
         ip(new ArrayList<>(), "link", "del", vethA); // in case it was made and not moved
-        return new TwoHosts(null, null, "127.0.0.1", "127.0.0.1",
-            "LOOPBACK, not two hosts: network namespaces could not be made here (" + String.join("; ", failures) + ")");
+        return loopback("network namespaces could not be made here: " + String.join("; ", failures));
+    }
+
+    private static TwoHosts loopback(final String why)
+    {
+        return new TwoHosts(null, null, "127.0.0.1", "127.0.0.1", "LOOPBACK, not two hosts (" + why + ")");
     }
 
     private static boolean ip(final List<String> failures, final String... args)
