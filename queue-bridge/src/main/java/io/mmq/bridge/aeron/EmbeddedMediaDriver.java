@@ -176,7 +176,8 @@ public final class EmbeddedMediaDriver implements AutoCloseable
         try
         {
             final UnsafeBuffer metaData = CncFileDescriptor.createMetaDataBuffer(mapped);
-            if (metaData.getInt(CncFileDescriptor.cncVersionOffset(0)) != 0)
+            // Only a cnc.dat of this Aeron's layout is read for a process id; anything else is Aeron's to judge.
+            if (metaData.getIntVolatile(CncFileDescriptor.cncVersionOffset(0)) == CncFileDescriptor.CNC_VERSION)
             {
                 pid = CncFileDescriptor.pid(metaData);
             }
@@ -185,11 +186,9 @@ public final class EmbeddedMediaDriver implements AutoCloseable
         {
             IoUtil.unmap(mapped);
         }
-        if (pid > 0 && pid != ProcessHandle.current().pid() && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
-        {
-            return;
-        }
-        if (pid > 0 && pid != ProcessHandle.current().pid())
+        final boolean gone = pid > 0 && pid != ProcessHandle.current().pid() &&
+            !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        if (gone)
         {
             IoUtil.delete(directory.toFile(), true);
         }

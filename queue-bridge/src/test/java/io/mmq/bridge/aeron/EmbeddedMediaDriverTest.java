@@ -52,4 +52,24 @@ class EmbeddedMediaDriverTest
         }
         assertFalse(Files.exists(directory));
     }
+
+    @Test
+    void theDirectoryOfADriverWhoseProcessWasKilledIsTakenOverAtOnceAndALiveOnesIsNot() throws Exception
+    {
+        final Path directory = temporary.resolve("aeron");
+        try (io.mmq.mmap.process.Child child = io.mmq.mmap.process.Child.start("driver", LiveDriverProcess.class, directory))
+        {
+            child.awaitLine("RUNNING", 60);
+            assertThrows(AeronDirectoryInUseException.class, () -> EmbeddedMediaDriver.launchForUdp(directory),
+                "its process lives and its heartbeat is fresh");
+            child.process().toHandle().destroyForcibly();
+            child.awaitExit(30);
+            assertTrue(Files.isRegularFile(directory.resolve("cnc.dat")), "kill -9 left the directory behind");
+            // Within Aeron's 10 s driver timeout the heartbeat still looks fresh; the process is gone.
+            try (EmbeddedMediaDriver again = EmbeddedMediaDriver.launchForUdp(directory))
+            {
+                assertEquals(directory.toAbsolutePath(), again.directory());
+            }
+        }
+    }
 }
