@@ -111,6 +111,9 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
     /** A frame boundary at or past {@link #reclaimPosition}, remembered so each frame is walked once. */
     private long walkPosition;
 
+    /** Boundaries this producer wrote, so that it rarely walks frames at all. */
+    private final FrameBoundaries boundaries;
+
     /** {@code reclaimPosition + capacity}: no write may reach past it without a refresh. */
     private long limit;
 
@@ -166,6 +169,7 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
         this.evictionLag = geometry.evictionLag();
         this.slotTableOffset = geometry.slotOffset(0);
         this.limitSlack = capacity / 4;
+        this.boundaries = new FrameBoundaries(capacity);
         this.frames = new FrameReader(file);
         this.keepsCheckpoints = buffer.getInt(VERSION_OFFSET) >= CHECKPOINTS_VERSION;
         this.slots = new ConsumerSlots(file);
@@ -512,6 +516,7 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
             buffer.putInt(index + TYPE_AND_LAP_OFFSET, typeAndLap(TYPE_PADDING, position, capacityShift));
             buffer.putLong(ringOffset, 0L);
             buffer.putIntOrdered(index, padding);
+            boundaries.frameWritten(position, position + padding);
             position += padding;
             tail = position;
             // Published like a message: a consumer joining at LATEST starts after it, and lag never
@@ -534,6 +539,7 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
             recordCheckpoint(next);
         }
         buffer.putIntOrdered(index, frameLength);
+        boundaries.frameWritten(position, next);
         tail = next;
         buffer.putLongOrdered(PRODUCER_POSITION_OFFSET, next);
         // The producer half of the wake-up protocol (see MappedConsumer.sleepUntilPublished): the fence
@@ -648,7 +654,7 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
     private boolean tryRefreshLimit(final long end)
     {
         final long needed = end - capacity;
-        long candidate = Math.min(minActiveConsumerPosition(end), walkTo(Math.min(needed + limitSlack, tail)));
+        long candidate = Math.min(minActiveConsumerPosition(end), boundaryAtOrAfter(Math.min(needed + limitSlack, tail)));
         if (candidate < needed)
         {
             return false;
@@ -760,6 +766,17 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
                 position + ", which is not a frame boundary at or before the producer position " + tail);
         }
         return position;
+    }
+
+    /**
+     * @return a frame boundary at or past {@code target} (at most {@code tail}): the first one this producer
+     *         noted there, at most a sixteenth of the ring (or one long frame) past the first there is, or
+     *         else the first there is, found by walking.
+     */
+    private long boundaryAtOrAfter(final long target)
+    {
+        final long noted = boundaries.firstAtOrAfter(target, tail);
+        return noted >= 0 ? noted : walkTo(target);
     }
 
     /**
