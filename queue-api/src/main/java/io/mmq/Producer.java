@@ -65,17 +65,19 @@ public interface Producer extends AutoCloseable
      * Makes the next message this producer publishes (by either {@code offer}, or by the {@code commit} of
      * a claim) carry {@code checkpoint}, a number of the caller's choosing such as the offset of the
      * message in the system it came from. The checkpoint is recorded in the queue file atomically with
-     * that message: whenever and however a producer process dies, a producer opened later finds as
-     * {@link #checkpoint()} the checkpoint of the last message that is in the queue, never one whose
-     * message is not. That is what lets a process that copies messages in from elsewhere resume after a
-     * crash without skipping or repeating one.
+     * that message: whenever a producer process dies (short of the operating system going down with
+     * writes not yet flushed), a producer opened later finds as {@link #checkpoint()} the checkpoint of
+     * the last message that carried one and is in the queue, never one whose message is not. That is what
+     * lets a process that copies messages in from elsewhere resume after a crash without skipping or
+     * repeating one.
      *
-     * <p>The checkpoint waits for a message that is published: an offer that returns
-     * {@link #BACK_PRESSURED} or an aborted claim leaves it attached to the next attempt. Attaching again
-     * before that replaces it.
+     * <p>The checkpoint stays attached until a message is published: an offer that returns
+     * {@link #BACK_PRESSURED} or {@link #CLOSED}, or throws, and an aborted claim leave it attached to
+     * the next attempt. Attaching again replaces it; attaching {@link #NO_CHECKPOINT} detaches it, which a
+     * caller that gives up on a message should do before publishing another.
      *
-     * @param checkpoint zero or more.
-     * @throws IllegalArgumentException if {@code checkpoint} is negative.
+     * @param checkpoint zero or more, or {@link #NO_CHECKPOINT}.
+     * @throws IllegalArgumentException if {@code checkpoint} is negative and not {@link #NO_CHECKPOINT}.
      * @throws MmqException if the queue file's format is too old to keep checkpoints.
      */
     void attachCheckpoint(long checkpoint);

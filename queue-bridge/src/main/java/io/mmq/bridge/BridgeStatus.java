@@ -122,6 +122,37 @@ public final class BridgeStatus
         return snapshots;
     }
 
+    /**
+     * Deletes the status files of {@code queueFile}'s bridges, and their directory, when the queue itself
+     * is deleted: a queue made again at the same path starts without bridges. A bridge still running
+     * writes its file again at its next progress line.
+     *
+     * @return how many status files were deleted.
+     */
+    public static int deleteAll(final Path queueFile)
+    {
+        final Path directory = directoryOf(queueFile);
+        if (!Files.isDirectory(directory))
+        {
+            return 0;
+        }
+        int deleted = 0;
+        try (Stream<Path> files = Files.list(directory))
+        {
+            for (final Path file : files.filter(f -> f.getFileName().toString().endsWith(SUFFIX) ||
+                f.getFileName().toString().endsWith(SUFFIX + ".next")).toList())
+            {
+                deleted += Files.deleteIfExists(file) ? 1 : 0;
+            }
+            Files.deleteIfExists(directory);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(directory + ": cannot delete the bridges' status files", ex);
+        }
+        return deleted;
+    }
+
     /** The directory of a queue's bridge status files: {@code QUEUE.bridges} beside it. */
     public static Path directoryOf(final Path queueFile)
     {

@@ -52,25 +52,27 @@ public final class QueueCounters
      */
     public long lastCheckpoint()
     {
-        long newestPosition = 0;
-        long newest = io.mmq.Producer.NO_CHECKPOINT;
-        for (int entry = HeaderLayout.CHECKPOINT_A_OFFSET; entry <= HeaderLayout.CHECKPOINT_B_OFFSET; entry += 16)
+        final int a = HeaderLayout.CHECKPOINT_A_OFFSET + HeaderLayout.CHECKPOINT_POSITION_OFFSET;
+        final int b = HeaderLayout.CHECKPOINT_B_OFFSET + HeaderLayout.CHECKPOINT_POSITION_OFFSET;
+        final int valueOfA = HeaderLayout.CHECKPOINT_A_OFFSET + HeaderLayout.CHECKPOINT_VALUE_OFFSET;
+        final int valueOfB = HeaderLayout.CHECKPOINT_B_OFFSET + HeaderLayout.CHECKPOINT_VALUE_OFFSET;
+        while (true)
         {
-            long position;
-            long value;
-            do
+            // Both Positions, both Values, both Positions again: read one entry at a time, a reader could
+            // see each entry empty in turn while the producer rewrites one and then the other.
+            final long positionA = buffer.getLongVolatile(a);
+            final long positionB = buffer.getLongVolatile(b);
+            final long valueA = buffer.getLongVolatile(valueOfA);
+            final long valueB = buffer.getLongVolatile(valueOfB);
+            if (positionA == buffer.getLongVolatile(a) && positionB == buffer.getLongVolatile(b))
             {
-                position = buffer.getLongVolatile(entry + HeaderLayout.CHECKPOINT_POSITION_OFFSET);
-                value = buffer.getLongVolatile(entry + HeaderLayout.CHECKPOINT_VALUE_OFFSET);
-            }
-            while (position != buffer.getLongVolatile(entry + HeaderLayout.CHECKPOINT_POSITION_OFFSET));
-            if (position > newestPosition)
-            {
-                newestPosition = position;
-                newest = value;
+                if (positionA == 0 && positionB == 0)
+                {
+                    return io.mmq.Producer.NO_CHECKPOINT;
+                }
+                return positionA > positionB ? valueA : valueB;
             }
         }
-        return newest;
     }
 
     public int consumerSlots()

@@ -6,6 +6,7 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 
 import io.mmq.BufferClaim;
 import io.mmq.Consumer;
@@ -194,11 +195,89 @@ class CheckpointTest
     }
 
     @Test
-    void aNegativeCheckpointIsRefused()
+    void twoEntriesWithOnePositionAreRefusedAsDamage() throws IOException
+    {
+        patchLong(CHECKPOINT_A_OFFSET + CHECKPOINT_POSITION_OFFSET, 8);
+        patchLong(CHECKPOINT_B_OFFSET + CHECKPOINT_POSITION_OFFSET, 8);
+        try (MappedQueue queue = MappedQueue.open(file))
+        {
+            final QueueFormatException refused = assertThrows(QueueFormatException.class, queue::producer);
+            assertTrue(refused.getMessage().contains("both checkpoint entries hold position 8"), refused.getMessage());
+        }
+    }
+
+    @Test
+    void aNegativeCheckpointIsRefusedAndNoCheckpointDetachesOne()
     {
         try (MappedQueue queue = MappedQueue.open(file); Producer producer = queue.producer())
         {
             assertThrows(IllegalArgumentException.class, () -> producer.attachCheckpoint(-5));
+            producer.attachCheckpoint(3);
+            producer.offer(message, 0, 8);
+            producer.attachCheckpoint(4);
+            producer.attachCheckpoint(Producer.NO_CHECKPOINT);
+            producer.offer(message, 0, 8);
+            assertEquals(3, producer.checkpoint(), "4 was detached before the second message");
+        }
+    }
+
+    /**
+     * The entry that counts is never written: each checkpoint goes to the other one, within a producer's
+     * life and after a restart, so the two entries always hold the last two checkpoints.
+     */
+    @Test
+    void theTwoEntriesTakeTurnsSoTheOneThatCountsIsNeverRewritten() throws IOException
+    {
+        final long[] ends = new long[6];
+        publishCheckpoints(ends, 1, 2);
+        assertEntriesHold(ends, 1, 2);
+        publishCheckpoints(ends, 3);
+        assertEntriesHold(ends, 2, 3); // 2 counted when this producer started: 1's entry took 3
+        publishCheckpoints(ends, 4, 5);
+        assertEntriesHold(ends, 4, 5);
+    }
+
+    /** Publishes a message with each checkpoint, noting where each ended; read the file only once closed. */
+    private void publishCheckpoints(final long[] ends, final long... checkpoints)
+    {
+        try (MappedQueue queue = MappedQueue.open(file); Producer producer = queue.producer())
+        {
+            for (final long checkpoint : checkpoints)
+            {
+                producer.attachCheckpoint(checkpoint);
+                ends[(int)checkpoint] = producer.offer(message, 0, 8);
+            }
+        }
+    }
+
+    private void assertEntriesHold(final long[] ends, final long older, final long newer) throws IOException
+    {
+        final long[] entries = entries();
+        final java.util.Set<List<Long>> held = java.util.Set.of(
+            List.of(entries[0], entries[1]), List.of(entries[2], entries[3]));
+        assertEquals(java.util.Set.of(List.of(ends[(int)older], older), List.of(ends[(int)newer], newer)), held,
+            "each entry is a message's end and its checkpoint");
+    }
+
+    /**
+     * A predecessor may die between committing a frame and storing the Producer Position: recovery counts a
+     * checkpoint by the last committed frame, which it finds by walking, not by the header's position.
+     */
+    @Test
+    void aCheckpointWhoseMessageWasCommittedCountsEvenIfTheProducerPositionLagsBehindIt() throws IOException
+    {
+        final long start;
+        try (MappedQueue queue = MappedQueue.open(file); Producer producer = queue.producer())
+        {
+            producer.attachCheckpoint(1);
+            start = producer.offer(message, 0, 8);
+            producer.attachCheckpoint(2);
+            producer.offer(message, 0, 8);
+        }
+        patchLong(HeaderLayout.PRODUCER_POSITION_OFFSET, start); // as if it died before storing the position
+        try (MappedQueue queue = MappedQueue.open(file); Producer producer = queue.producer())
+        {
+            assertEquals(2, producer.checkpoint());
         }
     }
 
@@ -216,6 +295,14 @@ class CheckpointTest
         }
     }
 
+    /** @return Position and Value of entry A, then of entry B. */
+    private long[] entries() throws IOException
+    {
+        return new long[] {
+            readLong(CHECKPOINT_A_OFFSET + CHECKPOINT_POSITION_OFFSET), readLong(CHECKPOINT_A_OFFSET + CHECKPOINT_VALUE_OFFSET),
+            readLong(CHECKPOINT_B_OFFSET + CHECKPOINT_POSITION_OFFSET), readLong(CHECKPOINT_B_OFFSET + CHECKPOINT_VALUE_OFFSET)};
+    }
+
     /** @return the entry the next checkpoint would be written to: the one with the lower Position. */
     private int spareEntry() throws IOException
     {
@@ -223,6 +310,7 @@ class CheckpointTest
             readLong(CHECKPOINT_B_OFFSET + CHECKPOINT_POSITION_OFFSET) ? CHECKPOINT_A_OFFSET : CHECKPOINT_B_OFFSET;
     }
 
+    /** Reads while no queue of this JVM has the file open (closing a channel would drop its locks). */
     private long readLong(final int offset) throws IOException
     {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))

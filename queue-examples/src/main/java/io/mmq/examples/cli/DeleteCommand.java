@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import io.mmq.MmqException;
+import io.mmq.bridge.BridgeStatus;
 import io.mmq.mmap.MappedQueue;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -53,6 +54,12 @@ public final class DeleteCommand implements Callable<Integer>
             throw new MmqException(whyNotDeleted(file, ex, WINDOWS), ex);
         }
         spec.commandLine().getOut().println("deleted " + file);
+        final int statuses = BridgeStatus.deleteAll(file);
+        if (statuses > 0)
+        {
+            spec.commandLine().getOut().println("deleted the status files of " + statuses + " bridge(s) in " +
+                BridgeStatus.directoryOf(file));
+        }
         return 0;
     }
 

@@ -154,6 +154,10 @@ class MmqCommandTest
         status.stop("forwarded=8 inflight=0 lag=0");
         assertEquals(0, mmq("stat", file));
         assertTrue(out.toString().contains("kafka://127.0.0.1:9092/orders  stopped, pid"), out.toString());
+
+        assertEquals(0, mmq("delete", file));
+        assertTrue(out.toString().contains("deleted the status files of 1 bridge(s)"), out.toString());
+        assertFalse(Files.exists(io.mmq.bridge.BridgeStatus.directoryOf(Path.of(file))));
     }
 
     @Test

@@ -102,7 +102,7 @@ class ErrorTableTest
             q.producer();
         }));
         calls.put("`producer.offer(buffer, 0, 8193)`", () -> withQueue(q -> q.producer().offer(buffer, 0, 8193)));
-        calls.put("`producer.attachCheckpoint(-1)`", () -> withQueue(q -> q.producer().attachCheckpoint(-1)));
+        calls.put("`producer.attachCheckpoint(-5)`", () -> withQueue(q -> q.producer().attachCheckpoint(-5)));
         calls.put("`producer.offer(buffer, 0, 8)` while a claim is open", () -> withQueue(q ->
         {
             final Producer producer = q.producer();

@@ -111,6 +111,9 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
     /** A frame boundary at or past {@link #reclaimPosition}, remembered so each frame is walked once. */
     private long walkPosition;
 
+    /** Boundaries this producer wrote, so that it rarely walks frames at all. */
+    private final FrameBoundaries boundaries;
+
     /** {@code reclaimPosition + capacity}: no write may reach past it without a refresh. */
     private long limit;
 
@@ -166,6 +169,7 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
         this.evictionLag = geometry.evictionLag();
         this.slotTableOffset = geometry.slotOffset(0);
         this.limitSlack = capacity / 4;
+        this.boundaries = new FrameBoundaries(capacity);
         this.frames = new FrameReader(file);
         this.keepsCheckpoints = buffer.getInt(VERSION_OFFSET) >= CHECKPOINTS_VERSION;
         this.slots = new ConsumerSlots(file);
@@ -244,8 +248,9 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
      */
     private void recoverCheckpoints(final long tail)
     {
-        long newest = 0;
-        for (final int entry : new int[] {CHECKPOINT_A_OFFSET, CHECKPOINT_B_OFFSET})
+        final int step = CHECKPOINT_B_OFFSET - CHECKPOINT_A_OFFSET;
+        // Check both entries before changing either: a damaged file is refused untouched.
+        for (int entry = CHECKPOINT_A_OFFSET; entry <= CHECKPOINT_B_OFFSET; entry += step)
         {
             final long position = buffer.getLongVolatile(entry + CHECKPOINT_POSITION_OFFSET);
             final long value = buffer.getLongVolatile(entry + CHECKPOINT_VALUE_OFFSET);
@@ -254,27 +259,48 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
                 throw frames.corrupt(position, "checkpoint entry at header offset " + entry + " holds position " +
                     position + " and value " + value + ": not a frame end with a non-negative checkpoint");
             }
+        }
+        final long positionA = buffer.getLongVolatile(CHECKPOINT_A_OFFSET + CHECKPOINT_POSITION_OFFSET);
+        if (positionA != 0 && positionA == buffer.getLongVolatile(CHECKPOINT_B_OFFSET + CHECKPOINT_POSITION_OFFSET))
+        {
+            throw frames.corrupt(positionA, "both checkpoint entries hold position " + positionA +
+                ": one message carries one checkpoint");
+        }
+
+        boolean emptied = false;
+        long newest = 0;
+        for (int entry = CHECKPOINT_A_OFFSET; entry <= CHECKPOINT_B_OFFSET; entry += step)
+        {
+            final long position = buffer.getLongVolatile(entry + CHECKPOINT_POSITION_OFFSET);
             if (position > tail)
             {
                 buffer.putLongOrdered(entry + CHECKPOINT_POSITION_OFFSET, 0L);
+                emptied = true;
             }
             else if (position > newest)
             {
                 newest = position;
-                lastCheckpoint = value;
+                lastCheckpoint = buffer.getLongVolatile(entry + CHECKPOINT_VALUE_OFFSET);
                 spareCheckpointEntry = entry == CHECKPOINT_A_OFFSET ? CHECKPOINT_B_OFFSET : CHECKPOINT_A_OFFSET;
             }
+        }
+        if (emptied && flushIntervalNanos != Long.MAX_VALUE)
+        {
+            // On a real disk the dead entry may already be on storage: the emptying must reach it before
+            // any later flush of a message that ends at the same position.
+            file.force(PRODUCER_POSITION_OFFSET, HEADER_LINE_LENGTH);
         }
     }
 
     @Override
     public void attachCheckpoint(final long checkpoint)
     {
-        if (checkpoint < 0)
+        if (checkpoint < NO_CHECKPOINT)
         {
-            throw new IllegalArgumentException(file.path() + ": checkpoint " + checkpoint + " is negative");
+            throw new IllegalArgumentException(file.path() + ": checkpoint " + checkpoint +
+                " is negative (only NO_CHECKPOINT, -1, may be attached: it detaches one)");
         }
-        if (!keepsCheckpoints)
+        if (!keepsCheckpoints && checkpoint != NO_CHECKPOINT)
         {
             throw new MmqException(file.path() + ": this queue file is format version " +
                 buffer.getInt(VERSION_OFFSET) + ", and checkpoints need version " + CHECKPOINTS_VERSION +
@@ -512,6 +538,7 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
             buffer.putInt(index + TYPE_AND_LAP_OFFSET, typeAndLap(TYPE_PADDING, position, capacityShift));
             buffer.putLong(ringOffset, 0L);
             buffer.putIntOrdered(index, padding);
+            boundaries.frameWritten(position, position + padding);
             position += padding;
             tail = position;
             // Published like a message: a consumer joining at LATEST starts after it, and lag never
@@ -529,11 +556,17 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
     {
         final long next = position + alignedLength(frameLength);
         buffer.putLong(ringOffset + (int)(next & mask), 0L);
-        if (attachedCheckpoint != NO_CHECKPOINT)
+        final long checkpoint = attachedCheckpoint;
+        if (checkpoint != NO_CHECKPOINT)
         {
-            recordCheckpoint(next);
+            writeSpareCheckpointEntry(next, checkpoint);
         }
         buffer.putIntOrdered(index, frameLength);
+        if (checkpoint != NO_CHECKPOINT)
+        {
+            checkpointPublished(checkpoint);
+        }
+        boundaries.frameWritten(position, next);
         tail = next;
         buffer.putLongOrdered(PRODUCER_POSITION_OFFSET, next);
         // The producer half of the wake-up protocol (see MappedConsumer.sleepUntilPublished): the fence
@@ -552,20 +585,26 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
     }
 
     /**
-     * Writes the attached checkpoint into the spare entry, with the end of the frame about to be committed
-     * as its Position. The entry holding the last checkpoint is left alone, so a death anywhere in here
-     * leaves the last checkpoint intact: the spare entry reads as empty (Position 0) until its Value is in
-     * place, and its Position lies past the last committed frame until the commit that follows.
+     * Writes {@code checkpoint} into the spare entry, with the end of the frame about to be committed as its
+     * Position. The entry that counts is left alone, and a death anywhere in here leaves it counting: while
+     * the spare entry is being written its Position is 0 (the fence keeps the Value store behind that), and
+     * once written its Position lies past the last committed frame until the commit that follows.
      */
-    private void recordCheckpoint(final long messageEnd)
+    private void writeSpareCheckpointEntry(final long messageEnd, final long checkpoint)
     {
         final int entry = spareCheckpointEntry;
         buffer.putLongOrdered(entry + CHECKPOINT_POSITION_OFFSET, 0L);
-        buffer.putLong(entry + CHECKPOINT_VALUE_OFFSET, attachedCheckpoint);
+        VarHandle.storeStoreFence();
+        buffer.putLong(entry + CHECKPOINT_VALUE_OFFSET, checkpoint);
         buffer.putLongOrdered(entry + CHECKPOINT_POSITION_OFFSET, messageEnd);
-        lastCheckpoint = attachedCheckpoint;
+    }
+
+    /** Once the frame carrying {@code checkpoint} is committed: the spare entry now counts. */
+    private void checkpointPublished(final long checkpoint)
+    {
+        lastCheckpoint = checkpoint;
         attachedCheckpoint = NO_CHECKPOINT;
-        spareCheckpointEntry = entry == CHECKPOINT_A_OFFSET ? CHECKPOINT_B_OFFSET : CHECKPOINT_A_OFFSET;
+        spareCheckpointEntry = spareCheckpointEntry == CHECKPOINT_A_OFFSET ? CHECKPOINT_B_OFFSET : CHECKPOINT_A_OFFSET;
     }
 
     private void wakeConsumers()
@@ -648,7 +687,7 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
     private boolean tryRefreshLimit(final long end)
     {
         final long needed = end - capacity;
-        long candidate = Math.min(minActiveConsumerPosition(end), walkTo(Math.min(needed + limitSlack, tail)));
+        long candidate = Math.min(minActiveConsumerPosition(end), boundaryAtOrAfter(Math.min(needed + limitSlack, tail)));
         if (candidate < needed)
         {
             return false;
@@ -760,6 +799,17 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
                 position + ", which is not a frame boundary at or before the producer position " + tail);
         }
         return position;
+    }
+
+    /**
+     * @return a frame boundary at or past {@code target} (at most {@code tail}): the first one this producer
+     *         noted there, at most a sixteenth of the ring (or one long frame) past the first there is, or
+     *         else the first there is, found by walking.
+     */
+    private long boundaryAtOrAfter(final long target)
+    {
+        final long noted = boundaries.firstAtOrAfter(target, tail);
+        return noted >= 0 ? noted : walkTo(target);
     }
 
     /**
