@@ -32,6 +32,19 @@ public final class BridgeRunner
     public static void run(final RunnableBridge bridge, final String started, final PrintWriter out,
         final Duration progress, final Duration grace)
     {
+        run(bridge, started, out, progress, grace, null);
+    }
+
+    /**
+     * As {@link #run(RunnableBridge, String, PrintWriter, Duration, Duration)}, and keeps the bridge's status
+     * file ({@link BridgeStatus}, what {@code mmq stat} shows) with the counters of each progress line, marked
+     * stopped at the end. A status file that cannot be written is said once and does not stop the bridge.
+     *
+     * @param status the bridge's status file, started; null for none.
+     */
+    public static void run(final RunnableBridge bridge, final String started, final PrintWriter out,
+        final Duration progress, final Duration grace, final BridgeStatus status)
+    {
         out.println(started);
         out.flush();
         final CountDownLatch done = new CountDownLatch(1);
@@ -52,13 +65,31 @@ public final class BridgeRunner
         {
             try
             {
+                boolean statusFailed = false;
                 while (true)
                 {
                     Thread.sleep(progress.toMillis());
+                    final String counters = bridge.counters();
                     synchronized (out)
                     {
-                        out.println("progress " + bridge.counters());
+                        out.println("progress " + counters);
                         out.flush();
+                    }
+                    if (null != status && !statusFailed)
+                    {
+                        try
+                        {
+                            status.update(counters);
+                        }
+                        catch (final java.io.UncheckedIOException ex)
+                        {
+                            statusFailed = true;
+                            synchronized (out)
+                            {
+                                out.println("notice the status file is not kept: " + ex.getMessage());
+                                out.flush();
+                            }
+                        }
                     }
                 }
             }
@@ -89,10 +120,22 @@ public final class BridgeRunner
             {
                 printer.interrupt();
             }
+            final String counters = bridge.counters();
             synchronized (out)
             {
-                out.println("stopped " + bridge.counters());
+                out.println("stopped " + counters);
                 out.flush();
+            }
+            if (null != status)
+            {
+                try
+                {
+                    status.stop(counters);
+                }
+                catch (final java.io.UncheckedIOException ex)
+                {
+                    // Said when it first failed; the bridge's own end matters more.
+                }
             }
             done.countDown();
             try

@@ -1,16 +1,20 @@
 package io.mmq.bridge.aeron;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 
 import io.mmq.MessageQueue;
 import io.mmq.bridge.BridgeRunner;
+import io.mmq.bridge.BridgeStatus;
 
 /**
  * Runs an Aeron UDP bridge the way {@code mmq bridge} does, through {@link BridgeRunner}: prepare it (the
  * driver, the far side at start), then a {@code started} line, progress lines, its events, and a
  * {@code stopped} line; SIGTERM or Ctrl-C stops it cleanly (outbound: after the far side has consumed what
- * was offered, or the timeout). The caller opens the queue and closes it afterwards.
+ * was offered, or the timeout). Each bridge keeps a status file beside its queue ({@link BridgeStatus}), which
+ * {@code mmq stat} shows: the outbound one under its consumer name, the inbound one as
+ * {@code aeron-in:HOST:PORT}. The caller opens the queue and closes it afterwards.
  *
  * <pre>
  * started queue=/dev/shm/a.mmq name=bridge:aeron:10.0.0.2:40123 target=aeron:udp?endpoint=10.0.0.2:40123 aeron-dir=...
@@ -39,8 +43,9 @@ public final class UdpRunner
         final PrintWriter out, final Duration progress)
     {
         final UdpOutbound bridge = UdpOutbound.prepare(queue, target, options);
+        final BridgeStatus status = BridgeStatus.start(Path.of(source), bridge.consumerName(), "out", source, target.toString());
         BridgeRunner.run(bridge, "started queue=" + source + " name=" + bridge.consumerName() + " target=" + target +
-            " aeron-dir=" + options.aeronDirectory(), out, progress, grace(options));
+            " aeron-dir=" + options.aeronDirectory(), out, progress, grace(options), status);
     }
 
     /**
@@ -53,8 +58,15 @@ public final class UdpRunner
         final PrintWriter out, final Duration progress)
     {
         final UdpInbound bridge = UdpInbound.prepare(queue, listen, options);
+        final BridgeStatus status = BridgeStatus.start(Path.of(source), statusName(listen), "in", listen.toString(), source);
         BridgeRunner.run(bridge, "started queue=" + source + " source=" + listen + " aeron-dir=" + options.aeronDirectory(),
-            out, progress, grace(options));
+            out, progress, grace(options), status);
+    }
+
+    /** @return the inbound bridge's name in its status file: it reads no consumer, so it has no consumer name. */
+    public static String statusName(final UdpUri listen)
+    {
+        return "aeron-in:" + listen.endpoint();
     }
 
     private static Duration grace(final UdpOptions options)

@@ -9,6 +9,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import io.aeron.CncFileDescriptor;
 import io.aeron.driver.status.SystemCounterDescriptor;
 import io.mmq.QueueOptions;
+import io.mmq.bridge.BridgeStatus;
 import io.mmq.mmap.CheckedMessages;
 import io.mmq.mmap.MappedQueue;
 import io.mmq.mmap.TempQueues;
@@ -265,6 +266,15 @@ class AeronUdpBridgeTest
         final long naks = systemCounter(directory.resolve("aeron-in"), SystemCounterDescriptor.NAK_MESSAGES_SENT);
         assertTrue(naks > 0, "the inbound driver lost packets and asked for them again: NAKs sent " + naks);
 
+        // mmq stat's view: each bridge's status file beside its queue, running, with its counters.
+        final BridgeStatus.Snapshot outStatus = BridgeStatus.readAll(a).get(0);
+        assertEquals(List.of("bridge:aeron:" + UdpUri.parse(endpoint).endpoint(), "out", "running"),
+            List.of(outStatus.name(), outStatus.direction(), outStatus.liveState()), outStatus.toString());
+        final BridgeStatus.Snapshot inStatus = BridgeStatus.readAll(b).get(0);
+        assertEquals(List.of(UdpRunner.statusName(UdpUri.parse(endpoint)), "in", "running"),
+            List.of(inStatus.name(), inStatus.direction(), inStatus.liveState()), inStatus.toString());
+        assertTrue(inStatus.counters().startsWith("applied="), inStatus.toString());
+
         sigterm(out);
         final String outStopped = out.awaitLine("stopped", 30);
         assertEquals(count, field(outStopped, "forwarded"), outStopped);
@@ -277,6 +287,9 @@ class AeronUdpBridgeTest
         assertEquals(0, field(inStopped, "duplicates"), inStopped);
         assertEquals(0, field(inStopped, "gaps"), inStopped);
         assertEquals(SIGTERM_EXIT, in.awaitExit(30), in.errors());
+        assertEquals("stopped", BridgeStatus.readAll(a).get(0).liveState());
+        assertTrue(BridgeStatus.readAll(b).get(0).counters().contains("applied=" + count + " "),
+            BridgeStatus.readAll(b).toString());
         try (MappedQueue queueA = MappedQueue.open(a); MappedQueue queueB = MappedQueue.open(b))
         {
             assertEquals(queueA.counters().producerPosition(), queueA.counters().consumerPosition(0),
