@@ -170,9 +170,9 @@ public final class UdpInbound implements RunnableBridge
                     events.accept("images count=" + images);
                 }
                 final long now = System.nanoTime();
-                if (fragments > 0)
+                if (fragments > 0 || held)
                 {
-                    lastMessage = now;
+                    lastMessage = now; // a message held for a full queue is not idleness
                 }
                 else if (now - lastMessage >= idleNanos)
                 {

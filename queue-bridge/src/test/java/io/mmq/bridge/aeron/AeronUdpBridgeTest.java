@@ -313,9 +313,12 @@ class AeronUdpBridgeTest
         final Path b = createQueue("b.mmq", 64 * 1024, 512);
         final String endpoint = endpoint();
 
-        final Child in = inbound("in", endpoint, b, List.of());
+        // Both bridges stop on their own once idle for 6 s (--idle-exit; longer than the next two JVMs take to
+        // start), the inbound one after the outbound; being held back by the stall, longer than that, is not
+        // idleness.
+        final Child in = inbound("in", endpoint, b, List.of(), "idle-exit=6000");
         in.awaitLine("session", 60);
-        final Child out = outbound("out", a, endpoint);
+        final Child out = outbound("out", a, endpoint, "idle-exit=6000");
         out.awaitLine("session", 60);
         final Child consumer = onB("consumer", List.of(), CheckingConsumerProcess.class, b, SEED, maxMessage, count, pauseAt);
         consumer.awaitLine("JOINED", 60);
@@ -327,8 +330,8 @@ class AeronUdpBridgeTest
         final String blocked = producer.awaitLine("BLOCKED", 30);
         final long heldAt = field(blocked, "published");
         assertTrue(heldAt < count, blocked);
-        // Held, not slowed: for a second and a half the producer gets no room at all.
-        final long until = System.nanoTime() + 1_500_000_000L;
+        // Held, not slowed: for six and a half seconds the producer gets no room at all.
+        final long until = System.nanoTime() + 6_500_000_000L;
         while (System.nanoTime() < until)
         {
             assertFalse(producer.output().stream().anyMatch(line -> line.startsWith("FLOWING") || line.startsWith("DONE")),
@@ -344,6 +347,10 @@ class AeronUdpBridgeTest
         final String published = producer.awaitLine("DONE", 30);
         assertEquals(count, field(done, "received"));
         assertEquals(field(published, "crc"), field(done, "crc"), "nothing lost, nothing changed");
+        assertEquals(count, field(out.awaitLine("stopped", 30), "forwarded"));
+        assertEquals(0, out.awaitExit(30), "the outbound bridge's idle exit: " + out.errors());
+        assertEquals(count, field(in.awaitLine("stopped", 30), "applied"));
+        assertEquals(0, in.awaitExit(30), "the inbound bridge's idle exit: " + in.errors());
         System.out.printf("aeron udp back-pressure over %s: producer held at message %,d of %,d, released on resume%n",
             hosts.isNamespaces() ? "namespaces" : "LOOPBACK", heldAt, count);
     }
