@@ -17,6 +17,7 @@ import io.mmq.mmap.process.Child;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.status.CountersReader;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -313,15 +314,15 @@ class AeronUdpBridgeTest
         final Path b = createQueue("b.mmq", 64 * 1024, 512);
         final String endpoint = endpoint();
 
-        // Both bridges stop on their own once idle for 6 s (--idle-exit; longer than the next two JVMs take to
+        // Both bridges stop on their own once idle for 4 s (--idle-exit; longer than the producer's JVM takes to
         // start), the inbound one after the outbound; being held back by the stall, longer than that, is not
         // idleness.
-        final Child in = inbound("in", endpoint, b, List.of(), "idle-exit=6000");
-        in.awaitLine("session", 60);
-        final Child out = outbound("out", a, endpoint, "idle-exit=6000");
-        out.awaitLine("session", 60);
         final Child consumer = onB("consumer", List.of(), CheckingConsumerProcess.class, b, SEED, maxMessage, count, pauseAt);
         consumer.awaitLine("JOINED", 60);
+        final Child in = inbound("in", endpoint, b, List.of(), "idle-exit=4000");
+        in.awaitLine("session", 60);
+        final Child out = outbound("out", a, endpoint, "idle-exit=4000");
+        out.awaitLine("session", 60);
         final Child producer = onA("producer", ReportingProducerProcess.class, a, SEED, maxMessage, 0, count);
 
         consumer.awaitLine("PAUSED", 60);
@@ -330,8 +331,8 @@ class AeronUdpBridgeTest
         final String blocked = producer.awaitLine("BLOCKED", 30);
         final long heldAt = field(blocked, "published");
         assertTrue(heldAt < count, blocked);
-        // Held, not slowed: for six and a half seconds the producer gets no room at all.
-        final long until = System.nanoTime() + 6_500_000_000L;
+        // Held, not slowed: for four and a half seconds the producer gets no room at all.
+        final long until = System.nanoTime() + 4_500_000_000L;
         while (System.nanoTime() < until)
         {
             assertFalse(producer.output().stream().anyMatch(line -> line.startsWith("FLOWING") || line.startsWith("DONE")),
@@ -484,6 +485,65 @@ class AeronUdpBridgeTest
             final long lost = new SourceWalk(a).check(far.messages(), messages, gaps);
             System.out.printf("aeron udp crashes over %s: %,d of %,d messages lost, in %d reported gaps %s%n",
                 hosts.isNamespaces() ? "namespaces" : "LOOPBACK", lost, count, gaps.size(), gaps);
+        }
+    }
+
+    @Test
+    void aNetworkSilentForLessThanThePeerTimeoutLosesNothingAndOneSilentForLongerLosesOnlyWhatItReportsAsAGap()
+        throws Exception
+    {
+        Assumptions.assumeTrue(hosts.isNamespaces(), "the link between the hosts can be cut only between namespaces: " +
+            hosts.description());
+        final int maxMessage = 256;
+        final long count = 24_000;
+        final long rate = 2_000; // messages a second: traffic during each silence
+        final CheckedMessages messages = new CheckedMessages(SEED, maxMessage);
+        final Path a = createQueue("a.mmq", 8 << 20, maxMessage); // hold the whole stream, for the walk
+        final Path b = createQueue("b.mmq", 8 << 20, maxMessage);
+        final String endpoint = endpoint();
+        try (FarReader far = new FarReader(b))
+        {
+            final Child in = inbound("in", endpoint, b, List.of());
+            in.awaitLine("session", 60);
+            final Child out = outbound("out", a, endpoint);
+            out.awaitLine("session", 60);
+            final Child producer = onA("producer", ReportingProducerProcess.class, a, SEED, maxMessage, 0, count, rate);
+
+            // 2 s of silence, shorter than the 5 s peer timeout: Aeron sends again what was lost.
+            far.readUntil(2_000, 60);
+            hosts.link(false);
+            Thread.sleep(2_000); // the silence itself, not a wait for a condition
+            hosts.link(true);
+            far.readUntil(6_000, 60);
+            assertFalse(in.output().stream().anyMatch(line -> line.startsWith("gap")), in.output().toString());
+            final long notConnectedBefore = field(out.awaitLine("progress", 10), "notconnected");
+
+            // 7 s of silence, longer: the sender counts the receiver gone, the receiver's image ends, and when the
+            // link is back a new image starts where the sender is; what went into the silence is a gap.
+            hosts.link(false);
+            Thread.sleep(7_000);
+            awaitProgress(out, "notconnected", notConnectedBefore + 1, 10);
+            hosts.link(true);
+            final String gap = awaitLineReading(in, "gap", far, 60);
+
+            assertEquals(count, field(producer.awaitLine("DONE", 60), "published"));
+            final long end = producerPosition(a);
+            final long deadline = System.nanoTime() + 60_000_000_000L;
+            String progress;
+            do
+            {
+                far.read();
+                progress = in.awaitLine("progress", 10);
+                assertTrue(System.nanoTime() < deadline, "the inbound reached the source's end: " + progress);
+            }
+            while (field(progress, "source-position") < end);
+            far.read();
+            final List<SourceWalk.Gap> gaps = in.output().stream().filter(line -> line.startsWith("gap"))
+                .map(SourceWalk.Gap::of).toList();
+            assertEquals(List.of(SourceWalk.Gap.of(gap)), gaps, "one gap, for the long silence");
+            final long lost = new SourceWalk(a).check(far.messages(), messages, gaps);
+            System.out.printf("aeron udp silences over namespaces: 2 s lost nothing; 7 s lost %,d of %,d messages, " +
+                "reported as %s%n", lost, count, gaps);
         }
     }
 }

@@ -13,7 +13,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * says when it is held back: {@code BLOCKED published=N} once its offers have been refused
  * ({@code BACK_PRESSURED}) for 200 ms on end, {@code FLOWING published=N} when one succeeds again after that.
  *
- * <p>Arguments: file seed maxLength first count. Prints {@code DONE published=N crc=C}.
+ * <p>Arguments: file seed maxLength first count [rate], rate in messages a second (none: as fast as it can).
+ * Prints {@code DONE published=N crc=C}.
  */
 public final class ReportingProducerProcess
 {
@@ -23,12 +24,23 @@ public final class ReportingProducerProcess
         final CheckedMessages messages = new CheckedMessages(Long.parseLong(args[1]), Integer.parseInt(args[2]));
         final long first = Long.parseLong(args[3]);
         final long count = Long.parseLong(args[4]);
+        final long nanosPerMessage = args.length > 5 ? 1_000_000_000L / Long.parseLong(args[5]) : 0;
+        final long began = System.nanoTime();
         try (MappedQueue queue = MappedQueue.open(file); Producer producer = queue.producer())
         {
             final UnsafeBuffer message = new UnsafeBuffer(new byte[producer.maxMessageLength()]);
             final BackoffIdleStrategy idle = new BackoffIdleStrategy();
             for (long seq = first; seq < first + count; seq++)
             {
+                if (nanosPerMessage > 0)
+                {
+                    final long due = began + (seq - first) * nanosPerMessage;
+                    long early;
+                    while ((early = due - System.nanoTime()) > 0)
+                    {
+                        java.util.concurrent.locks.LockSupport.parkNanos(early);
+                    }
+                }
                 final int length = messages.write(message, 0, seq);
                 messages.checksum(message, 0, length);
                 idle.reset();

@@ -26,14 +26,16 @@ final class TwoHosts implements AutoCloseable
 {
     private final String namespaceA;
     private final String namespaceB;
+    private final String vethA;
     private final String addressA;
     private final String addressB;
     private final String description;
 
-    private TwoHosts(final String namespaceA, final String namespaceB, final String addressA, final String addressB,
-        final String description)
+    private TwoHosts(final String namespaceA, final String namespaceB, final String vethA, final String addressA,
+        final String addressB, final String description)
     {
         this.namespaceA = namespaceA;
+        this.vethA = vethA;
         this.namespaceB = namespaceB;
         this.addressA = addressA;
         this.addressB = addressB;
@@ -73,7 +75,7 @@ final class TwoHosts implements AutoCloseable
                 ip(failures, "-n", nsB, "link", "set", vethB, "up");
             if (ok)
             {
-                return new TwoHosts(nsA, nsB, addressA, addressB, "two network namespaces " + nsA + " (" + addressA +
+                return new TwoHosts(nsA, nsB, vethA, addressA, addressB, "two network namespaces " + nsA + " (" + addressA +
                     ") and " + nsB + " (" + addressB + ") joined by a veth pair");
             }
         }
@@ -95,7 +97,7 @@ final class TwoHosts implements AutoCloseable
 
     private static TwoHosts loopback(final String why)
     {
-        return new TwoHosts(null, null, "127.0.0.1", "127.0.0.1", "LOOPBACK, not two hosts (" + why + ")");
+        return new TwoHosts(null, null, null, "127.0.0.1", "127.0.0.1", "LOOPBACK, not two hosts (" + why + ")");
     }
 
     private static boolean ip(final List<String> failures, final String... args)
@@ -187,6 +189,23 @@ final class TwoHosts implements AutoCloseable
             command.add(String.valueOf(arg));
         }
         return Child.command(name, Map.of(), command);
+    }
+
+    /**
+     * Takes host A's end of the link down (nothing passes either way) or brings it up again. Namespaces only:
+     * the loopback cannot be cut.
+     */
+    void link(final boolean up)
+    {
+        if (null == namespaceA)
+        {
+            throw new IllegalStateException("the loopback cannot be cut");
+        }
+        final List<String> failures = new ArrayList<>();
+        if (!ip(failures, "-n", namespaceA, "link", "set", vethA, up ? "up" : "down"))
+        {
+            throw new IllegalStateException(String.join("; ", failures));
+        }
     }
 
     @Override
