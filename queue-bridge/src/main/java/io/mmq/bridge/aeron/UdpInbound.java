@@ -27,11 +27,12 @@ import org.agrona.concurrent.IdleStrategy;
  *       {@link ControlledFragmentAssembler} (a message longer than the MTU is put back together); when the
  *       queue is full the handler answers {@code ABORT}, the subscription's position stays where it is, the
  *       receiver's window closes and the sender is back-pressured: no buffer in the bridge grows.</li>
- *   <li><b>Order and gaps.</b> Each message carries its {@link SourcePosition}. The bridge keeps the source
- *       position after the last message it applied; a message at or before it is a repeat, dropped and
- *       counted; a message that does not start where the last one ended (allowing for the source ring's
- *       wrap) means messages are missing: the bridge prints {@code gap from=F to=T}, the source range
- *       {@code [F, T)}, counts it, and goes on with the message. It never skips one silently.</li>
+ *   <li><b>Order and gaps.</b> Each message carries its {@link SourcePosition}: where the message before it
+ *       ended in the source. The bridge keeps the source position after the last message it applied; a
+ *       message that carries it follows, and is applied; one that ends at or before it is a repeat, dropped
+ *       and counted; one that carries a later position means messages are missing: the bridge prints
+ *       {@code gap from=F to=T}, the source range {@code [F, T)} no message reached it for, counts it, and
+ *       goes on with the message. It never skips one silently.</li>
  *   <li><b>Images in age order.</b> A new outbound bridge after a crash is a new publication, a new image
  *       here, while the dead one's image may still hold messages this bridge has not read. Images are polled
  *       oldest first, and a gap seen on a newer image waits (the newer image is not read on) until the older
@@ -197,35 +198,31 @@ public final class UdpInbound implements RunnableBridge
     private Action onMessage(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
         final long value = header.reservedValue();
-        final long end = SourcePosition.end(value);
+        final long previousEnd = SourcePosition.previousEnd(value);
+        final long end = SourcePosition.end(value, length);
         long gapFrom = -1;
         long gapTo = -1;
-        if (lastApplied >= 0)
+        if (lastApplied >= 0 && previousEnd != lastApplied)
         {
             if (end <= lastApplied)
             {
                 counters.duplicates.increment();
                 return Action.CONTINUE;
             }
-            final long start = SourcePosition.start(value, length);
-            final long expected = SourcePosition.expectedStart(lastApplied, length, SourcePosition.capacity(value));
-            if (start != expected)
+            if (previousEnd < lastApplied)
             {
-                if (start < expected)
-                {
-                    throw new MmqException("a message from source position " + start + " to " + end + " overlaps the last " +
-                        "one applied, which ended at " + lastApplied + ": the sender is not the stream this queue was " +
-                        "fed from (another source queue?)");
-                }
-                if (imageIndex > 1)
-                {
-                    // An older image may still hold the missing messages: read it first.
-                    held = true;
-                    return Action.ABORT;
-                }
-                gapFrom = lastApplied;
-                gapTo = start;
+                throw new MmqException("a message from source position " + previousEnd + " to " + end + " overlaps the " +
+                    "last one applied, which ended at " + lastApplied + ": the sender is not the stream this queue was " +
+                    "fed from (another source queue?)");
             }
+            if (imageIndex > 1)
+            {
+                // An older image may still hold the missing messages: read it first.
+                held = true;
+                return Action.ABORT;
+            }
+            gapFrom = lastApplied;
+            gapTo = previousEnd;
         }
         if (length > producer.maxMessageLength())
         {

@@ -36,8 +36,8 @@ import org.agrona.concurrent.status.CountersReader;
  *       side stalls or goes away the queue's producer is held back by the bridge's committed position.</li>
  *   <li>Each message is offered whole (Aeron fragments it at the MTU, the inbound bridge puts it back
  *       together): the Aeron payload is the message, byte for byte. Every frame carries the message's
- *       {@link SourcePosition} in its reserved value, so that the inbound bridge detects a gap or a
- *       repeat.</li>
+ *       {@link SourcePosition} (where the message before it ended, and the ring's capacity) in its reserved
+ *       value, so that the inbound bridge detects a gap or a repeat.</li>
  *   <li><b>It commits each message once its offer succeeded</b>: the message is then in the publication's
  *       log, which the driver sends and resends until the receiver has it (Aeron's reliable unicast). The
  *       queue's consumer API commits only through the last message read, so committing later (when the far
@@ -81,6 +81,7 @@ public final class UdpOutbound implements RunnableBridge
     private int senderPositionId = CountersReader.NULL_COUNTER_ID;
     private io.mmq.Consumer consumer;
     private long reservedValue;
+    private long previousEnd;
     private volatile boolean stopping;
 
     private UdpOutbound(final MessageQueue queue, final UdpUri target, final UdpOptions options, final String consumerName,
@@ -218,6 +219,7 @@ public final class UdpOutbound implements RunnableBridge
         {
             consumer = queue.consumer(ConsumerOptions.named(consumerName).startingAt(options.start())
                 .withCommit(ConsumerOptions.Commit.EXPLICIT));
+            previousEnd = consumer.position();
             counters.committedPosition.set(consumer.position());
             counters.producerPosition.set(consumer.position() + consumer.lag());
             counters.connected = publication.isConnected();
@@ -280,7 +282,9 @@ public final class UdpOutbound implements RunnableBridge
             throw new MmqException("the queue's position " + end + " is past the largest the bridge carries (" +
                 SourcePosition.MAX_POSITION + ")");
         }
-        reservedValue = SourcePosition.pack(end, capacity);
+        // The end of the message before, as read: the inbound bridge finds this message follows the last it
+        // applied if and only if that one ended here.
+        reservedValue = SourcePosition.pack(previousEnd, capacity);
         idle.reset();
         boolean backPressured = false;
         boolean notConnected = false;
@@ -310,6 +314,7 @@ public final class UdpOutbound implements RunnableBridge
             counters.unsent.set(unsent());
             idle.idle();
         }
+        previousEnd = end;
         counters.connected = true;
         counters.forwarded.increment();
         counters.committedPosition.set(end);

@@ -28,28 +28,39 @@ class SourcePositionTest
     {
         for (final int capacity : new int[] {4096, 1 << 20, 1 << 30})
         {
-            for (final long end : new long[] {0, 8, 123_456_789_000L, SourcePosition.MAX_POSITION})
+            for (final long previousEnd : new long[] {0, 8, 123_456_789_000L, SourcePosition.MAX_POSITION})
             {
-                final long value = SourcePosition.pack(end, capacity);
+                final long value = SourcePosition.pack(previousEnd, capacity);
                 assertTrue(value >= 0);
-                assertEquals(end, SourcePosition.end(value));
+                assertEquals(previousEnd, SourcePosition.previousEnd(value));
                 assertEquals(capacity, SourcePosition.capacity(value));
             }
         }
     }
 
     @Test
-    void theNextMessageStartsWhereTheLastEndedUnlessItsFrameDoesNotFitBeforeTheEndOfTheRing()
+    void aMessageEndsAFrameAfterThePreviousOneUnlessItsFrameDoesNotFitBeforeTheEndOfTheRing()
     {
-        assertEquals(4000, SourcePosition.expectedStart(4000, 80, 4096), "8 + 80 = 88 bytes fit in the 96 left");
-        assertEquals(4096, SourcePosition.expectedStart(4000, 100, 4096), "112 bytes do not: the next lap");
-        assertEquals(2 * 4096, SourcePosition.expectedStart(4096 + 4088, 1, 4096), "16 bytes in 8: the next lap");
-        assertEquals(4096 + 4088, SourcePosition.expectedStart(4096 + 4088, 0, 4096), "an empty message's 8 bytes fit");
-        assertEquals(4000 - 16, SourcePosition.start(SourcePosition.pack(4000, 4096), 5), "align8(8 + 5) = 16");
+        assertEquals(4000 + 88, SourcePosition.end(SourcePosition.pack(4000, 4096), 80), "8 + 80 = 88 bytes fit in 96");
+        assertEquals(4096 + 112, SourcePosition.end(SourcePosition.pack(4000, 4096), 100), "112 do not: the next lap");
+        assertEquals(2 * 4096 + 16, SourcePosition.end(SourcePosition.pack(4096 + 4088, 4096), 1), "16 bytes in 8");
+        assertEquals(2 * 4096, SourcePosition.end(SourcePosition.pack(4096 + 4088, 4096), 0), "an empty message's 8 fit");
+        assertEquals(16, SourcePosition.end(SourcePosition.pack(0, 4096), 5), "align8(8 + 5) = 16");
     }
 
     @Test
-    void everyMessageOfARealQueueStartsWhereTheRuleSaysAcrossManyWraps()
+    void aSmallMessageLostJustBeforeTheRingsEndIsToldApartFromPaddingByWhereThePreviousMessageEnded()
+    {
+        // Applied: a message ending at 4000. Lost: one of 40 bytes, 4000 to 4048. Next: 100 bytes, which do not
+        // fit at 4048 and go to the next lap, ending at 4096 + 112: where they would end after 4000 too.
+        final long next = SourcePosition.pack(4048, 4096);
+        assertEquals(SourcePosition.end(SourcePosition.pack(4000, 4096), 100), SourcePosition.end(next, 100),
+            "by its end alone the next message would seem to follow the applied one");
+        assertNotEquals(4000, SourcePosition.previousEnd(next), "by the end it carries, it does not: a gap of [4000, 4048)");
+    }
+
+    @Test
+    void everyMessageOfARealQueueEndsWhereTheRuleSaysAcrossManyWraps()
     {
         final Random random = new Random(12);
         try (MappedQueue queue = MappedQueue.create(directory.resolve("q.mmq"),
@@ -65,8 +76,8 @@ class SourcePositionTest
                 assertTrue(producer.offer(message, 0, random.nextInt(513)) > 0);
                 assertEquals(1, consumer.poll((buffer, offset, length) ->
                 {
-                    final long value = SourcePosition.pack(consumer.position(), 4096);
-                    assertEquals(SourcePosition.expectedStart(previousEnd[0], length, 4096), SourcePosition.start(value, length),
+                    final long value = SourcePosition.pack(previousEnd[0], 4096);
+                    assertEquals(consumer.position(), SourcePosition.end(value, length),
                         "message after " + previousEnd[0] + " of " + length + " bytes");
                     previousEnd[0] = consumer.position();
                     checked[0]++;

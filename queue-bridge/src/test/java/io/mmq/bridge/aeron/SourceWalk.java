@@ -22,7 +22,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 final class SourceWalk
 {
-    /** A gap the inbound reported: source positions {@code [from, to)} are missing. */
+    /**
+     * A gap the inbound reported: source positions {@code [from, to)} are missing; {@code from} is where the
+     * last message applied ended, {@code to} where the message before the next one applied ended.
+     */
     record Gap(long from, long to)
     {
         static Gap of(final String line)
@@ -61,10 +64,10 @@ final class SourceWalk
         return ends.get(seq);
     }
 
-    /** @return where message {@code seq}'s own frame starts in the source. */
-    long frameStart(final int seq)
+    /** @return where the message before message {@code seq} ended in the source (0 for the first). */
+    long previousEnd(final int seq)
     {
-        return ends.get(seq) - ((8 + lengths.get(seq) + 7) & ~7);
+        return 0 == seq ? 0 : ends.get(seq - 1);
     }
 
     /**
@@ -79,17 +82,16 @@ final class SourceWalk
         long skipped = 0;
         for (int received = 0; received < far.size(); received++)
         {
-            final long previousEnd = 0 == next ? -1 : end(next - 1);
-            if (gapIndex < gaps.size() && gaps.get(gapIndex).from() == previousEnd)
+            if (gapIndex < gaps.size() && next > 0 && gaps.get(gapIndex).from() == previousEnd(next))
             {
                 final Gap gap = gaps.get(gapIndex++);
                 int resume = next;
-                while (resume < messages() && frameStart(resume) < gap.to())
+                while (resume < messages() && previousEnd(resume) < gap.to())
                 {
                     resume++;
                 }
-                assertTrue(resume < messages() && frameStart(resume) == gap.to(),
-                    "the gap " + gap + " ends where a source message starts");
+                assertTrue(resume < messages() && previousEnd(resume) == gap.to(),
+                    "the gap " + gap + " ends where a source message ends, before the next one");
                 assertTrue(resume > next, "the gap " + gap + " skips at least one message");
                 skipped += resume - next;
                 next = resume;
