@@ -142,8 +142,10 @@ public final class UdpInbound implements RunnableBridge
      * subscription, the client and the driver. A message is applied whole or not at all: a stop between two
      * polls leaves what was not polled to the sender's next receiver (it is reported as a gap there if lost).
      *
-     * @param events {@code session ...} when it starts, {@code image ...} when a sender connects or goes,
-     *               {@code gap from=F to=T ...} for each gap.
+     * @param events {@code session ...} when it starts, {@code images count=N} when a sender connects or goes,
+     *               {@code first from=F to=T ...} for the first message applied to a queue with no
+     *               checkpoint (F, where the message before it ended in the source: 0 if it is the source's
+     *               first), {@code gap from=F to=T ...} for each gap.
      * @throws MmqException if a message is longer than the queue takes, or the source positions go backwards
      *         within a message's range (not the stream the bridge was applying).
      */
@@ -240,6 +242,12 @@ public final class UdpInbound implements RunnableBridge
             return Action.ABORT;
         }
         queueFull = false;
+        if (lastApplied < 0)
+        {
+            // No checkpoint: what came before this message was never this queue's. Said once, so that a stream
+            // joined part way is not taken for a whole one.
+            events.accept("first from=" + previousEnd + " to=" + end + " aeron-session=" + header.sessionId());
+        }
         if (gapFrom >= 0)
         {
             counters.gaps.increment();

@@ -251,7 +251,7 @@ class AeronUdpBridgeTest
         final String endpoint = endpoint();
 
         final Child in = inbound("in", endpoint, b, loss(0.02));
-        in.awaitLine("session", 60);
+        assertEquals(-1, field(in.awaitLine("session", 60), "source-position"), "queue B has no checkpoint yet");
         final Child out = outbound("out", a, endpoint);
         final String session = out.awaitLine("session", 60);
         assertEquals(0, field(session, "consumer-position"), session);
@@ -259,6 +259,7 @@ class AeronUdpBridgeTest
         consumer.awaitLine("JOINED", 60);
         final Child producer = onA("producer", ReportingProducerProcess.class, a, SEED, maxMessage, 0, count);
 
+        assertEquals(0, field(in.awaitLine("first", 60), "from"), "the inbound says it has the source from its start");
         final String done = consumer.awaitLine("DONE", 120);
         final String published = producer.awaitLine("DONE", 30);
         assertEquals(field(published, "crc"), field(done, "crc"), "the far consumer's checksum is the producer's");
