@@ -4,8 +4,8 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
-import io.mmq.MessageQueue;
 
 /**
  * Runs a bridge the way a command does, for either direction: a {@code started ...} line, a
@@ -21,11 +21,12 @@ final class BridgeRunner
     }
 
     /**
+     * @param work     runs the bridge until it stops, giving its event lines to the consumer it is handed.
      * @param started  the first line, without a newline.
      * @param progress how often to print the counters; zero or null for never.
      */
-    static void run(final RunnableBridge bridge, final MessageQueue queue, final String started, final PrintWriter out,
-        final Duration progress)
+    static void run(final StoppableBridge bridge, final Consumer<Consumer<String>> work, final String started,
+        final PrintWriter out, final Duration progress)
     {
         out.println(started);
         out.flush();
@@ -67,7 +68,7 @@ final class BridgeRunner
         }
         try
         {
-            bridge.run(queue, line ->
+            work.accept(line ->
             {
                 out.println(line);
                 out.flush();

@@ -42,7 +42,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * <p>Readers of the topic must use {@code isolation.level=read_committed} (Kafka's default is
  * read_uncommitted): records of aborted transactions stay in the log.
  */
-public final class KafkaOutbound implements RunnableBridge
+public final class KafkaOutbound implements StoppableBridge
 {
     private static final int POLL_LIMIT = 256;
     private static final long MAX_BACKOFF_MS = 5_000;
@@ -186,7 +186,6 @@ public final class KafkaOutbound implements RunnableBridge
      * @throws MmqException when the bridge cannot go on: the consumer name is held by a live process, the
      *         topic is fed by another queue, a message is too large for Kafka, access is refused, and so on.
      */
-    @Override
     public void run(final MessageQueue queue, final Consumer<String> events)
     {
         final ConsumerOptions consumerOptions = ConsumerOptions.named(consumerName).startingAt(options.start())

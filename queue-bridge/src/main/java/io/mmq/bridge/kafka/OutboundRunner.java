@@ -31,7 +31,7 @@ public final class OutboundRunner
     public static void run(final KafkaOutbound bridge, final MessageQueue queue, final String source, final PrintWriter out,
         final Duration progress)
     {
-        BridgeRunner.run(bridge, queue, "started queue=" + source + " name=" + bridge.consumerName() + " target=" +
+        BridgeRunner.run(bridge, events -> bridge.run(queue, events), "started queue=" + source + " name=" + bridge.consumerName() + " target=" +
             bridge.target() + " transactional-id=" + bridge.transactionalId(), out, progress);
     }
 }
