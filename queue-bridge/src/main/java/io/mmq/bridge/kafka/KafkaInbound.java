@@ -255,6 +255,8 @@ public final class KafkaInbound implements StoppableBridge
             }
             if (records.isEmpty())
             {
+                // Every record fetched is published: the consumer's position (past any markers) is the next offset.
+                counters.nextOffset = consumer.position(partition);
                 if (System.nanoTime() - lastRecord >= idleNanos)
                 {
                     events.accept("notice idle for " + options.idleExit().toMillis() + " ms: stopping");

@@ -216,6 +216,13 @@ class KafkaInboundProcessTest
         final String stopped = third.awaitLine("stopped", 60);
         assertEquals(count - at - (at - 1), field(stopped, "applied"), stopped);
         assertEquals(0, third.awaitExit(30));
+
+        // A clean start at the end copies nothing again, and knows it is at the end (past the last marker).
+        final Child fourth = inbound("bridge-at-end", topic, file, "idle-exit=500");
+        final String atEnd = fourth.awaitLine("stopped", 60);
+        assertEquals(0, field(atEnd, "applied"), atEnd);
+        assertEquals(0, field(atEnd, "lag"), atEnd);
+        assertEquals(0, fourth.awaitExit(30));
     }
 
     @Test
