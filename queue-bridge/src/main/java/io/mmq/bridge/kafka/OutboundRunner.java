@@ -2,8 +2,6 @@ package io.mmq.bridge.kafka;
 
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 import io.mmq.MessageQueue;
 
@@ -33,70 +31,7 @@ public final class OutboundRunner
     public static void run(final KafkaOutbound bridge, final MessageQueue queue, final String source, final PrintWriter out,
         final Duration progress)
     {
-        out.println("started queue=" + source + " name=" + bridge.consumerName() + " target=" + bridge.target() +
-            " transactional-id=" + bridge.transactionalId());
-        out.flush();
-        final CountDownLatch done = new CountDownLatch(1);
-        final long grace = 2 * bridge.options().timeout().toMillis() + 5_000;
-        final Thread hook = new Thread(() ->
-        {
-            bridge.stop();
-            try
-            {
-                done.await(grace, TimeUnit.MILLISECONDS);
-            }
-            catch (final InterruptedException ignore)
-            {
-                Thread.currentThread().interrupt();
-            }
-        }, "mmq-bridge-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
-        final Thread printer = null == progress || progress.isZero() ? null : new Thread(() ->
-        {
-            try
-            {
-                while (true)
-                {
-                    Thread.sleep(progress.toMillis());
-                    out.println("progress " + bridge.counters().line());
-                    out.flush();
-                }
-            }
-            catch (final InterruptedException ended)
-            {
-                // The bridge stopped.
-            }
-        }, "mmq-bridge-progress");
-        if (null != printer)
-        {
-            printer.setDaemon(true);
-            printer.start();
-        }
-        try
-        {
-            bridge.run(queue, line ->
-            {
-                out.println(line);
-                out.flush();
-            });
-        }
-        finally
-        {
-            if (null != printer)
-            {
-                printer.interrupt();
-            }
-            out.println("stopped " + bridge.counters().line());
-            out.flush();
-            done.countDown();
-            try
-            {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            }
-            catch (final IllegalStateException shuttingDown)
-            {
-                // The hook is running: it has just been released.
-            }
-        }
+        BridgeRunner.run(bridge, events -> bridge.run(queue, events), "started queue=" + source + " name=" + bridge.consumerName() + " target=" +
+            bridge.target() + " transactional-id=" + bridge.transactionalId(), out, progress);
     }
 }
