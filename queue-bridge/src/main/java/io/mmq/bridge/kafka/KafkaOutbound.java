@@ -2,13 +2,8 @@ package io.mmq.bridge.kafka;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -16,22 +11,11 @@ import io.mmq.ConsumerOptions;
 import io.mmq.MessageHandler;
 import io.mmq.MessageQueue;
 import io.mmq.MmqException;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
-import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.common.errors.AuthenticationException;
-import org.apache.kafka.common.errors.AuthorizationException;
-import org.apache.kafka.common.errors.InvalidTopicException;
-import org.apache.kafka.common.errors.RecordTooLargeException;
-import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
-import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -58,12 +42,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * <p>Readers of the topic must use {@code isolation.level=read_committed} (Kafka's default is
  * read_uncommitted): records of aborted transactions stay in the log.
  */
-public final class KafkaOutbound
+public final class KafkaOutbound implements StoppableBridge
 {
-    /** Settings the exactly-once argument rests on, which {@link OutboundOptions#withKafkaProperties} may not change. */
-    private static final Set<String> FIXED = Set.of("bootstrap.servers", "transactional.id", "enable.idempotence", "acks",
-        "max.in.flight.requests.per.connection", "isolation.level", "key.serializer", "value.serializer",
-        "key.deserializer", "value.deserializer", "enable.auto.commit", "group.id");
     private static final int POLL_LIMIT = 256;
     private static final long MAX_BACKOFF_MS = 5_000;
 
@@ -94,8 +74,7 @@ public final class KafkaOutbound
     private final String transactionalId;
     private final byte[] queueIdBytes;
     private final OutboundCounters counters = new OutboundCounters();
-    private final Object pause = new Object();
-    private volatile boolean stopping;
+    private final StopSignal stop = new StopSignal();
 
     private KafkaOutbound(final KafkaUri target, final OutboundOptions options, final String consumerName)
     {
@@ -128,7 +107,8 @@ public final class KafkaOutbound
                 "; give it a shorter name", ex);
         }
         final KafkaOutbound bridge = new KafkaOutbound(target, options, name);
-        bridge.checkTopic();
+        TopicCheck.requireOnePartition(target, bridge.clientProperties(), options.timeout(), options.createTopic(),
+            " and the bridge was told not to create it");
         final TopicTail tail;
         try
         {
@@ -137,21 +117,10 @@ public final class KafkaOutbound
         catch (final KafkaException ex)
         {
             throw new MmqException("cannot read the end of topic " + target.topic() + " at " + target.bootstrapServers() +
-                ": " + oneLine(ex), ex);
+                ": " + KafkaErrors.oneLine(ex), ex);
         }
         bridge.checkTail(tail, -1);
         return bridge;
-    }
-
-    static void checkOverrides(final Map<String, String> properties)
-    {
-        for (final String key : properties.keySet())
-        {
-            if (FIXED.contains(key))
-            {
-                throw new IllegalArgumentException("the Kafka setting " + key + " is the bridge's own and cannot be changed");
-            }
-        }
     }
 
     /**
@@ -188,13 +157,23 @@ public final class KafkaOutbound
     /**
      * Asks {@link #run} to commit what it has sent and return. Safe from any thread, and twice.
      */
+    @Override
     public void stop()
     {
-        stopping = true;
-        synchronized (pause)
-        {
-            pause.notifyAll();
-        }
+        stop.stop();
+    }
+
+    @Override
+    public String counterLine()
+    {
+        return counters.line();
+    }
+
+    /** A commit in progress may need the Kafka timeout twice over (the commit, then the queue's). */
+    @Override
+    public Duration stopGrace()
+    {
+        return Duration.ofMillis(2 * options.timeout().toMillis() + 5_000);
     }
 
     /**
@@ -215,7 +194,7 @@ public final class KafkaOutbound
         long backoff = 100;
         try
         {
-            while (!stopping)
+            while (!stop.stopped())
             {
                 counters.committedPosition = consumer.position();
                 final Session session = new Session(queue, consumer, events);
@@ -226,15 +205,15 @@ public final class KafkaOutbound
                 }
                 catch (final KafkaException ex)
                 {
-                    final Throwable fatal = fatalCause(ex);
+                    final Throwable fatal = KafkaErrors.fatalCause(ex);
                     if (null != fatal)
                     {
-                        throw new MmqException("Kafka refused the bridge into " + target + ": " + oneLine(fatal), ex);
+                        throw new MmqException("Kafka refused the bridge into " + target + ": " + KafkaErrors.oneLine(fatal), ex);
                     }
-                    if (stopping)
+                    if (stop.stopped())
                     {
                         events.accept("notice stopped with a Kafka failure; what was read and not committed will be " +
-                            "forwarded next time: " + oneLine(ex));
+                            "forwarded next time: " + KafkaErrors.oneLine(ex));
                         return;
                     }
                     if (session.committedSomething)
@@ -242,10 +221,10 @@ public final class KafkaOutbound
                         backoff = 100;
                     }
                     counters.restarts++;
-                    events.accept("restart in=" + backoff + "ms after " + oneLine(ex));
+                    events.accept("restart in=" + backoff + "ms after " + KafkaErrors.oneLine(ex));
                     consumer.close(); // forgets what was read and not committed
                     counters.inFlight = 0;
-                    pause(backoff);
+                    stop.pause(backoff);
                     backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
                     consumer = queue.consumer(consumerOptions);
                 }
@@ -254,27 +233,6 @@ public final class KafkaOutbound
         finally
         {
             consumer.close();
-        }
-    }
-
-    private void pause(final long millis)
-    {
-        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-        synchronized (pause)
-        {
-            long left;
-            while (!stopping && (left = deadline - System.nanoTime()) > 0)
-            {
-                try
-                {
-                    TimeUnit.NANOSECONDS.timedWait(pause, left);
-                }
-                catch (final InterruptedException ex)
-                {
-                    Thread.currentThread().interrupt();
-                    stop();
-                }
-            }
         }
     }
 
@@ -342,7 +300,7 @@ public final class KafkaOutbound
             final long maxTransactionNanos = options.maxTransactionTime().toNanos();
             final long idleNanos = null == options.idleExit() ? Long.MAX_VALUE : options.idleExit().toNanos();
             long lastMessage = System.nanoTime();
-            while (!stopping)
+            while (!stop.stopped())
             {
                 final int limit = Math.min(POLL_LIMIT, options.batch() - inTransaction);
                 final int polled = 0 == inTransaction ?
@@ -442,110 +400,6 @@ public final class KafkaOutbound
         return null;
     }
 
-    private void checkTopic()
-    {
-        final long millis = options.timeout().toMillis();
-        final Properties properties = clientProperties();
-        properties.put("client.id", "mmq-bridge-admin");
-        properties.put("default.api.timeout.ms", String.valueOf(millis));
-        properties.put("request.timeout.ms", String.valueOf(millis));
-        final Admin admin;
-        try
-        {
-            admin = Admin.create(properties);
-        }
-        catch (final KafkaException ex)
-        {
-            Throwable root = ex;
-            while (null != root.getCause())
-            {
-                root = root.getCause();
-            }
-            throw new MmqException("cannot reach Kafka at " + target.bootstrapServers() + ": " + oneLine(root), ex);
-        }
-        try
-        {
-            TopicDescription topic = describe(admin, millis);
-            if (null == topic)
-            {
-                if (!options.createTopic())
-                {
-                    throw new MmqException("topic " + target.topic() + " does not exist at " + target.bootstrapServers() +
-                        " and the bridge was told not to create it");
-                }
-                try
-                {
-                    admin.createTopics(List.of(new NewTopic(target.topic(), Optional.of(1), Optional.empty())))
-                        .all().get(millis, TimeUnit.MILLISECONDS);
-                }
-                catch (final ExecutionException ex)
-                {
-                    if (!(ex.getCause() instanceof TopicExistsException)) // made by someone else meanwhile
-                    {
-                        throw ex;
-                    }
-                }
-                topic = describe(admin, millis);
-                if (null == topic)
-                {
-                    throw new MmqException("topic " + target.topic() + " was created at " + target.bootstrapServers() +
-                        " but cannot be found");
-                }
-            }
-            if (topic.partitions().size() != 1)
-            {
-                throw new MmqException("topic " + target.topic() + " has " + topic.partitions().size() + " partitions: " +
-                    "the bridge keeps the queue's order only in a topic of one partition");
-            }
-        }
-        catch (final java.util.concurrent.TimeoutException | InterruptedException ex)
-        {
-            throw unreachable(ex);
-        }
-        catch (final ExecutionException ex)
-        {
-            if (ex.getCause() instanceof org.apache.kafka.common.errors.TimeoutException)
-            {
-                throw unreachable(ex.getCause());
-            }
-            throw new MmqException("Kafka at " + target.bootstrapServers() + " refused: " + oneLine(ex.getCause()), ex.getCause());
-        }
-        finally
-        {
-            admin.close(Duration.ZERO);
-        }
-    }
-
-    private MmqException unreachable(final Throwable cause)
-    {
-        return new MmqException("cannot reach Kafka at " + target.bootstrapServers() + " within " +
-            seconds(options.timeout()) + " (is a broker there?)", cause);
-    }
-
-    private static String seconds(final Duration duration)
-    {
-        final long millis = duration.toMillis();
-        return millis % 1000 == 0 ? millis / 1000 + " s" : String.format(Locale.ROOT, "%.1f s", millis / 1000.0);
-    }
-
-    private TopicDescription describe(final Admin admin, final long millis)
-        throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException
-    {
-        try
-        {
-            return admin.describeTopics(List.of(target.topic())).allTopicNames().get(millis, TimeUnit.MILLISECONDS)
-                .get(target.topic());
-        }
-        catch (final ExecutionException ex)
-        {
-            if (ex.getCause() instanceof UnknownTopicOrPartitionException)
-            {
-                return null;
-            }
-            throw ex;
-        }
-    }
-
     private void checkTail(final TopicTail tail, final long producerPosition)
     {
         if (null == tail)
@@ -568,10 +422,7 @@ public final class KafkaOutbound
     /** Settings every client of the bridge shares. */
     private Properties clientProperties()
     {
-        final Properties properties = new Properties();
-        properties.putAll(options.kafkaProperties());
-        properties.put("bootstrap.servers", target.bootstrapServers());
-        return properties;
+        return ClientSettings.client(target, options.kafkaProperties());
     }
 
     private Properties producerProperties(final int maxMessageLength)
@@ -590,29 +441,5 @@ public final class KafkaOutbound
         properties.putIfAbsent("max.request.size", String.valueOf(maxRequest));
         properties.putIfAbsent("buffer.memory", String.valueOf(Math.max(32L << 20, 2L * maxRequest)));
         return properties;
-    }
-
-    /**
-     * @return the cause that no new session can cure, or null if starting again may help.
-     */
-    private static Throwable fatalCause(final Throwable error)
-    {
-        for (Throwable cause = error; null != cause; cause = cause.getCause())
-        {
-            if (cause instanceof AuthorizationException || cause instanceof AuthenticationException ||
-                cause instanceof RecordTooLargeException || cause instanceof InvalidTopicException ||
-                cause instanceof UnsupportedVersionException || cause instanceof ConfigException)
-            {
-                return cause;
-            }
-        }
-        return null;
-    }
-
-    static String oneLine(final Throwable error)
-    {
-        final String message = null == error.getMessage() ? error.getClass().getSimpleName() :
-            error.getClass().getSimpleName() + ": " + error.getMessage();
-        return message.replace('\n', ' ').replace('\r', ' ');
     }
 }

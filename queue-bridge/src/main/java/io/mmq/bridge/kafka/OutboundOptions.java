@@ -173,7 +173,7 @@ public final class OutboundOptions
     public OutboundOptions withKafkaProperties(final Map<String, String> properties)
     {
         final Map<String, String> copy = new LinkedHashMap<>(properties);
-        KafkaOutbound.checkOverrides(copy);
+        ClientSettings.checkOverrides(copy);
         return new OutboundOptions(queueId, consumerName, start, createTopic, timeout, batch, maxTransactionTime, idleExit,
             Map.copyOf(copy));
     }

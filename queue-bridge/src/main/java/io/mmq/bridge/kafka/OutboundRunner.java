@@ -2,16 +2,13 @@ package io.mmq.bridge.kafka;
 
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.function.Consumer;
 
 import io.mmq.MessageQueue;
-import io.mmq.bridge.BridgeRunner;
-import io.mmq.bridge.RunnableBridge;
 
 /**
- * Runs a prepared {@link KafkaOutbound} the way a command does, through {@link BridgeRunner}: a line when it
- * starts, a progress line every interval, one line per session and failure, a last line when it stops; and
- * on SIGTERM (or Ctrl-C) it commits what it has sent before the JVM ends. Lines are {@code word key=value ...}:
+ * Runs a prepared {@link KafkaOutbound} the way a command does: a line when it starts, a progress line
+ * every interval, one line per session and failure, a last line when it stops; and on SIGTERM (or Ctrl-C)
+ * it commits what it has sent before the JVM ends. Lines are {@code word key=value ...}:
  *
  * <pre>
  * started queue=/dev/shm/orders.mmq name=bridge:orders target=kafka://127.0.0.1:9092/orders transactional-id=mmq-bridge:orders
@@ -34,29 +31,7 @@ public final class OutboundRunner
     public static void run(final KafkaOutbound bridge, final MessageQueue queue, final String source, final PrintWriter out,
         final Duration progress)
     {
-        final String started = "started queue=" + source + " name=" + bridge.consumerName() + " target=" + bridge.target() +
-            " transactional-id=" + bridge.transactionalId();
-        // A SIGTERM waits for the open transaction to commit: two Kafka calls, each bounded by the timeout.
-        final Duration grace = bridge.options().timeout().multipliedBy(2).plusSeconds(5);
-        BridgeRunner.run(new RunnableBridge()
-        {
-            @Override
-            public void run(final Consumer<String> events)
-            {
-                bridge.run(queue, events);
-            }
-
-            @Override
-            public void stop()
-            {
-                bridge.stop();
-            }
-
-            @Override
-            public String counters()
-            {
-                return bridge.counters().line();
-            }
-        }, started, out, progress, grace);
+        BridgeRunner.run(bridge, events -> bridge.run(queue, events), "started queue=" + source + " name=" + bridge.consumerName() + " target=" +
+            bridge.target() + " transactional-id=" + bridge.transactionalId(), out, progress);
     }
 }

@@ -130,6 +130,37 @@ class MmqCommandTest
         assertFalse(out.toString().contains("bridge:orders"), out.toString());
     }
 
+    @Test
+    void anInboundBridgeRefusedBeforeKafkaOrByItLeavesTheQueueAsItWas() throws Exception
+    {
+        final Path queue = directory.resolve("in.mmq");
+        assertEquals(0, mmq("create", queue.toString(), "--capacity", "64k"));
+        assertEquals(0, mmq("publish", queue.toString(), "--input", writeLines("a", "b").toString()));
+        final byte[] before = Files.readAllBytes(queue);
+        final int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()))
+        {
+            closedPort = socket.getLocalPort();
+        }
+        assertOneLineError("mmq: cannot reach Kafka at 127.0.0.1:" + closedPort + " within 1 s (is a broker there?)",
+            "bridge", "--from", "kafka://127.0.0.1:" + closedPort + "/orders", "--to", queue.toString(), "--timeout", "1");
+        assertTrue(out.toString().isEmpty(), out.toString());
+        assertArrayEquals(before, Files.readAllBytes(queue), "the bridge did not become the producer: nothing was written");
+
+        // A queue of format 5 keeps no checkpoint: refused before Kafka is asked anything (the port is closed
+        // anyway), the file as it was.
+        try (java.io.RandomAccessFile raw = new java.io.RandomAccessFile(queue.toFile(), "rw"))
+        {
+            raw.seek(8); // the format version, little-endian
+            raw.write(new byte[] {5, 0, 0, 0});
+        }
+        final byte[] old = Files.readAllBytes(queue);
+        assertOneLineError("mmq: " + queue + ": this queue file is format version 5, and the inbound bridge keeps its place " +
+            "in the queue's checkpoint, which needs version 6; create the queue anew",
+            "bridge", "--from", "kafka://127.0.0.1:" + closedPort + "/orders", "--to", queue.toString(), "--timeout", "1");
+        assertArrayEquals(old, Files.readAllBytes(queue), "the old queue file is byte for byte as it was");
+    }
+
     private Path writeLines(final String... lines) throws Exception
     {
         final Path file = Files.createTempFile(directory, "lines", ".txt");
