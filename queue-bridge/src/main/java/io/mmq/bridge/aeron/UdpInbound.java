@@ -2,12 +2,12 @@ package io.mmq.bridge.aeron;
 
 import java.util.function.Consumer;
 
+import io.aeron.ControlledFragmentAssembler;
 import io.aeron.Image;
 import io.aeron.Subscription;
 import io.aeron.exceptions.AeronException;
 import io.aeron.logbuffer.ControlledFragmentHandler.Action;
 import io.aeron.logbuffer.Header;
-import io.aeron.ControlledFragmentAssembler;
 import io.mmq.MessageQueue;
 import io.mmq.MmqException;
 import io.mmq.Producer;
@@ -47,7 +47,6 @@ public final class UdpInbound implements RunnableBridge
 {
     private static final int FRAGMENT_LIMIT = 64;
 
-    private final MessageQueue queue;
     private final UdpUri listen;
     private final UdpOptions options;
     private final EmbeddedMediaDriver driver;
@@ -66,10 +65,9 @@ public final class UdpInbound implements RunnableBridge
     private boolean queueFull;
     private volatile boolean stopping;
 
-    private UdpInbound(final MessageQueue queue, final UdpUri listen, final UdpOptions options, final EmbeddedMediaDriver driver,
+    private UdpInbound(final UdpUri listen, final UdpOptions options, final EmbeddedMediaDriver driver,
         final AeronClient client, final Subscription subscription, final Producer producer)
     {
-        this.queue = queue;
         this.listen = listen;
         this.options = options;
         this.driver = driver;
@@ -105,7 +103,7 @@ public final class UdpInbound implements RunnableBridge
                 throw new MmqException("cannot listen on " + listen.endpoint() + ": " + UdpOutbound.oneLine(ex), ex);
             }
             final Producer producer = queue.producer();
-            return new UdpInbound(queue, listen, options, driver, client, subscription, producer);
+            return new UdpInbound(listen, options, driver, client, subscription, producer);
         }
         catch (final Throwable ex)
         {
