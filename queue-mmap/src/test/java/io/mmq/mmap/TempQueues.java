@@ -21,17 +21,17 @@ public final class TempQueues
     }
 
     /**
-     * Deletes a directory made by {@link #directory()} and the files in it.
+     * Deletes a directory made by {@link #directory()} and everything in it (queue files, and the status
+     * directories bridges keep beside their queues).
      */
     public static void delete(final Path directory) throws IOException
     {
-        try (java.util.stream.Stream<Path> files = Files.list(directory))
+        try (java.util.stream.Stream<Path> paths = Files.walk(directory))
         {
-            for (final Path path : files.toList())
+            for (final Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList())
             {
                 Files.delete(path);
             }
         }
-        Files.delete(directory);
     }
 }

@@ -22,9 +22,10 @@ final class BridgeRunner
      * @param work     runs the bridge until it stops, giving its event lines to the consumer it is handed.
      * @param started  the first line, without a newline.
      * @param progress how often to print the counters; zero or null for never.
+     * @param status   the bridge's status file, which {@code mmq stat} shows.
      */
     static void run(final StoppableBridge bridge, final Consumer<Consumer<String>> work, final String started,
-        final PrintWriter out, final Duration progress)
+        final PrintWriter out, final Duration progress, final io.mmq.bridge.BridgeStatus status)
     {
         io.mmq.bridge.BridgeRunner.run(new RunnableBridge()
         {
@@ -45,6 +46,6 @@ final class BridgeRunner
             {
                 return bridge.counterLine();
             }
-        }, started, out, progress, bridge.stopGrace());
+        }, started, out, progress, bridge.stopGrace(), status);
     }
 }

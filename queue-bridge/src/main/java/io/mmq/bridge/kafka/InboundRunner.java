@@ -1,10 +1,12 @@
 package io.mmq.bridge.kafka;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 
 import io.mmq.MessageQueue;
 import io.mmq.Producer;
+import io.mmq.bridge.BridgeStatus;
 
 /**
  * Runs a prepared {@link KafkaInbound} the way a command does: a line when it starts, a progress line
@@ -37,8 +39,16 @@ public final class InboundRunner
         // Taken before the first line: a queue with another producer is refused with its one-line error alone.
         try (Producer producer = queue.producer())
         {
+            final BridgeStatus status = BridgeStatus.start(Path.of(queueName), statusName(bridge.source()), "in",
+                bridge.source().toString(), queueName);
             BridgeRunner.run(bridge, events -> bridge.run(producer, events), "started source=" + bridge.source() +
-                " queue=" + queueName + " checkpoint=" + producer.checkpoint(), out, progress);
+                " queue=" + queueName + " checkpoint=" + producer.checkpoint(), out, progress, status);
         }
+    }
+
+    /** @return the inbound bridge's name in its status file: it reads no consumer, so it has no consumer name. */
+    public static String statusName(final KafkaUri source)
+    {
+        return "kafka-in:" + source.topic();
     }
 }

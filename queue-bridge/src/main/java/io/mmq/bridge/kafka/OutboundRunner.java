@@ -1,9 +1,11 @@
 package io.mmq.bridge.kafka;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 
 import io.mmq.MessageQueue;
+import io.mmq.bridge.BridgeStatus;
 
 /**
  * Runs a prepared {@link KafkaOutbound} the way a command does: a line when it starts, a progress line
@@ -31,7 +33,9 @@ public final class OutboundRunner
     public static void run(final KafkaOutbound bridge, final MessageQueue queue, final String source, final PrintWriter out,
         final Duration progress)
     {
+        final BridgeStatus status = BridgeStatus.start(Path.of(source), bridge.consumerName(), "out", source,
+            bridge.target().toString());
         BridgeRunner.run(bridge, events -> bridge.run(queue, events), "started queue=" + source + " name=" + bridge.consumerName() + " target=" +
-            bridge.target() + " transactional-id=" + bridge.transactionalId(), out, progress);
+            bridge.target() + " transactional-id=" + bridge.transactionalId(), out, progress, status);
     }
 }

@@ -190,7 +190,11 @@ class KafkaEndToEndProcessTest
         final long began = System.nanoTime();
         final Chain chain = new Chain("chain");
         chain.awaitDelivered(300);
+        assertStatus(chain.a, "bridge:chain", "running", "forwarded=");
+        assertStatus(chain.b, "kafka-in:chain", "running", "applied=");
         chain.stop();
+        assertStatus(chain.a, "bridge:chain", "stopped", "forwarded=" + COUNT + " ");
+        assertStatus(chain.b, "kafka-in:chain", "stopped", "applied=" + COUNT + " ");
         System.out.printf("kafka chain: %,d messages A -> Kafka -> B in %.1f s%n", COUNT, (System.nanoTime() - began) / 1e9);
     }
 
@@ -243,6 +247,17 @@ class KafkaEndToEndProcessTest
         chain.stop();
         System.out.printf("kafka chaos: %,d messages, %d outbound and %d inbound kills, 1 broker restart, in %.1f s%n",
             COUNT, outboundKills, inboundKills, (System.nanoTime() - began) / 1e9);
+    }
+
+    /** What {@code mmq stat} shows of a bridge: its status file beside its queue. */
+    private static void assertStatus(final Path queue, final String name, final String state, final String counters)
+    {
+        final List<io.mmq.bridge.BridgeStatus.Snapshot> bridges = io.mmq.bridge.BridgeStatus.readAll(queue);
+        assertEquals(1, bridges.size(), queue + ": " + bridges);
+        final io.mmq.bridge.BridgeStatus.Snapshot bridge = bridges.get(0);
+        assertEquals(name, bridge.name(), bridge.toString());
+        assertEquals(state, bridge.liveState(), bridge.toString());
+        assertTrue(bridge.counters().contains(counters), bridge.toString());
     }
 
     private static void sigkill(final Child child) throws InterruptedException
