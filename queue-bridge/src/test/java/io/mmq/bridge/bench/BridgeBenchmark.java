@@ -1,0 +1,382 @@
+package io.mmq.bridge.bench;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import io.mmq.QueueOptions;
+import io.mmq.bridge.aeron.UdpBridgeProcess;
+import io.mmq.bridge.kafka.BridgeProcess;
+import io.mmq.bridge.kafka.KafkaBroker;
+import io.mmq.mmap.MappedQueue;
+import io.mmq.mmap.process.Child;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+
+/**
+ * Each bridged path beside its engine alone, in one run: what a bridge costs.
+ *
+ * <ul>
+ *   <li><b>Kafka.</b> Alone: a kafka-clients producer with the outbound bridge's settings and transactions
+ *       ({@link KafkaSender}) into a one-partition topic, and a read_committed consumer
+ *       ({@link KafkaReceiver}). Bridged: a producer into queue A, the outbound bridge (A into the topic),
+ *       the inbound bridge (the topic into queue B), and a consumer of B.</li>
+ *   <li><b>Aeron UDP.</b> Alone: a publication and a subscription over UDP on the loopback address, each
+ *       through a media driver of its own with the bridges' UDP settings. Bridged: queue A, the outbound
+ *       bridge, UDP, the inbound bridge, queue B.</li>
+ * </ul>
+ *
+ * Every role and the broker is a JVM of its own. Two kinds of run: <i>throughput</i> (the sender flat
+ * out; the rate is the receiver's, first message to last) and <i>latency</i> (the sender paced at
+ * {@code --rate}; each message's time from its send to its receipt, across processes by the machine's
+ * monotonic clock). Each kind is run {@code --rounds} times, the two paths taking turns and each round
+ * starting with the other; a row gives the median of its rounds. Results: {@code results.md} and one
+ * HdrHistogram percentile file (microseconds) per latency run, in {@code --results}.
+ *
+ * <p>Options: {@code --engines kafka,aeron --messages 200000 --latency-messages 20000 --rate 5000
+ * --size 256 --rounds 3 --results bridge-bench-results}.
+ */
+public final class BridgeBenchmark
+{
+    private static final long RUN_TIMEOUT_SECONDS = 600;
+    private static final int QUEUE_CAPACITY = 4 * 1024 * 1024;
+    private static final int STREAM = 1001;
+
+    private final Map<String, String> options = new LinkedHashMap<>(Map.of(
+        "engines", "kafka,aeron", "messages", "200000", "latency-messages", "20000", "rate", "5000",
+        "size", "256", "rounds", "3", "results", "bridge-bench-results"));
+    private final Path results;
+    private final List<Run> runs = new ArrayList<>();
+    private KafkaBroker broker;
+    private Path brokerDirectory;
+    private int runNumber;
+    private int totalRuns;
+
+    private BridgeBenchmark(final String[] args) throws IOException
+    {
+        for (int i = 0; i < args.length; i++)
+        {
+            final String key = args[i].replaceFirst("^--", "");
+            if (!options.containsKey(key) || i + 1 >= args.length)
+            {
+                throw new IllegalArgumentException("unknown option or missing value: " + args[i] + " (options: " +
+                    options.keySet() + ")");
+            }
+            options.put(key, args[++i]);
+        }
+        results = Path.of(options.get("results")).toAbsolutePath();
+        Files.createDirectories(results);
+    }
+
+    public static void main(final String[] args) throws Exception
+    {
+        final BridgeBenchmark benchmark = new BridgeBenchmark(args);
+        try
+        {
+            benchmark.runAll();
+        }
+        finally
+        {
+            benchmark.stopBroker();
+        }
+        System.exit(0);
+    }
+
+    private void runAll() throws Exception
+    {
+        final List<String> engines = Arrays.asList(options.get("engines").split(","));
+        final int rounds = Integer.parseInt(options.get("rounds"));
+        totalRuns = engines.size() * rounds * 2 * 2;
+        System.out.println("bridge benchmark: " + options + "; " + totalRuns + " runs; results in " + results);
+        for (final String engine : engines)
+        {
+            if (engine.equals("kafka"))
+            {
+                brokerDirectory = Files.createTempDirectory("mmq-bridge-bench-kafka-");
+                System.out.println("starting a Kafka broker (one KRaft node) in " + brokerDirectory);
+                broker = KafkaBroker.start(brokerDirectory);
+            }
+            for (final String kind : List.of("throughput", "latency"))
+            {
+                for (int round = 1; round <= rounds; round++)
+                {
+                    final List<String> paths = round % 2 == 1 ? List.of("alone", "bridged") : List.of("bridged", "alone");
+                    for (final String path : paths)
+                    {
+                        runs.add(run(engine, path, kind, round, rounds));
+                    }
+                }
+            }
+            stopBroker();
+        }
+        final String report = report();
+        Files.writeString(results.resolve("results.md"), report);
+        System.out.println();
+        System.out.println(report);
+    }
+
+    private void stopBroker() throws Exception
+    {
+        if (null != broker)
+        {
+            broker.close();
+            broker = null;
+            deleteTree(brokerDirectory);
+        }
+    }
+
+    private Run run(final String engine, final String path, final String kind, final int round, final int rounds)
+        throws Exception
+    {
+        final boolean throughput = kind.equals("throughput");
+        final long count = Long.parseLong(options.get(throughput ? "messages" : "latency-messages"));
+        final long rate = throughput ? 0 : Long.parseLong(options.get("rate"));
+        final int size = Integer.parseInt(options.get("size"));
+        final String name = engine + "-" + path + "-" + kind + "-" + round;
+        final Path hgrm = results.resolve(name + ".hgrm");
+        System.out.printf("[%d/%d] round %d/%d  %-10s %-7s %-10s %,d messages of %d B%s%n", ++runNumber, totalRuns,
+            round, rounds, kind, engine, path, count, size, throughput ? ", flat out" : " at " + rate + "/s");
+        final Path work = Files.createTempDirectory(Path.of("/dev/shm").toFile().isDirectory() ? Path.of("/dev/shm") :
+            Path.of(System.getProperty("java.io.tmpdir")), "mmq-bridge-bench-");
+        final List<Child> children = new ArrayList<>();
+        try
+        {
+            final Child receiver;
+            final Child sender;
+            if (path.equals("alone"))
+            {
+                if (engine.equals("kafka"))
+                {
+                    final String topic = createTopic(name);
+                    receiver = start(children, "receiver", KafkaReceiver.class, broker.bootstrapServers(), topic, count, hgrm);
+                    receiver.awaitLine("JOINED", 120);
+                    sender = start(children, "sender", KafkaSender.class, broker.bootstrapServers(), topic, count, size, rate);
+                }
+                else
+                {
+                    final String channel = "aeron:udp?endpoint=127.0.0.1:" + freeUdpPort();
+                    receiver = start(children, "receiver", AeronReceiver.class, work.resolve("aeron-in"), channel, STREAM,
+                        count, hgrm);
+                    receiver.awaitLine("JOINED", 120);
+                    sender = start(children, "sender", AeronSender.class, work.resolve("aeron-out"), channel, STREAM,
+                        count, size, rate);
+                }
+            }
+            else
+            {
+                final Path queueA = work.resolve("a.mmq");
+                final Path queueB = work.resolve("b.mmq");
+                for (final Path queue : List.of(queueA, queueB))
+                {
+                    MappedQueue.create(queue, QueueOptions.defaults().withCapacity(QUEUE_CAPACITY)).close();
+                }
+                receiver = start(children, "receiver", QueueReceiver.class, queueB, count, hgrm);
+                receiver.awaitLine("JOINED", 120);
+                if (engine.equals("kafka"))
+                {
+                    final String uri = broker.uri(createTopic(name));
+                    start(children, "bridge-in", BridgeProcess.class, uri, queueB).awaitLine("started", 120);
+                    start(children, "bridge-out", BridgeProcess.class, queueA, uri).awaitLine("started", 120);
+                }
+                else
+                {
+                    final String uri = "aeron:udp?endpoint=127.0.0.1:" + freeUdpPort();
+                    start(children, "bridge-in", UdpBridgeProcess.class, "in", uri, queueB,
+                        "aeron-dir=" + work.resolve("aeron-in")).awaitLine("started", 120);
+                    start(children, "bridge-out", UdpBridgeProcess.class, "out", queueA, uri,
+                        "aeron-dir=" + work.resolve("aeron-out")).awaitLine("started", 120);
+                }
+                sender = start(children, "sender", QueueSender.class, queueA, count, size, rate);
+            }
+            sender.awaitLine("READY", 120);
+            sender.send("GO");
+            final String received = receiver.awaitLine("RECEIVED", RUN_TIMEOUT_SECONDS);
+            sender.send("END");
+            if (throughput)
+            {
+                Files.deleteIfExists(hgrm); // a flat-out sender's latencies measure its backlog, not the path
+            }
+            final Run run = new Run(engine, path, kind, round, count, Child.field(received, "rate"),
+                Child.field(received, "p50"), Child.field(received, "p99"), Child.field(received, "p999"),
+                Child.field(received, "max"));
+            System.out.printf(throughput ? "    %,d msg/s%n" : "    %,d msg/s  p50 %s us  p99 %s us  p99.9 %s us%n",
+                run.rate, micros(run.p50), micros(run.p99), micros(run.p999));
+            return run;
+        }
+        catch (final AssertionError | RuntimeException failure)
+        {
+            System.out.println("    FAILED: " + failure.getMessage());
+            for (final Child child : children)
+            {
+                System.out.println("    " + child.name() + ": " + String.join(" | ", tail(child.output(), 3)) +
+                    (child.errors().isBlank() ? "" : " || " + child.errors().strip().lines().reduce((a, b) -> b).orElse("")));
+            }
+            return new Run(engine, path, kind, round, count, -1, -1, -1, -1, -1);
+        }
+        finally
+        {
+            for (final Child child : children)
+            {
+                child.process().destroy(); // SIGTERM: the bridges stop cleanly
+            }
+            for (final Child child : children)
+            {
+                if (!child.process().waitFor(10, java.util.concurrent.TimeUnit.SECONDS))
+                {
+                    child.process().toHandle().destroyForcibly();
+                }
+                child.close();
+            }
+            deleteTree(work);
+        }
+    }
+
+    private static Child start(final List<Child> children, final String name, final Class<?> main, final Object... args)
+        throws IOException
+    {
+        final Child child = Child.start(name, main, args);
+        children.add(child);
+        return child;
+    }
+
+    private String createTopic(final String name) throws Exception
+    {
+        final String topic = "bench-" + name + "-" + System.nanoTime();
+        final Properties properties = new Properties();
+        properties.put("bootstrap.servers", broker.bootstrapServers());
+        try (Admin admin = Admin.create(properties))
+        {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short)1))).all().get();
+        }
+        return topic;
+    }
+
+    private static int freeUdpPort() throws IOException
+    {
+        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress()))
+        {
+            return socket.getLocalPort();
+        }
+    }
+
+    private String report()
+    {
+        final StringBuilder out = new StringBuilder();
+        out.append("# Bridges beside their engines\n\n");
+        out.append("- Command: `mvn -B -Pbridge-bench -pl queue-api,queue-mmap,queue-bridge -DskipTests verify")
+            .append(" -Dbridge-bench.args=\"").append(argsLine()).append("\"`\n");
+        out.append("- Machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
+            .append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.version")).append(", Java ")
+            .append(System.getProperty("java.version")).append('\n');
+        out.append("- Rows: the median over the rounds that succeeded. Throughput runs: the sender flat out, the rate")
+            .append(" the receiver's from its first message to its last. Latency runs: the sender paced at ")
+            .append(options.get("rate")).append(" messages/s, each message timed from its send to its receipt\n\n");
+        out.append("| engine | path | kind | messages | msg/s | p50 us | p99 us | p99.9 us | max us | rounds |\n");
+        out.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        final Map<String, Run> medians = new LinkedHashMap<>();
+        for (final Run first : runs)
+        {
+            final String key = first.engine + "/" + first.path + "/" + first.kind;
+            if (medians.containsKey(key))
+            {
+                continue;
+            }
+            final List<Run> rows = runs.stream().filter(r -> (r.engine + "/" + r.path + "/" + r.kind).equals(key) &&
+                r.rate >= 0).toList();
+            final Run median = rows.isEmpty() ? null : new Run(first.engine, first.path, first.kind, 0, first.count,
+                median(rows, Run::rate), median(rows, Run::p50), median(rows, Run::p99), median(rows, Run::p999),
+                median(rows, Run::max));
+            medians.put(key, median);
+            if (null == median)
+            {
+                out.append(String.format("| %s | %s | %s | %,d | failed | | | | | 0 |%n", first.engine, first.path,
+                    first.kind, first.count));
+                continue;
+            }
+            if (median.kind.equals("throughput"))
+            {
+                // A flat-out sender's messages wait in queues and buffers: their latency measures the backlog.
+                out.append(String.format("| %s | %s | %s | %,d | %,d | | | | | %d |%n", median.engine, median.path,
+                    median.kind, median.count, median.rate, rows.size()));
+                continue;
+            }
+            out.append(String.format("| %s | %s | %s | %,d | %,d | %s | %s | %s | %s | %d |%n", median.engine,
+                median.path, median.kind, median.count, median.rate, micros(median.p50), micros(median.p99),
+                micros(median.p999), micros(median.max), rows.size()));
+        }
+        out.append("\n| target | goal | measured | verdict |\n|---|---|---|---|\n");
+        for (final String engine : options.get("engines").split(","))
+        {
+            final Run aloneThroughput = medians.get(engine + "/alone/throughput");
+            final Run bridgedThroughput = medians.get(engine + "/bridged/throughput");
+            if (null != aloneThroughput && null != bridgedThroughput)
+            {
+                final double ratio = (double)bridgedThroughput.rate / aloneThroughput.rate;
+                out.append(String.format("| %s: bridged throughput / alone | >= 0.80 | %,d / %,d msg/s = %.2f | %s |%n",
+                    engine, bridgedThroughput.rate, aloneThroughput.rate, ratio, ratio >= 0.8 ? "met" : "missed"));
+            }
+            final Run aloneLatency = medians.get(engine + "/alone/latency");
+            final Run bridgedLatency = medians.get(engine + "/bridged/latency");
+            if (null != aloneLatency && null != bridgedLatency)
+            {
+                final double ratio = (double)bridgedLatency.p50 / aloneLatency.p50;
+                out.append(String.format("| %s: bridged p50 / alone p50 | <= 1.20 | %s / %s us = %.2f | %s |%n",
+                    engine, micros(bridgedLatency.p50), micros(aloneLatency.p50), ratio, ratio <= 1.2 ? "met" : "missed"));
+            }
+        }
+        return out.toString();
+    }
+
+    private String argsLine()
+    {
+        final StringBuilder line = new StringBuilder();
+        options.forEach((key, value) -> line.append(line.length() == 0 ? "" : " ").append("--").append(key).append(' ')
+            .append(key.equals("results") ? "RESULTS" : value));
+        return line.toString();
+    }
+
+    private static long median(final List<Run> rows, final java.util.function.ToLongFunction<Run> field)
+    {
+        final long[] values = rows.stream().mapToLong(field).sorted().toArray();
+        return values[(values.length - 1) / 2];
+    }
+
+    private static String micros(final long nanos)
+    {
+        return String.format("%,.1f", nanos / 1000.0);
+    }
+
+    private static List<String> tail(final List<String> lines, final int count)
+    {
+        return lines.subList(Math.max(0, lines.size() - count), lines.size());
+    }
+
+    private static void deleteTree(final Path directory) throws IOException
+    {
+        if (!Files.exists(directory))
+        {
+            return;
+        }
+        try (var paths = Files.walk(directory))
+        {
+            for (final Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList())
+            {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+
+    /** One run's outcome, nanoseconds for latencies; -1 everywhere for a run that failed. */
+    private record Run(String engine, String path, String kind, int round, long count, long rate, long p50, long p99,
+        long p999, long max)
+    {
+    }
+}

@@ -1,0 +1,40 @@
+package io.mmq.bridge.bench;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import io.mmq.Producer;
+import io.mmq.mmap.MappedQueue;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * The sending end of a bridged path: the producer of the local queue. Arguments: FILE count size rate
+ * (messages a second, 0 for flat out). Waits for a {@code GO} line on standard input, then prints
+ * {@code SENT count=N}.
+ */
+public final class QueueSender
+{
+    public static void main(final String[] args) throws Exception
+    {
+        final long count = Long.parseLong(args[1]);
+        final int size = Integer.parseInt(args[2]);
+        final long rate = Long.parseLong(args[3]);
+        try (MappedQueue queue = MappedQueue.open(Path.of(args[0])); Producer producer = queue.producer())
+        {
+            final UnsafeBuffer message = new UnsafeBuffer(new byte[size]);
+            System.out.println("READY");
+            new java.io.BufferedReader(new java.io.InputStreamReader(System.in)).readLine();
+            final Pacer pacer = new Pacer(rate);
+            for (long sequence = 0; sequence < count; sequence++)
+            {
+                pacer.awaitDue(sequence);
+                BenchMessage.write(message, sequence, System.nanoTime());
+                while (producer.offer(message, 0, size, 100, TimeUnit.MILLISECONDS) < 0)
+                {
+                    Thread.onSpinWait(); // held back by the bridge: the path's own back-pressure
+                }
+            }
+            System.out.println("SENT count=" + count);
+        }
+    }
+}
