@@ -1,23 +1,14 @@
 package io.mmq.bridge.kafka;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
-import java.util.stream.Stream;
 
-import io.mmq.QueueOptions;
 import io.mmq.mmap.MappedQueue;
-import io.mmq.mmap.TempQueues;
 import io.mmq.mmap.process.Child;
 import io.mmq.mmap.process.ConsumerProcess;
 import io.mmq.mmap.process.ProducerProcess;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static io.mmq.mmap.process.Child.field;
@@ -35,72 +26,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * <p>CI runs {@value #DEFAULT_COUNT} messages and {@value #DEFAULT_KILLS} kills;
  * {@code -Dmmq.test.kafkaMessages=1000000 -Dmmq.test.kafkaKills=30} is the issue's full size.
  */
-class KafkaEndToEndProcessTest
+class KafkaEndToEndProcessTest extends KafkaProcessTests
 {
     private static final long DEFAULT_COUNT = 100_000;
     private static final int DEFAULT_KILLS = 8;
     private static final long COUNT = Long.getLong("mmq.test.kafkaMessages", DEFAULT_COUNT);
     private static final int KILLS = Integer.getInteger("mmq.test.kafkaKills", DEFAULT_KILLS);
     private static final int CAPACITY = 256 * 1024;
-    private static final int MAX_MESSAGE = 1024;
     private static final int MAX_BODY = 512; // random sizes from 0 to this
     private static final long SEED = 1214;
 
-    private static Path brokerDirectory;
-    private static KafkaBroker broker;
-
-    private Path directory;
-    private final List<Child> children = new ArrayList<>();
-
-    @BeforeAll
-    static void startBroker() throws Exception
-    {
-        brokerDirectory = Files.createTempDirectory("mmq-kafka-broker-");
-        broker = KafkaBroker.start(brokerDirectory);
-    }
-
-    @AfterAll
-    static void stopBroker() throws Exception
-    {
-        if (null != broker)
-        {
-            broker.close();
-        }
-        if (null != brokerDirectory)
-        {
-            try (Stream<Path> paths = Files.walk(brokerDirectory))
-            {
-                paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-            }
-        }
-    }
-
-    @BeforeEach
-    void directory() throws Exception
-    {
-        directory = TempQueues.directory();
-    }
-
-    @AfterEach
-    void cleanUp() throws Exception
-    {
-        children.forEach(Child::close);
-        TempQueues.delete(directory);
-    }
-
     private Path createQueue(final String name) throws Exception
     {
-        final Path file = directory.resolve(name);
-        MappedQueue.create(file, QueueOptions.defaults().withCapacity(CAPACITY).withMaxMessageLength(MAX_MESSAGE)
-            .withConsumerSlots(4)).close();
-        return file;
-    }
-
-    private Child start(final String name, final Class<?> main, final Object... args) throws Exception
-    {
-        final Child child = Child.start(name, main, args);
-        children.add(child);
-        return child;
+        return createQueue(name, CAPACITY);
     }
 
     /** The two ends and the two bridges of one chain. */

@@ -5,29 +5,20 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
-import java.util.stream.Stream;
 
 import io.mmq.Consumer;
 import io.mmq.Producer;
-import io.mmq.QueueOptions;
 import io.mmq.StartPosition;
 import io.mmq.mmap.CheckedMessages;
 import io.mmq.mmap.MappedQueue;
-import io.mmq.mmap.TempQueues;
 import io.mmq.mmap.process.Child;
 import io.mmq.mmap.process.ConsumerProcess;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static io.mmq.mmap.process.Child.field;
@@ -43,68 +34,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * matter, and the sources and queues it must refuse. The chain with the outbound bridge and the random
  * kills are in {@link KafkaEndToEndProcessTest}.
  */
-class KafkaInboundProcessTest
+class KafkaInboundProcessTest extends KafkaProcessTests
 {
     private static final int CAPACITY = 64 * 1024;
-    private static final int MAX_MESSAGE = 1024;
     private static final int MAX_BODY = 512; // random sizes from 0 to this
     private static final long SEED = 1213;
 
-    private static Path brokerDirectory;
-    private static KafkaBroker broker;
-
-    private Path directory;
-    private final List<Child> children = new ArrayList<>();
-
-    @BeforeAll
-    static void startBroker() throws Exception
-    {
-        brokerDirectory = Files.createTempDirectory("mmq-kafka-broker-");
-        broker = KafkaBroker.start(brokerDirectory);
-    }
-
-    @AfterAll
-    static void stopBroker() throws Exception
-    {
-        if (null != broker)
-        {
-            broker.close();
-        }
-        if (null != brokerDirectory)
-        {
-            try (Stream<Path> paths = Files.walk(brokerDirectory))
-            {
-                paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-            }
-        }
-    }
-
-    @BeforeEach
-    void directory() throws Exception
-    {
-        directory = TempQueues.directory();
-    }
-
-    @AfterEach
-    void cleanUp() throws Exception
-    {
-        children.forEach(Child::close);
-        TempQueues.delete(directory);
-    }
-
     private Path createQueue(final String name) throws Exception
     {
-        final Path file = directory.resolve(name);
-        MappedQueue.create(file, QueueOptions.defaults().withCapacity(CAPACITY).withMaxMessageLength(MAX_MESSAGE)
-            .withConsumerSlots(4)).close();
-        return file;
-    }
-
-    private Child start(final String name, final Class<?> main, final Object... args) throws Exception
-    {
-        final Child child = Child.start(name, main, args);
-        children.add(child);
-        return child;
+        return createQueue(name, CAPACITY);
     }
 
     private Child inbound(final String name, final String topic, final Path file, final String... options) throws Exception
