@@ -119,6 +119,7 @@ public final class BridgeRunner
             if (null != printer)
             {
                 printer.interrupt();
+                joinQuietly(printer); // so that no progress line or status follows the last ones
             }
             final String counters = bridge.counters();
             synchronized (out)
@@ -146,6 +147,18 @@ public final class BridgeRunner
             {
                 // The hook is running: it has just been released.
             }
+        }
+    }
+
+    private static void joinQuietly(final Thread thread)
+    {
+        try
+        {
+            thread.join();
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -113,6 +113,15 @@ public final class UdpInbound implements RunnableBridge
         }
     }
 
+    /**
+     * Gives back what {@link #prepare} took (the producer role, the client and the media driver, whose
+     * threads would keep the JVM alive) for a bridge that will not be run.
+     */
+    public void discard()
+    {
+        CloseHelper.quietCloseAll(producer, client, driver);
+    }
+
     public UdpUri listen()
     {
         return listen;
@@ -229,7 +238,12 @@ public final class UdpInbound implements RunnableBridge
             throw new MmqException("a message of " + length + " bytes arrived, longer than the queue's largest (" +
                 producer.maxMessageLength() + ")");
         }
-        if (Checkpoints.publish(producer, buffer, offset, length, end) < 0)
+        final long published = Checkpoints.publish(producer, buffer, offset, length, end);
+        if (published == Producer.CLOSED)
+        {
+            throw new MmqException("the queue's producer was closed while the bridge was publishing into it");
+        }
+        if (published < 0)
         {
             if (!queueFull)
             {

@@ -167,6 +167,15 @@ public final class UdpOutbound implements RunnableBridge
         }
     }
 
+    /**
+     * Gives back what {@link #prepare} took (the client and the media driver, whose threads would keep the
+     * JVM alive) for a bridge that will not be run.
+     */
+    public void discard()
+    {
+        CloseHelper.quietCloseAll(publication, client, driver);
+    }
+
     public String consumerName()
     {
         return consumerName;
@@ -203,8 +212,9 @@ public final class UdpOutbound implements RunnableBridge
     }
 
     /**
-     * Forwards the queue until {@link #stop()} or the idle exit, then waits (up to the timeout) until the far
-     * subscriber has consumed everything offered, and closes the publication, the client and the driver.
+     * Forwards the queue until {@link #stop()} or the idle exit, then waits (up to the timeout) until the
+     * driver has sent everything offered, lingers while the far side may still ask for lost packets again,
+     * and closes the publication, the client and the driver.
      *
      * @param events {@code session ...} when it starts, {@code notice ...} when a clean stop could not confirm
      *               that everything offered arrived.

@@ -43,7 +43,16 @@ public final class UdpRunner
         final PrintWriter out, final Duration progress)
     {
         final UdpOutbound bridge = UdpOutbound.prepare(queue, target, options);
-        final BridgeStatus status = BridgeStatus.start(Path.of(source), bridge.consumerName(), "out", source, target.toString());
+        final BridgeStatus status;
+        try
+        {
+            status = BridgeStatus.start(Path.of(source), bridge.consumerName(), "out", source, target.toString());
+        }
+        catch (final RuntimeException ex)
+        {
+            bridge.discard();
+            throw ex;
+        }
         BridgeRunner.run(bridge, "started queue=" + source + " name=" + bridge.consumerName() + " target=" + target +
             " aeron-dir=" + options.aeronDirectory(), out, progress, grace(options), status);
     }
@@ -58,7 +67,16 @@ public final class UdpRunner
         final PrintWriter out, final Duration progress)
     {
         final UdpInbound bridge = UdpInbound.prepare(queue, listen, options);
-        final BridgeStatus status = BridgeStatus.start(Path.of(source), statusName(listen), "in", listen.toString(), source);
+        final BridgeStatus status;
+        try
+        {
+            status = BridgeStatus.start(Path.of(source), statusName(listen), "in", listen.toString(), source);
+        }
+        catch (final RuntimeException ex)
+        {
+            bridge.discard();
+            throw ex;
+        }
         BridgeRunner.run(bridge, "started queue=" + source + " source=" + listen + " aeron-dir=" + options.aeronDirectory(),
             out, progress, grace(options), status);
     }

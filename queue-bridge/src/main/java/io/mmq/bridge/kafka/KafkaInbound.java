@@ -138,11 +138,14 @@ public final class KafkaInbound implements StoppableBridge
         return counters.line();
     }
 
-    /** A stop waits for at most one offer and one poll, each a fraction of a second; a fetch of offsets may take the timeout. */
+    /**
+     * A stop waits for at most one offer and one poll, each a fraction of a second; starting a session asks
+     * for the partition's first and last offsets, each of which may take the timeout.
+     */
     @Override
     public Duration stopGrace()
     {
-        return Duration.ofMillis(options.timeout().toMillis() + 5_000);
+        return Duration.ofMillis(2 * options.timeout().toMillis() + 5_000);
     }
 
     /**
@@ -264,7 +267,6 @@ public final class KafkaInbound implements StoppableBridge
                 }
                 continue;
             }
-            lastRecord = System.nanoTime();
             for (final ConsumerRecord<byte[], byte[]> record : records.records(partition))
             {
                 if (!publish(producer, record))
@@ -272,6 +274,8 @@ public final class KafkaInbound implements StoppableBridge
                     return; // asked to stop while the queue was full; the record is fetched again next time
                 }
             }
+            // After the batch is in: time held back by a full queue is not idle time.
+            lastRecord = System.nanoTime();
             // Past the batch's last record and the transaction markers after it: the next offset to read.
             counters.nextOffset = consumer.position(partition);
         }

@@ -519,13 +519,14 @@ class AeronUdpBridgeTest
             assertFalse(in.output().stream().anyMatch(line -> line.startsWith("gap")), in.output().toString());
             final long notConnectedBefore = field(out.awaitLine("progress", 10), "notconnected");
 
-            // 7 s of silence, longer: the sender counts the receiver gone, the receiver's image ends, and when the
-            // link is back a new image starts where the sender is; what went into the silence is a gap.
+            // 7 s of silence, longer: the sender counts the receiver gone. Usually the receiver's image ends too,
+            // and when the link is back a new image starts where the sender is, so that what went into the
+            // silence is a gap; on a loaded machine the image can outlive the silence and Aeron sends it all
+            // again. Either way, whatever is missing must be inside a reported gap.
             hosts.link(false);
             Thread.sleep(7_000);
             awaitProgress(out, "notconnected", notConnectedBefore + 1, 10);
             hosts.link(true);
-            final String gap = awaitLineReading(in, "gap", far, 60);
 
             assertEquals(count, field(producer.awaitLine("DONE", 60), "published"));
             final long end = producerPosition(a);
@@ -541,7 +542,7 @@ class AeronUdpBridgeTest
             far.read();
             final List<SourceWalk.Gap> gaps = in.output().stream().filter(line -> line.startsWith("gap"))
                 .map(SourceWalk.Gap::of).toList();
-            assertEquals(List.of(SourceWalk.Gap.of(gap)), gaps, "one gap, for the long silence");
+            assertTrue(gaps.size() <= 1, "at most one gap, for the long silence: " + gaps);
             final long lost = new SourceWalk(a).check(far.messages(), messages, gaps);
             System.out.printf("aeron udp silences over namespaces: 2 s lost nothing; 7 s lost %,d of %,d messages, " +
                 "reported as %s%n", lost, count, gaps);

@@ -37,7 +37,7 @@ public final class AeronSender
             for (long sequence = 0; sequence < count; sequence++)
             {
                 pacer.awaitDue(sequence);
-                BenchMessage.write(message, sequence, System.nanoTime());
+                BenchMessage.write(message, sequence, pacer.stamp(sequence));
                 idle.reset();
                 long result;
                 while ((result = link.offer(message, 0, size)) < 0)

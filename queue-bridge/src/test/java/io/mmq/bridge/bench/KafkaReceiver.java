@@ -13,7 +13,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Kafka alone, receiving: a plain kafka-clients consumer of partition 0 of TOPIC from its beginning, with
- * {@code isolation.level=read_committed} as the bridge's readers (and the inbound bridge) use.
+ * {@code isolation.level=read_committed} and Kafka's other defaults, as the inbound bridge reads.
  * Arguments: BOOTSTRAP TOPIC count HGRM. Prints {@code JOINED}, then {@code RECEIVED ...}.
  */
 public final class KafkaReceiver
@@ -25,7 +25,6 @@ public final class KafkaReceiver
         properties.put("bootstrap.servers", args[0]);
         properties.put("isolation.level", "read_committed");
         properties.put("enable.auto.commit", "false");
-        properties.put("max.poll.records", "2000");
         try (KafkaConsumer<byte[], byte[]> consumer =
             new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer()))
         {

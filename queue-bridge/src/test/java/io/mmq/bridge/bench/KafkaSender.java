@@ -29,6 +29,12 @@ public final class KafkaSender
         properties.put("enable.idempotence", "true");
         properties.put("acks", "all");
         properties.put("max.in.flight.requests.per.connection", "5");
+        // The rest of the outbound bridge's producer settings (KafkaOutbound.producerProperties), for a queue
+        // whose messages fit a 1 MiB request.
+        properties.put("linger.ms", "5");
+        properties.put("batch.size", String.valueOf(256 * 1024));
+        properties.put("max.request.size", String.valueOf(1 << 20));
+        properties.put("buffer.memory", String.valueOf(32L << 20));
         try (KafkaProducer<byte[], byte[]> producer =
             new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer()))
         {
@@ -48,7 +54,8 @@ public final class KafkaSender
                     // A new array per record: the producer keeps it until the batch is sent.
                     final byte[] value = new byte[size];
                     final org.agrona.concurrent.UnsafeBuffer message = new org.agrona.concurrent.UnsafeBuffer(value);
-                    BenchMessage.write(message, sequence++, System.nanoTime());
+                    BenchMessage.write(message, sequence, pacer.stamp(sequence));
+                    sequence++;
                     producer.send(new ProducerRecord<>(topic, 0, null, value));
                     inTransaction++;
                 }

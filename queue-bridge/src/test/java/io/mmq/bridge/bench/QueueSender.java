@@ -28,7 +28,7 @@ public final class QueueSender
             for (long sequence = 0; sequence < count; sequence++)
             {
                 pacer.awaitDue(sequence);
-                BenchMessage.write(message, sequence, System.nanoTime());
+                BenchMessage.write(message, sequence, pacer.stamp(sequence));
                 while (producer.offer(message, 0, size, 100, TimeUnit.MILLISECONDS) < 0)
                 {
                     Thread.onSpinWait(); // held back by the bridge: the path's own back-pressure

@@ -53,7 +53,8 @@ class KafkaEndToEndProcessTest extends KafkaProcessTests
         Child producer;
         int lives;
 
-        Chain(final String name) throws Exception
+        /** @param rate messages a second from the producer, 0 for as fast as the chain takes them. */
+        Chain(final String name, final long rate) throws Exception
         {
             a = createQueue(name + "-a.mmq");
             b = createQueue(name + "-b.mmq");
@@ -67,7 +68,9 @@ class KafkaEndToEndProcessTest extends KafkaProcessTests
             }
             startOutbound(); // creates the topic, which the inbound side requires
             startInbound();
-            producer = start("producer", ProducerProcess.class, a, SEED, MAX_BODY, COUNT, -1);
+            producer = rate > 0 ?
+                start("producer", io.mmq.bridge.aeron.ReportingProducerProcess.class, a, SEED, MAX_BODY, 0, COUNT, rate) :
+                start("producer", ProducerProcess.class, a, SEED, MAX_BODY, COUNT, -1);
         }
 
         void startOutbound() throws Exception
@@ -126,7 +129,7 @@ class KafkaEndToEndProcessTest extends KafkaProcessTests
     void everyMessageGoesFromQueueAThroughKafkaToBothConsumersOfQueueBExactlyOnceAndInOrder() throws Exception
     {
         final long began = System.nanoTime();
-        final Chain chain = new Chain("chain");
+        final Chain chain = new Chain("chain", 0);
         chain.awaitDelivered(300);
         assertStatus(chain.a, "bridge:chain", "running", "forwarded=");
         assertStatus(chain.b, "kafka-in:chain", "running", "applied=");
@@ -141,7 +144,8 @@ class KafkaEndToEndProcessTest extends KafkaProcessTests
     {
         final long began = System.nanoTime();
         final Random random = new Random(SEED);
-        final Chain chain = new Chain("chaos");
+        // Paced so that the stream lasts about 8 s per kill: every kill lands mid-stream (checked at each).
+        final Chain chain = new Chain("chaos", Math.max(1_000, COUNT / (8L * KILLS)));
         final int brokerRestartAt = KILLS / 2;
         int outboundKills = 0;
         int inboundKills = 0;
@@ -161,6 +165,8 @@ class KafkaEndToEndProcessTest extends KafkaProcessTests
                 while (after <= before && !chain.delivered());
             }
             Thread.sleep(200 + random.nextInt(1300)); // a random point of their lives
+            assertTrue(!chain.delivered(), "kill " + (kill + 1) + " of " + KILLS + " came after every message was " +
+                "delivered: it would test nothing (fewer kills, or more messages with -Dmmq.test.kafkaMessages)");
             final int victim = random.nextInt(3); // 0: outbound, 1: inbound, 2: both
             if (victim != 1)
             {

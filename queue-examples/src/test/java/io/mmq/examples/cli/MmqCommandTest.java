@@ -159,6 +159,13 @@ class MmqCommandTest
             "in the queue's checkpoint, which needs version 6; create the queue anew",
             "bridge", "--from", "kafka://127.0.0.1:" + closedPort + "/orders", "--to", queue.toString(), "--timeout", "1");
         assertArrayEquals(old, Files.readAllBytes(queue), "the old queue file is byte for byte as it was");
+
+        // The same for the Aeron inbound bridge, before its media driver starts or any sender connects.
+        assertOneLineError("mmq: " + queue + ": this queue file is format version 5, and the inbound bridge keeps its place " +
+            "in the queue's checkpoint, which needs version 6; create the queue anew",
+            "bridge", "--from", "aeron:udp?endpoint=127.0.0.1:" + closedPort, "--to", queue.toString(), "--timeout", "1",
+            "--aeron-dir", directory.resolve("aeron").toString());
+        assertArrayEquals(old, Files.readAllBytes(queue), "the old queue file is byte for byte as it was");
     }
 
     private Path writeLines(final String... lines) throws Exception
