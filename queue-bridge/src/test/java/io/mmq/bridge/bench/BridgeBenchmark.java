@@ -206,20 +206,28 @@ public final class BridgeBenchmark
             }
             final Run run = new Run(engine, path, kind, round, count, Child.field(received, "rate"),
                 Child.field(received, "p50"), Child.field(received, "p99"), Child.field(received, "p999"),
-                Child.field(received, "max"));
+                Child.field(received, "max"), null);
             System.out.printf(throughput ? "    %,d msg/s%n" : "    %,d msg/s  p50 %s us  p99 %s us  p99.9 %s us%n",
                 run.rate, micros(run.p50), micros(run.p99), micros(run.p999));
             return run;
         }
         catch (final AssertionError | RuntimeException failure)
         {
-            System.out.println("    FAILED: " + failure.getMessage());
+            System.out.println("    FAILED: " + failure.getMessage().lines().findFirst().orElse(""));
+            String cause = failure.getMessage().lines().findFirst().orElse("");
             for (final Child child : children)
             {
-                System.out.println("    " + child.name() + ": " + String.join(" | ", tail(child.output(), 3)) +
-                    (child.errors().isBlank() ? "" : " || " + child.errors().strip().lines().reduce((a, b) -> b).orElse("")));
+                System.out.println("    " + child.name() + ": " + String.join(" | ", tail(child.output(), 3)));
+                // A role that died says why in an exception line on its standard error.
+                final String thrown = child.errors().lines().filter(line -> line.startsWith("Exception in thread"))
+                    .findFirst().orElse(null);
+                if (null != thrown)
+                {
+                    System.out.println("    " + child.name() + " died: " + thrown);
+                    cause = child.name() + " died: " + thrown;
+                }
             }
-            return new Run(engine, path, kind, round, count, -1, -1, -1, -1, -1);
+            return new Run(engine, path, kind, round, count, -1, -1, -1, -1, -1, cause);
         }
         finally
         {
@@ -293,7 +301,7 @@ public final class BridgeBenchmark
                 r.rate >= 0).toList();
             final Run median = rows.isEmpty() ? null : new Run(first.engine, first.path, first.kind, 0, first.count,
                 median(rows, Run::rate), median(rows, Run::p50), median(rows, Run::p99), median(rows, Run::p999),
-                median(rows, Run::max));
+                median(rows, Run::max), null);
             medians.put(key, median);
             if (null == median)
             {
@@ -311,6 +319,13 @@ public final class BridgeBenchmark
             out.append(String.format("| %s | %s | %s | %,d | %,d | %s | %s | %s | %s | %d |%n", median.engine,
                 median.path, median.kind, median.count, median.rate, micros(median.p50), micros(median.p99),
                 micros(median.p999), micros(median.max), rows.size()));
+        }
+        final List<Run> failed = runs.stream().filter(run -> null != run.failure).toList();
+        if (!failed.isEmpty())
+        {
+            out.append("\nFailed runs (left out of the rows above):\n\n");
+            failed.forEach(run -> out.append(String.format("- round %d, %s %s %s: %s%n", run.round, run.engine, run.path,
+                run.kind, run.failure)));
         }
         out.append("\n| target | goal | measured | verdict |\n|---|---|---|---|\n");
         for (final String engine : options.get("engines").split(","))
@@ -374,9 +389,9 @@ public final class BridgeBenchmark
         }
     }
 
-    /** One run's outcome, nanoseconds for latencies; -1 everywhere for a run that failed. */
+    /** One run's outcome, nanoseconds for latencies; -1 everywhere, and why, for a run that failed. */
     private record Run(String engine, String path, String kind, int round, long count, long rate, long p50, long p99,
-        long p999, long max)
+        long p999, long max, String failure)
     {
     }
 }
