@@ -4,16 +4,21 @@ package io.mmq.bridge.aeron;
  * Where a message came from, carried in the 64-bit reserved value of every Aeron data frame of the message
  * (the payload stays the message, byte for byte): the source queue's position just after the message before
  * it, as the outbound bridge read the queue (so, for the first message a bridge sends, the position it
- * resumed from), in the low 57 bits; and the source ring's capacity, as its base-2 logarithm, in the 6 bits
- * above. The value is never negative.
+ * resumed from), in the low 57 bits; the source ring's capacity, as its base-2 logarithm, in the 6 bits
+ * above; and in the top bit, whether a padding frame came between the two messages, so that this message
+ * starts the next lap.
  *
  * <p>With the position after the previous message, the inbound bridge tells a gap exactly: a message follows
  * the last one applied if and only if it carries that one's end. The capacity and the message's length give
  * the message's own end, by the queue's frame format ({@code docs/format.md}): a message of {@code n} bytes
  * takes a frame of {@code align8(8 + n)} bytes, placed at the producer's tail, which is the end of the
- * message before, unless it does not fit before the end of the ring, when a padding frame fills the rest of
- * the ring and the message starts the next lap. (Carrying the end instead, and working back, could not tell
- * a small message lost just before the ring's end from that padding.)
+ * message before, unless a padding frame fills the rest of the ring first and the message starts the next
+ * lap. A producer pads when the message does not fit before the end of the ring, but also when it claimed a
+ * larger message there and aborted it (the padding is written at the claim), or died before committing it:
+ * then even a message that would have fitted starts the next lap. So the outbound bridge, which reads the
+ * queue and sees where each message really ends, says so in the top bit; the inbound bridge goes by it.
+ * (Carrying the end instead, and working back, could not tell a small message lost just before the ring's
+ * end from that padding.)
  *
  * <p>57 bits of position are 128 PiB: at 1 GB/s, four years of one queue. The outbound bridge stops with an
  * error past it rather than wrap.
@@ -30,6 +35,9 @@ public final class SourcePosition
     {
     }
 
+    /** The top bit: a padding frame came between the message before and this one. */
+    private static final long PADDED = Long.MIN_VALUE;
+
     /**
      * @param previousEnd the source position just after the message before this one, 0 to {@link #MAX_POSITION}.
      * @param capacity    the source ring's capacity, a power of two.
@@ -37,6 +45,17 @@ public final class SourcePosition
     public static long pack(final long previousEnd, final int capacity)
     {
         return ((long)Integer.numberOfTrailingZeros(capacity) << 57) | previousEnd;
+    }
+
+    /**
+     * What the outbound bridge carries for a message of {@code length} bytes that it read ending at
+     * {@code end}: {@link #pack(long, int)}, with the top bit set if the message's frame did not start where
+     * the message before ended (a padding frame came between).
+     */
+    public static long pack(final long previousEnd, final long end, final int length, final int capacity)
+    {
+        final long value = pack(previousEnd, capacity);
+        return end - frameLength(length) != previousEnd ? value | PADDED : value;
     }
 
     /** @return the source position just after the message before this one. */
@@ -48,20 +67,26 @@ public final class SourcePosition
     /** @return the source ring's capacity. */
     public static int capacity(final long value)
     {
-        return 1 << (int)(value >>> 57);
+        return 1 << (int)((value >>> 57) & 0x3F);
     }
 
     /**
      * @return the source position just after the message of {@code length} bytes that {@code value} came
-     *         with: its frame starts where the previous message ended, or at the next lap's start if it does
-     *         not fit before the end of the ring.
+     *         with: its frame starts where the previous message ended, or at the next lap's start if a padding
+     *         frame came between (the top bit) or it does not fit before the end of the ring.
      */
     public static long end(final long value, final int length)
     {
         final long previousEnd = previousEnd(value);
         final int capacity = capacity(value);
         final long offset = previousEnd & (capacity - 1);
-        final long frame = (FRAME_HEADER_LENGTH + (long)length + FRAME_ALIGNMENT - 1) & -FRAME_ALIGNMENT;
-        return offset + frame > capacity ? previousEnd + (capacity - offset) + frame : previousEnd + frame;
+        final long frame = frameLength(length);
+        final boolean padded = (value & PADDED) != 0 || offset + frame > capacity;
+        return padded ? previousEnd + (capacity - offset) + frame : previousEnd + frame;
+    }
+
+    private static long frameLength(final int length)
+    {
+        return (FRAME_HEADER_LENGTH + (long)length + FRAME_ALIGNMENT - 1) & -FRAME_ALIGNMENT;
     }
 }

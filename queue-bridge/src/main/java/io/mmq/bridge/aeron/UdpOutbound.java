@@ -293,7 +293,7 @@ public final class UdpOutbound implements RunnableBridge
         }
         // The end of the message before, as read: the inbound bridge finds this message follows the last it
         // applied if and only if that one ended here.
-        reservedValue = SourcePosition.pack(previousEnd, capacity);
+        reservedValue = SourcePosition.pack(previousEnd, end, length, capacity);
         idle.reset();
         boolean backPressured = false;
         boolean notConnected = false;

@@ -87,4 +87,45 @@ class SourcePositionTest
             assertTrue(previousEnd[0] > 1000 * 4096L, "the ring wrapped many times: " + previousEnd[0]);
         }
     }
+
+    /**
+     * A producer that claims a large message near the ring's end writes the padding at the claim; if it then
+     * aborts (or dies before committing), the small message that follows starts the next lap although it
+     * would have fitted. Only the outbound bridge, which reads where the message really ends, can tell.
+     */
+    @Test
+    void aMessageAfterAnAbortedClaimsPaddingEndsWhereTheOutboundSaysNotWhereItWouldHaveFitted()
+    {
+        try (MappedQueue queue = MappedQueue.create(directory.resolve("aborted.mmq"),
+                QueueOptions.defaults().withCapacity(4096).withMaxMessageLength(512));
+             Producer producer = queue.producer();
+             Consumer consumer = queue.consumer(StartPosition.EARLIEST))
+        {
+            final UnsafeBuffer message = new UnsafeBuffer(new byte[512]);
+            final io.mmq.BufferClaim claim = new io.mmq.BufferClaim();
+            final long[] previousEnd = {0};
+            final int[] padded = {0};
+            for (int i = 0; i < 2_000; i++)
+            {
+                if (i % 7 == 3)
+                {
+                    assertTrue(producer.tryClaim(512, claim) > 0); // pads if 520 bytes do not fit before the end
+                    claim.abort();
+                }
+                assertTrue(producer.offer(message, 0, 16) > 0);
+                assertEquals(1, consumer.poll((buffer, offset, length) ->
+                {
+                    final long end = consumer.position();
+                    final long value = SourcePosition.pack(previousEnd[0], end, length, 4096);
+                    assertEquals(end, SourcePosition.end(value, length), "message after " + previousEnd[0]);
+                    if (SourcePosition.end(SourcePosition.pack(previousEnd[0], 4096), length) != end)
+                    {
+                        padded[0]++; // the rule without the outbound's word would have seen a gap here
+                    }
+                    previousEnd[0] = end;
+                }, 1));
+            }
+            assertTrue(padded[0] > 10, "aborted claims padded before messages that would have fitted: " + padded[0]);
+        }
+    }
 }
