@@ -2,6 +2,8 @@ package io.mmq.bridge.aeron;
 
 import java.util.Objects;
 
+import io.mmq.bridge.HostPort;
+
 /**
  * The far end of an Aeron UDP bridge: {@code aeron:udp?endpoint=HOST:PORT}. For the outbound bridge the
  * endpoint is where the inbound bridge listens; for the inbound bridge it is the local address and port it
@@ -67,26 +69,9 @@ public final class UdpUri
         {
             throw bad(text, "no endpoint");
         }
-        final int colon = endpoint.lastIndexOf(':');
-        if (colon <= 0 || colon == endpoint.length() - 1)
-        {
-            throw bad(text, "the endpoint is HOST:PORT: '" + endpoint + "'");
-        }
-        final String host = endpoint.substring(0, colon);
-        final String portText = endpoint.substring(colon + 1);
-        final int port;
-        try
-        {
-            port = Integer.parseInt(portText);
-        }
-        catch (final NumberFormatException ex)
-        {
-            throw bad(text, "not a port: '" + portText + "'");
-        }
-        if (port < 1 || port > 65535)
-        {
-            throw bad(text, "a port is from 1 to 65535: " + port);
-        }
+        final HostPort hostPort = HostPort.parse(endpoint, "the endpoint is HOST:PORT", why -> bad(text, why));
+        final String host = hostPort.host();
+        final int port = hostPort.port();
         if (host.contains("/") || host.contains("?") || host.contains("@") || host.contains("=") ||
             (host.contains(":") && !(host.startsWith("[") && host.endsWith("]"))))
         {

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
+import io.mmq.bridge.HostPort;
+
 /**
  * A Kafka target: {@code kafka://HOST:PORT[,HOST:PORT...]/TOPIC}. The hosts are the bootstrap servers,
  * the topic is the one partitioned-once topic the bridge writes (or, later, reads).
@@ -64,26 +66,9 @@ public final class KafkaUri
 
     private static String checkServer(final String text, final String server)
     {
-        final int colon = server.lastIndexOf(':');
-        if (server.isEmpty() || colon <= 0 || colon == server.length() - 1)
-        {
-            throw bad(text, "each server is HOST:PORT: '" + server + "'");
-        }
-        final String host = server.substring(0, colon);
-        final String portText = server.substring(colon + 1);
-        final int port;
-        try
-        {
-            port = Integer.parseInt(portText);
-        }
-        catch (final NumberFormatException ex)
-        {
-            throw bad(text, "not a port: '" + portText + "'");
-        }
-        if (port < 1 || port > 65535)
-        {
-            throw bad(text, "a port is from 1 to 65535: " + port);
-        }
+        final HostPort hostPort = HostPort.parse(server, "each server is HOST:PORT", why -> bad(text, why));
+        final String host = hostPort.host();
+        final int port = hostPort.port();
         if (host.contains("/") || host.contains("?") || host.contains("@"))
         {
             throw bad(text, "not a host: '" + host + "'");
