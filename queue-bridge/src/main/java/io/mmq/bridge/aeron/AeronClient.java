@@ -7,6 +7,7 @@ import io.aeron.exceptions.AeronException;
 import io.aeron.exceptions.DriverTimeoutException;
 import io.mmq.MmqException;
 import org.agrona.CloseHelper;
+import org.agrona.concurrent.AgentInvoker;
 
 /**
  * A connection to the media driver of one Aeron directory, in this process: what links are made from.
@@ -24,11 +25,13 @@ public final class AeronClient implements AutoCloseable
 {
     private final Path directory;
     private final Aeron aeron;
+    private final AgentInvoker driverInvoker;
 
-    private AeronClient(final Path directory, final Aeron aeron)
+    private AeronClient(final Path directory, final Aeron aeron, final AgentInvoker driverInvoker)
     {
         this.directory = directory;
         this.aeron = aeron;
+        this.driverInvoker = driverInvoker;
     }
 
     /**
@@ -42,12 +45,57 @@ public final class AeronClient implements AutoCloseable
         final Path absolute = directory.toAbsolutePath();
         try
         {
-            return new AeronClient(absolute, Aeron.connect(new Aeron.Context().aeronDirectoryName(absolute.toString())));
+            return new AeronClient(absolute, Aeron.connect(new Aeron.Context().aeronDirectoryName(absolute.toString())), null);
         }
         catch (final DriverTimeoutException ex)
         {
             throw new MmqException("no Aeron media driver answered in " + absolute + ": " + ex.getMessage(), ex);
         }
+    }
+
+    /**
+     * Connects to {@code driver}, in this JVM. When the driver is {@linkplain EmbeddedMediaDriver#invoker()
+     * invoked}, so is the client: neither has a thread, and {@link #invoke()} runs both, on the thread that
+     * calls it. That thread must call it often (every millisecond at least, also while it waits): the
+     * client's keep-alives, the driver's status messages, retransmissions and timers happen only then. Every
+     * call on the client, and on what it made, must come from that thread.
+     *
+     * @throws MmqException naming the directory if the driver does not answer.
+     */
+    public static AeronClient connect(final EmbeddedMediaDriver driver)
+    {
+        final AgentInvoker invoker = driver.invoker();
+        if (null == invoker)
+        {
+            return connect(driver.directory());
+        }
+        try
+        {
+            return new AeronClient(driver.directory(), Aeron.connect(new Aeron.Context()
+                .aeronDirectoryName(driver.directory().toString())
+                .useConductorAgentInvoker(true)
+                .driverAgentInvoker(invoker)), invoker);
+        }
+        catch (final DriverTimeoutException ex)
+        {
+            throw new MmqException("no Aeron media driver answered in " + driver.directory() + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * Runs one duty cycle of an invoked client and its driver ({@link #connect(EmbeddedMediaDriver)}); does
+     * nothing for a client with a conductor thread.
+     *
+     * @return the work done (0 when there was none, which tells an idle strategy to back off).
+     */
+    public int invoke()
+    {
+        if (null == driverInvoker)
+        {
+            return 0;
+        }
+        // Both: the client's conductor runs the driver's duty cycle only while it waits for an answer from it.
+        return driverInvoker.invoke() + aeron.conductorAgentInvoker().invoke();
     }
 
     /**

@@ -13,6 +13,7 @@ import io.aeron.driver.ThreadingMode;
 import io.aeron.driver.exceptions.ActiveDriverException;
 import org.agrona.CloseHelper;
 import org.agrona.IoUtil;
+import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -38,7 +39,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * to 1 ms). On a machine with two cores whose two ends of a link already spin, a third spinning thread
  * would take a core away from them. The driver is off the data path of IPC, but not off its flow
  * control: the publisher's limit moves on only when this thread runs, so a publisher that has used up
- * its window waits for the thread to wake, or on a busy machine to be scheduled.
+ * its window waits for the thread to wake, or on a busy machine to be scheduled. A UDP driver may instead
+ * run no thread at all and be run by its owner's ({@link ThreadingMode#INVOKER}, see
+ * {@link #launchForUdp(Path, ThreadingMode)}), as the bridges run theirs.
  */
 public final class EmbeddedMediaDriver implements AutoCloseable
 {
@@ -117,6 +120,29 @@ public final class EmbeddedMediaDriver implements AutoCloseable
      */
     public static EmbeddedMediaDriver launchForUdp(final Path directory)
     {
+        return launchForUdp(directory, ThreadingMode.SHARED);
+    }
+
+    /**
+     * {@link #launchForUdp(Path)}, with the driver's duty cycle either on a thread of its own
+     * ({@link ThreadingMode#SHARED}: the conductor, sender and receiver on one thread) or run by the caller
+     * ({@link ThreadingMode#INVOKER}: nothing happens unless the thread that owns the driver calls
+     * {@link #invoker()}'s {@code invoke()}, or an {@link AeronClient#connect(EmbeddedMediaDriver) invoked
+     * client's} {@link AeronClient#invoke()}, often: every millisecond at least, while it waits too).
+     *
+     * <p>The bridges take the second. Their thread then hands a message to the network itself, and takes one
+     * from it: with a driver thread of its own, a message would wait once more for a sleeping thread to wake,
+     * on each side, and two more threads would share the machine's cores with the path.
+     *
+     * @throws AeronDirectoryInUseException if a live driver already uses {@code directory}.
+     * @throws IllegalArgumentException for any other threading mode.
+     */
+    public static EmbeddedMediaDriver launchForUdp(final Path directory, final ThreadingMode threading)
+    {
+        if (threading != ThreadingMode.SHARED && threading != ThreadingMode.INVOKER)
+        {
+            throw new IllegalArgumentException("a UDP driver runs SHARED or INVOKER, not " + threading);
+        }
         final Path absolute = directory.toAbsolutePath();
         return launch(absolute, commonContext(absolute)
             .mtuLength(UDP_MTU_LENGTH)
@@ -126,7 +152,8 @@ public final class EmbeddedMediaDriver implements AutoCloseable
             .publicationConnectionTimeoutNs(UDP_PEER_TIMEOUT_NS)
             .imageLivenessTimeoutNs(UDP_PEER_TIMEOUT_NS)
             .publicationLingerTimeoutNs(UDP_LINGER_NS)
-            .termBufferSparseFile(true));
+            .termBufferSparseFile(true)
+            .threadingMode(threading));
     }
 
     private static MediaDriver.Context commonContext(final Path absolute)
@@ -195,6 +222,15 @@ public final class EmbeddedMediaDriver implements AutoCloseable
     }
 
     /**
+     * @return the driver's duty cycle, for its owner's thread to run, when launched {@link ThreadingMode#INVOKER};
+     *         {@code null} when the driver has a thread of its own.
+     */
+    public AgentInvoker invoker()
+    {
+        return driver.sharedAgentInvoker();
+    }
+
+    /**
      * @return the Aeron directory, absolute: what {@link AeronClient#connect(Path)} is given.
      */
     public Path directory()
@@ -203,8 +239,9 @@ public final class EmbeddedMediaDriver implements AutoCloseable
     }
 
     /**
-     * Stops the driver's thread and deletes its directory. Close the clients first: a client whose driver
-     * is gone notices only when the driver's heartbeat times out. Safe to call twice.
+     * Stops the driver (its thread, or its invoked duty cycle) and deletes its directory. Close the clients
+     * first: a client whose driver is gone notices only when the driver's heartbeat times out. Safe to call
+     * twice.
      */
     @Override
     public void close()

@@ -5,6 +5,7 @@ import java.util.function.Consumer;
 import io.aeron.ControlledFragmentAssembler;
 import io.aeron.Image;
 import io.aeron.Subscription;
+import io.aeron.driver.ThreadingMode;
 import io.aeron.exceptions.AeronException;
 import io.aeron.logbuffer.ControlledFragmentHandler.Action;
 import io.aeron.logbuffer.Header;
@@ -39,6 +40,11 @@ import org.agrona.concurrent.IdleStrategy;
  *       ones have delivered what they hold or timed out (Aeron's image liveness,
  *       {@link EmbeddedMediaDriver#UDP_PEER_TIMEOUT_NS}), so that a gap is reported only for what no image
  *       has.</li>
+ *   <li><b>One thread.</b> The media driver is run by the bridge's own thread
+ *       ({@link EmbeddedMediaDriver#launchForUdp(java.nio.file.Path, ThreadingMode) INVOKER}): each turn runs
+ *       the driver's duty cycle (it reads the datagrams that came and answers the sender), then polls the
+ *       images, then idles with Aeron's backoff when neither had work. Every Aeron call is made from this
+ *       thread.</li>
  * </ul>
  *
  * <p>On the message path it allocates nothing and takes no lock (a gap's line is the exception).
@@ -88,11 +94,11 @@ public final class UdpInbound implements RunnableBridge
      */
     public static UdpInbound prepare(final MessageQueue queue, final UdpUri listen, final UdpOptions options)
     {
-        final EmbeddedMediaDriver driver = EmbeddedMediaDriver.launchForUdp(options.aeronDirectory());
+        final EmbeddedMediaDriver driver = EmbeddedMediaDriver.launchForUdp(options.aeronDirectory(), ThreadingMode.INVOKER);
         AeronClient client = null;
         try
         {
-            client = AeronClient.connect(driver.directory());
+            client = AeronClient.connect(driver);
             final Subscription subscription;
             try
             {
@@ -107,15 +113,15 @@ public final class UdpInbound implements RunnableBridge
         }
         catch (final Throwable ex)
         {
-            // The driver's threads would keep the JVM alive: close it whatever went wrong.
+            // The driver holds its directory and sockets: close it whatever went wrong.
             CloseHelper.quietCloseAll(client, driver);
             throw ex;
         }
     }
 
     /**
-     * Gives back what {@link #prepare} took (the producer role, the client and the media driver, whose
-     * threads would keep the JVM alive) for a bridge that will not be run.
+     * Gives back what {@link #prepare} took (the producer role, the client and the media driver, with its
+     * directory and sockets) for a bridge that will not be run.
      */
     public void discard()
     {
@@ -169,6 +175,9 @@ public final class UdpInbound implements RunnableBridge
             int images = 0;
             while (!stopping)
             {
+                // The driver's duty cycle: it reads the datagrams that came, asks again for what was lost, and
+                // tells the sender how far it may go; then the images it filled are polled, on the same thread.
+                final int driverWork = client.invoke();
                 fragments = 0;
                 held = false;
                 imageIndex = 0;
@@ -188,7 +197,7 @@ public final class UdpInbound implements RunnableBridge
                 {
                     return;
                 }
-                idle.idle(held ? 0 : fragments);
+                idle.idle(held ? 0 : fragments + driverWork);
             }
         }
         finally

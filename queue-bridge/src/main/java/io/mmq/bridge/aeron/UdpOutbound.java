@@ -8,6 +8,7 @@ import java.util.function.Consumer;
 import io.aeron.ExclusivePublication;
 import io.aeron.Publication;
 import io.aeron.ReservedValueSupplier;
+import io.aeron.driver.ThreadingMode;
 import io.aeron.driver.status.SenderPos;
 import io.aeron.exceptions.AeronException;
 import io.aeron.status.ChannelEndpointStatus;
@@ -46,6 +47,11 @@ import org.agrona.concurrent.status.CountersReader;
  *       it silently. A clean stop ({@link #stop()}) waits, up to the timeout, until everything offered was
  *       sent, and keeps the publication while the driver lingers on it to send again what the receiver
  *       reports lost.</li>
+ *   <li><b>One thread.</b> The media driver is run by the bridge's own thread
+ *       ({@link EmbeddedMediaDriver#launchForUdp(java.nio.file.Path, ThreadingMode) INVOKER}): after each poll
+ *       of the queue it runs the driver's duty cycle, which sends what was just offered, so that a message is
+ *       not handed to a driver thread that may be asleep. With nothing to do, the thread sleeps on the queue
+ *       for 1 ms at most. Every Aeron call is made from this thread.</li>
  * </ul>
  *
  * <p>On the message path it allocates nothing and takes no lock: the handler, the reserved value supplier
@@ -57,6 +63,9 @@ public final class UdpOutbound implements RunnableBridge
     public static final int STREAM_ID = 1_012;
 
     private static final int POLL_LIMIT = 64;
+
+    /** The longest the bridge's thread sleeps on an empty queue without running the driver's duty cycle. */
+    private static final long DRIVER_INTERVAL_MICROS = 1_000;
     private static final int MIN_TERM_LENGTH = 64 * 1024;
     private static final int MAX_AERON_MESSAGE = 16 * 1024 * 1024;
 
@@ -126,11 +135,11 @@ public final class UdpOutbound implements RunnableBridge
         // A term holds at least eight of the longest message (Aeron's rule for the longest message).
         final int termLength = Math.max(MIN_TERM_LENGTH, Integer.highestOneBit(Math.max(1, maxMessage * 8 - 1)) << 1);
         final String channel = target.channel("mtu=" + EmbeddedMediaDriver.UDP_MTU_LENGTH + "|term-length=" + termLength);
-        final EmbeddedMediaDriver driver = EmbeddedMediaDriver.launchForUdp(options.aeronDirectory());
+        final EmbeddedMediaDriver driver = EmbeddedMediaDriver.launchForUdp(options.aeronDirectory(), ThreadingMode.INVOKER);
         AeronClient client = null;
         try
         {
-            client = AeronClient.connect(driver.directory());
+            client = AeronClient.connect(driver);
             final ExclusivePublication publication;
             try
             {
@@ -153,7 +162,10 @@ public final class UdpOutbound implements RunnableBridge
                     throw new MmqException("no inbound bridge answered at " + target.endpoint() + " within " +
                         seconds(options.timeout()) + " (is one running there, and is the host reachable over UDP?)");
                 }
-                sleepMillis(10);
+                if (0 == client.invoke())
+                {
+                    sleepMillis(1);
+                }
             }
             final UdpOutbound bridge = new UdpOutbound(queue, target, options, name, driver, client, publication);
             bridge.findSenderCounters();
@@ -161,15 +173,15 @@ public final class UdpOutbound implements RunnableBridge
         }
         catch (final Throwable ex)
         {
-            // The driver's threads would keep the JVM alive: close it whatever went wrong.
+            // The driver holds its directory and sockets: close it whatever went wrong.
             CloseHelper.quietCloseAll(client, driver);
             throw ex;
         }
     }
 
     /**
-     * Gives back what {@link #prepare} took (the client and the media driver, whose threads would keep the
-     * JVM alive) for a bridge that will not be run.
+     * Gives back what {@link #prepare} took (the client and the media driver, with its directory and sockets)
+     * for a bridge that will not be run.
      */
     public void discard()
     {
@@ -254,7 +266,12 @@ public final class UdpOutbound implements RunnableBridge
             final int polled;
             try
             {
-                polled = consumer.poll(handler, POLL_LIMIT, 10, TimeUnit.MILLISECONDS);
+                // The driver's duty cycle first: it sends what the last poll offered, and takes in status
+                // messages and requests to send again. While it has work, the queue is only looked at; else
+                // the thread sleeps on the queue until a message comes, for a millisecond at most, so that
+                // the driver still runs that often.
+                polled = client.invoke() > 0 ? consumer.poll(handler, POLL_LIMIT) :
+                    consumer.poll(handler, POLL_LIMIT, DRIVER_INTERVAL_MICROS, TimeUnit.MICROSECONDS);
             }
             catch (final RuntimeException ex)
             {
@@ -321,7 +338,7 @@ public final class UdpOutbound implements RunnableBridge
                 throw STOPPED;
             }
             counters.unsent.set(unsent());
-            idle.idle();
+            idle.idle(client.invoke()); // the driver sends, and learns the far side's window, only when invoked
         }
         previousEnd = end;
         counters.connected = true;
@@ -364,7 +381,7 @@ public final class UdpOutbound implements RunnableBridge
                     seconds(options.timeout()) + " (the far side stalled or went away); it reports them as a gap");
                 return;
             }
-            sleepMillis(1);
+            invokeOrSleep();
         }
         counters.unsent.set(0);
         final CountersReader reader = client.aeron().countersReader();
@@ -379,7 +396,16 @@ public final class UdpOutbound implements RunnableBridge
                 events.accept("notice the publication was still lingering after " + seconds(options.timeout()));
                 return;
             }
-            sleepMillis(5);
+            invokeOrSleep();
+        }
+    }
+
+    /** Runs the driver; a millisecond's sleep when it had nothing to do. */
+    private void invokeOrSleep()
+    {
+        if (0 == client.invoke())
+        {
+            sleepMillis(1);
         }
     }
 
