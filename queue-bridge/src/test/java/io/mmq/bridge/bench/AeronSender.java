@@ -1,5 +1,7 @@
 package io.mmq.bridge.bench;
 
+import io.aeron.driver.ThreadingMode;
+
 import java.nio.file.Path;
 
 import io.mmq.bridge.aeron.AeronClient;
@@ -11,8 +13,9 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Aeron alone, sending: an exclusive UDP publication through an embedded media driver of its own, with the
- * bridges' UDP driver settings ({@link EmbeddedMediaDriver#launchForUdp}). Arguments: AERON_DIR CHANNEL
- * STREAM count size rate. Prints {@code READY} once a subscriber is connected, waits for {@code GO} on
+ * bridges' UDP driver settings ({@link EmbeddedMediaDriver#launchForUdp}), the driver on a thread of its own
+ * ({@code SHARED}) or run by this one ({@code INVOKER}, as the bridges run theirs). Arguments: AERON_DIR
+ * CHANNEL STREAM COUNT SIZE RATE THREADING. Prints {@code READY} once a subscriber is connected, waits for {@code GO} on
  * standard input, then prints {@code SENT count=N}.
  */
 public final class AeronSender
@@ -21,23 +24,24 @@ public final class AeronSender
     {
         final long count = Long.parseLong(args[3]);
         final int size = Integer.parseInt(args[4]);
-        try (EmbeddedMediaDriver driver = EmbeddedMediaDriver.launchForUdp(Path.of(args[0]));
-             AeronClient client = AeronClient.connect(Path.of(args[0]));
+        try (EmbeddedMediaDriver driver = EmbeddedMediaDriver.launchForUdp(Path.of(args[0]),
+                 ThreadingMode.valueOf(args[6]));
+             AeronClient client = AeronClient.connect(driver);
              OutboundLink link = client.publish(args[1], Integer.parseInt(args[2])))
         {
             final IdleStrategy idle = new BackoffIdleStrategy();
             while (!link.isConnected())
             {
-                idle.idle();
+                idle.idle(client.invoke());
             }
             System.out.println("READY");
             new java.io.BufferedReader(new java.io.InputStreamReader(System.in)).readLine();
             final UnsafeBuffer message = new UnsafeBuffer(new byte[size]);
-            final Pacer pacer = new Pacer(Long.parseLong(args[5]));
+            final long rate = Long.parseLong(args[5]);
+            final Pacer pacer = new Pacer(rate);
             for (long sequence = 0; sequence < count; sequence++)
             {
-                pacer.awaitDue(sequence);
-                BenchMessage.write(message, sequence, pacer.stamp(sequence));
+                BenchMessage.write(message, sequence, pacer.awaitDue(sequence));
                 idle.reset();
                 long result;
                 while ((result = link.offer(message, 0, size)) < 0)
@@ -46,12 +50,33 @@ public final class AeronSender
                     {
                         throw new IllegalStateException("publication refused: " + result);
                     }
-                    idle.idle(); // back-pressured, or the receiver not yet connected: Aeron's flow control
+                    idle.idle(client.invoke()); // back-pressured, or the receiver not yet connected: Aeron's flow control
+                }
+                if (rate > 0 || (sequence & 63) == 63)
+                {
+                    client.invoke(); // an invoked driver sends only now: each paced message, or every 64 flat out
                 }
             }
             System.out.println("SENT count=" + count);
             // Stay until the receiver has it all: closing the publication early would cut the stream.
-            new java.io.BufferedReader(new java.io.InputStreamReader(System.in)).readLine();
+            final java.util.concurrent.atomic.AtomicBoolean end = new java.util.concurrent.atomic.AtomicBoolean();
+            final Thread reader = new Thread(() ->
+            {
+                try
+                {
+                    new java.io.BufferedReader(new java.io.InputStreamReader(System.in)).readLine();
+                }
+                catch (final java.io.IOException ignored)
+                {
+                }
+                end.set(true);
+            });
+            reader.setDaemon(true);
+            reader.start();
+            while (!end.get())
+            {
+                idle.idle(client.invoke());
+            }
         }
     }
 }

@@ -20,7 +20,7 @@ public final class KafkaReceiver
 {
     public static void main(final String[] args) throws Exception
     {
-        final Receipts receipts = new Receipts(Long.parseLong(args[2]));
+        final Receipts receipts = new Receipts(Long.parseLong(args[2]), Long.parseLong(args[3]));
         final Properties properties = new Properties();
         properties.put("bootstrap.servers", args[0]);
         properties.put("isolation.level", "read_committed");
@@ -43,6 +43,6 @@ public final class KafkaReceiver
                 }
             }
         }
-        receipts.report(Path.of(args[3]));
+        receipts.report(Path.of(args[4]));
     }
 }

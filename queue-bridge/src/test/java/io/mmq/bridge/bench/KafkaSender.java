@@ -45,7 +45,7 @@ public final class KafkaSender
             long sequence = 0;
             while (sequence < count)
             {
-                pacer.awaitDue(sequence);
+                long stamp = pacer.awaitDue(sequence);
                 producer.beginTransaction();
                 final long began = System.nanoTime();
                 int inTransaction = 0;
@@ -54,8 +54,9 @@ public final class KafkaSender
                     // A new array per record: the producer keeps it until the batch is sent.
                     final byte[] value = new byte[size];
                     final org.agrona.concurrent.UnsafeBuffer message = new org.agrona.concurrent.UnsafeBuffer(value);
-                    BenchMessage.write(message, sequence, pacer.stamp(sequence));
+                    BenchMessage.write(message, sequence, stamp);
                     sequence++;
+                    stamp = pacer.stamp(sequence); // the next one is sent only if already due
                     producer.send(new ProducerRecord<>(topic, 0, null, value));
                     inTransaction++;
                 }

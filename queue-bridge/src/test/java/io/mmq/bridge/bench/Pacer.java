@@ -1,11 +1,18 @@
 package io.mmq.bridge.bench;
 
+import java.util.concurrent.locks.LockSupport;
+
 /**
  * When the next message is due: flat out (rate 0), or on a fixed schedule of {@code rate} messages a
- * second. A sender that falls behind the schedule sends what is due at once (it does not skip). A paced
- * message's clock is the time it was due, not the time it was sent: a sender held up (a Kafka producer
- * blocked in a commit, a queue producer held back by its bridge) delays its messages, and that delay is
- * part of their latency, counted alike on every path (no coordinated omission).
+ * second. A sender that falls behind the schedule sends what is due at once (it does not skip).
+ *
+ * <p>A paced message's clock is the time it was due when the sender was late for it: a sender held up (a
+ * Kafka producer blocked in a commit, a queue producer held back by its bridge) delays its messages, and
+ * that delay is part of their latency, counted alike on every path (no coordinated omission). A sender that
+ * was early sleeps until the message is due, as a service sending a few thousand messages a second would,
+ * and stamps the time it woke: how late the kernel wakes a sleeping thread belongs to neither path. It does
+ * not spin while it waits: on two cores, a spinning sender would take a core from the very threads whose
+ * latency is measured, and more from a path with more of them.
  */
 final class Pacer
 {
@@ -19,25 +26,49 @@ final class Pacer
     }
 
     /**
-     * @return the clock to stamp message {@code sequence} with: when it was due, or now when flat out.
+     * @return the clock to stamp message {@code sequence} with, once it is due and the sender has not slept
+     *         for it: when it was due, or now when flat out.
      */
     long stamp(final long sequence)
     {
-        return intervalNanos == 0 ? System.nanoTime() : start + sequence * intervalNanos;
+        return intervalNanos == 0 ? System.nanoTime() : dueAt(sequence);
     }
 
     /** @return whether message {@code sequence} (from 0) is due now. */
     boolean due(final long sequence)
     {
-        return intervalNanos == 0 || System.nanoTime() - start >= sequence * intervalNanos;
+        return intervalNanos == 0 || System.nanoTime() - dueAt(sequence) >= 0;
     }
 
-    /** Waits until message {@code sequence} is due. */
-    void awaitDue(final long sequence)
+    /**
+     * Sleeps until message {@code sequence} is due, if it is not yet.
+     *
+     * @return the clock to stamp it with: when it was due if the sender was already late, else when the
+     *         sender woke (at or after it was due).
+     */
+    long awaitDue(final long sequence)
     {
-        while (!due(sequence))
+        if (intervalNanos == 0)
         {
-            Thread.onSpinWait();
+            return System.nanoTime();
         }
+        final long due = dueAt(sequence);
+        long now = System.nanoTime();
+        if (now - due >= 0)
+        {
+            return due;
+        }
+        do
+        {
+            LockSupport.parkNanos(due - now);
+            now = System.nanoTime();
+        }
+        while (now - due < 0);
+        return now;
+    }
+
+    private long dueAt(final long sequence)
+    {
+        return start + sequence * intervalNanos;
     }
 }

@@ -1,5 +1,8 @@
 package io.mmq.bridge.bench;
 
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
@@ -25,13 +28,14 @@ public final class QueueSender
             System.out.println("READY");
             new java.io.BufferedReader(new java.io.InputStreamReader(System.in)).readLine();
             final Pacer pacer = new Pacer(rate);
+            final IdleStrategy idle = new BackoffIdleStrategy();
             for (long sequence = 0; sequence < count; sequence++)
             {
-                pacer.awaitDue(sequence);
-                BenchMessage.write(message, sequence, pacer.stamp(sequence));
-                while (producer.offer(message, 0, size, 100, TimeUnit.MILLISECONDS) < 0)
+                BenchMessage.write(message, sequence, pacer.awaitDue(sequence));
+                idle.reset();
+                while (producer.offer(message, 0, size) < 0)
                 {
-                    Thread.onSpinWait(); // held back by the bridge: the path's own back-pressure
+                    idle.idle(); // held back by the bridge: the path's own back-pressure, waited as Aeron's sender does
                 }
             }
             System.out.println("SENT count=" + count);
