@@ -3,6 +3,7 @@ package io.mmq.bridge;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -20,6 +21,10 @@ import java.util.concurrent.TimeUnit;
  */
 public final class BridgeRunner
 {
+    /** Told apart by identity: the writer thread's last line. */
+    @SuppressWarnings("StringOperationCanBeSimplified")
+    private static final String END_OF_LINES = new String("end of lines");
+
     private BridgeRunner()
     {
     }
@@ -47,6 +52,28 @@ public final class BridgeRunner
     {
         out.println(started);
         out.flush();
+        // Every later line but the last goes through one writer thread: a bridge's thread must never wait for
+        // standard output (a paused terminal, a reader that fell behind). An Aeron bridge runs its media
+        // driver on that thread, and a driver left alone for 10 s is given up by its client.
+        final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        final Thread writer = new Thread(() ->
+        {
+            try
+            {
+                String line;
+                while (END_OF_LINES != (line = lines.take()))
+                {
+                    out.println(line);
+                    out.flush();
+                }
+            }
+            catch (final InterruptedException ended)
+            {
+                // The JVM is ending.
+            }
+        }, "mmq-bridge-output");
+        writer.setDaemon(true);
+        writer.start();
         final CountDownLatch done = new CountDownLatch(1);
         final Thread hook = new Thread(() ->
         {
@@ -70,11 +97,7 @@ public final class BridgeRunner
                 {
                     Thread.sleep(progress.toMillis());
                     final String counters = bridge.counters();
-                    synchronized (out)
-                    {
-                        out.println("progress " + counters);
-                        out.flush();
-                    }
+                    lines.add("progress " + counters);
                     if (null != status && !statusFailed)
                     {
                         try
@@ -84,11 +107,7 @@ public final class BridgeRunner
                         catch (final java.io.UncheckedIOException ex)
                         {
                             statusFailed = true;
-                            synchronized (out)
-                            {
-                                out.println("notice the status file is not kept: " + ex.getMessage());
-                                out.flush();
-                            }
+                            lines.add("notice the status file is not kept: " + ex.getMessage());
                         }
                     }
                 }
@@ -105,14 +124,7 @@ public final class BridgeRunner
         }
         try
         {
-            bridge.run(line ->
-            {
-                synchronized (out)
-                {
-                    out.println(line);
-                    out.flush();
-                }
-            });
+            bridge.run(lines::add);
         }
         finally
         {
@@ -121,12 +133,11 @@ public final class BridgeRunner
                 printer.interrupt();
                 joinQuietly(printer); // so that no progress line or status follows the last ones
             }
+            lines.add(END_OF_LINES);
+            joinQuietly(writer);
             final String counters = bridge.counters();
-            synchronized (out)
-            {
-                out.println("stopped " + counters);
-                out.flush();
-            }
+            out.println("stopped " + counters);
+            out.flush();
             if (null != status)
             {
                 try

@@ -15,11 +15,14 @@ import org.agrona.concurrent.AgentInvoker;
  * URI and stream id, {@code aeron:ipc} between processes of this machine or {@code aeron:udp?endpoint=...}
  * between machines. Closing the client closes every link made from it.
  *
- * <p>The client runs Aeron's client conductor, a thread that keeps its registrations alive with the
- * driver and sleeps between its rounds. The links themselves never wait, and allocate only to grow the
- * buffer in which an {@link InboundLink} puts a fragmented message together. If the driver stops
- * answering (its heartbeat is older than the driver timeout, 10 s by default), Aeron's default error
- * handler reports it on standard error and ends the process.
+ * <p>The client runs Aeron's client conductor, which keeps its registrations alive with the driver: on a
+ * thread of its own that sleeps between its rounds ({@link #connect(Path)}), or, with a driver run by its
+ * owner ({@link #connect(EmbeddedMediaDriver)}), on the owner's thread, at each {@link #invoke()}. The links
+ * themselves never wait, and allocate only to grow the buffer in which an {@link InboundLink} puts a
+ * fragmented message together. If the driver stops answering (its heartbeat is older than the driver
+ * timeout, 10 s by default), or an invoked client is not invoked for as long (Aeron's service interval),
+ * Aeron reports it on standard error through its default error handler and closes the client, and with it
+ * every link: an offer then returns {@link OutboundLink#CLOSED}, a subscription is closed.
  */
 public final class AeronClient implements AutoCloseable
 {
@@ -56,8 +59,10 @@ public final class AeronClient implements AutoCloseable
     /**
      * Connects to {@code driver}, in this JVM. When the driver is {@linkplain EmbeddedMediaDriver#invoker()
      * invoked}, so is the client: neither has a thread, and {@link #invoke()} runs both, on the thread that
-     * calls it. That thread must call it often (every millisecond at least, also while it waits): the
-     * client's keep-alives, the driver's status messages, retransmissions and timers happen only then. Every
+     * calls it. That thread must call it often, also while it waits: the client's keep-alives, the driver's
+     * status messages, retransmissions and timers happen only then. How often sets how soon the far side
+     * hears back (the bridges: every millisecond at least); the hard limits are Aeron's timeouts, 5 s for a
+     * peer ({@link EmbeddedMediaDriver#UDP_PEER_TIMEOUT_NS}) and 10 s for the client, which Aeron then closes. Every
      * call on the client, and on what it made, must come from that thread.
      *
      * @throws MmqException naming the directory if the driver does not answer.

@@ -128,7 +128,8 @@ public final class EmbeddedMediaDriver implements AutoCloseable
      * ({@link ThreadingMode#SHARED}: the conductor, sender and receiver on one thread) or run by the caller
      * ({@link ThreadingMode#INVOKER}: nothing happens unless the thread that owns the driver calls
      * {@link #invoker()}'s {@code invoke()}, or an {@link AeronClient#connect(EmbeddedMediaDriver) invoked
-     * client's} {@link AeronClient#invoke()}, often: every millisecond at least, while it waits too).
+     * client's} {@link AeronClient#invoke()}, often, while it waits too: how often sets how soon the far
+     * side hears back, and past Aeron's timeouts, 5 s for a peer and 10 s for a client, the link is lost).
      *
      * <p>The bridges take the second. Their thread then hands a message to the network itself, and takes one
      * from it: with a driver thread of its own, a message would wait once more for a sleeping thread to wake,

@@ -178,6 +178,13 @@ public final class UdpInbound implements RunnableBridge
                 // The driver's duty cycle: it reads the datagrams that came, asks again for what was lost, and
                 // tells the sender how far it may go; then the images it filled are polled, on the same thread.
                 final int driverWork = client.invoke();
+                if (subscription.isClosed())
+                {
+                    // Aeron closes a client (and all it made) whose thread left it alone for its service
+                    // interval (10 s): polling on would wait on nothing, forever.
+                    throw new MmqException("the Aeron client closed the subscription on " + listen.endpoint() +
+                        " (was the bridge's thread held up for seconds?); start the bridge again");
+                }
                 fragments = 0;
                 held = false;
                 imageIndex = 0;

@@ -10,6 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.aeron.driver.ThreadingMode;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -60,11 +62,14 @@ class EmbeddedMediaDriverTest
         assertFalse(Files.exists(directory));
     }
 
-    @Test
-    void theDirectoryOfADriverWhoseProcessWasKilledIsTakenOverAtOnceAndALiveOnesIsNot() throws Exception
+    @ParameterizedTest
+    @EnumSource(value = ThreadingMode.class, names = {"SHARED", "INVOKER"})
+    void theDirectoryOfADriverWhoseProcessWasKilledIsTakenOverAtOnceAndALiveOnesIsNot(final ThreadingMode threading)
+        throws Exception
     {
         final Path directory = temporary.resolve("aeron");
-        try (io.mmq.mmap.process.Child child = io.mmq.mmap.process.Child.start("driver", LiveDriverProcess.class, directory))
+        try (io.mmq.mmap.process.Child child =
+            io.mmq.mmap.process.Child.start("driver", LiveDriverProcess.class, directory, threading))
         {
             child.awaitLine("RUNNING", 60);
             assertThrows(AeronDirectoryInUseException.class, () -> EmbeddedMediaDriver.launchForUdp(directory),
