@@ -16,7 +16,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * bridges' UDP driver settings ({@link EmbeddedMediaDriver#launchForUdp}), the driver on a thread of its own
  * ({@code SHARED}) or run by this one ({@code INVOKER}, as the bridges run theirs). Arguments: AERON_DIR
  * CHANNEL STREAM COUNT SIZE RATE THREADING. Prints {@code READY} once a subscriber is connected, waits for {@code GO} on
- * standard input, then prints {@code SENT count=N}.
+ * standard input, then prints {@code SENT count=N late-p50=N late-p99=N} (see {@link Pacer#lateness()}).
  */
 public final class AeronSender
 {
@@ -57,7 +57,7 @@ public final class AeronSender
                     client.invoke(); // an invoked driver sends only now: each paced message, or every 64 flat out
                 }
             }
-            System.out.println("SENT count=" + count);
+            System.out.println("SENT count=" + count + " " + pacer.lateness());
             // Stay until the receiver has it all: closing the publication early would cut the stream.
             final java.util.concurrent.atomic.AtomicBoolean end = new java.util.concurrent.atomic.AtomicBoolean();
             final Thread reader = new Thread(() ->

@@ -14,7 +14,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 /**
  * Kafka alone, receiving: a plain kafka-clients consumer of partition 0 of TOPIC from its beginning, with
  * {@code isolation.level=read_committed} and Kafka's other defaults, as the inbound bridge reads.
- * Arguments: BOOTSTRAP TOPIC count HGRM. Prints {@code JOINED}, then {@code RECEIVED ...}.
+ * Arguments: BOOTSTRAP TOPIC COUNT WARMUP HGRM. Prints {@code JOINED}, then {@code RECEIVED ...}.
  */
 public final class KafkaReceiver
 {

@@ -11,7 +11,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * transactional, {@code acks=all}, at most 5 requests in flight) and its transactions (up to 2,000
  * messages or 100 ms, committed early once nothing more is due), writing partition 0 of TOPIC.
  * Arguments: BOOTSTRAP TOPIC count size rate. Waits for {@code GO} on standard input; prints
- * {@code SENT count=N}.
+ * {@code SENT count=N late-p50=N late-p99=N} (see {@link Pacer#lateness()}).
  */
 public final class KafkaSender
 {
@@ -64,7 +64,7 @@ public final class KafkaSender
                     System.nanoTime() - began < MAX_TRANSACTION_NANOS);
                 producer.commitTransaction();
             }
-            System.out.println("SENT count=" + count);
+            System.out.println("SENT count=" + count + " " + pacer.lateness());
         }
     }
 }

@@ -2,6 +2,8 @@ package io.mmq.bridge.bench;
 
 import java.util.concurrent.locks.LockSupport;
 
+import org.HdrHistogram.Histogram;
+
 /**
  * When the next message is due: flat out (rate 0), or on a fixed schedule of {@code rate} messages a
  * second. A sender that falls behind the schedule sends what is due at once (it does not skip).
@@ -13,11 +15,16 @@ import java.util.concurrent.locks.LockSupport;
  * and stamps the time it woke: how late the kernel wakes a sleeping thread belongs to neither path. It does
  * not spin while it waits: on two cores, a spinning sender would take a core from the very threads whose
  * latency is measured, and more from a path with more of them.
+ *
+ * <p>How late the sender woke is recorded ({@link #lateness()}): the kernel wakes it later on a busier
+ * machine, so a path with more threads could hide part of its cost in that delay. The benchmark reports it
+ * beside each latency row, so that a reader sees whether it differs between the paths.
  */
 final class Pacer
 {
     private final long intervalNanos;
     private final long start;
+    private final Histogram wokeLate = new Histogram(60_000_000_000L, 3);
 
     Pacer(final long rate)
     {
@@ -64,7 +71,17 @@ final class Pacer
             now = System.nanoTime();
         }
         while (now - due < 0);
+        wokeLate.recordValue(now - due);
         return now;
+    }
+
+    /**
+     * @return {@code late-p50=N late-p99=N} in nanoseconds: how long after a message was due the sender woke
+     *         to send it, over the messages it slept for (0 when it never slept).
+     */
+    String lateness()
+    {
+        return "late-p50=" + wokeLate.getValueAtPercentile(50) + " late-p99=" + wokeLate.getValueAtPercentile(99);
     }
 
     private long dueAt(final long sequence)

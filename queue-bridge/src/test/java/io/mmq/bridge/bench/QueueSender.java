@@ -13,7 +13,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 /**
  * The sending end of a bridged path: the producer of the local queue. Arguments: FILE count size rate
  * (messages a second, 0 for flat out). Waits for a {@code GO} line on standard input, then prints
- * {@code SENT count=N}.
+ * {@code SENT count=N late-p50=N late-p99=N} (see {@link Pacer#lateness()}).
  */
 public final class QueueSender
 {
@@ -38,7 +38,7 @@ public final class QueueSender
                     idle.idle(); // held back by the bridge: the path's own back-pressure, waited as Aeron's sender does
                 }
             }
-            System.out.println("SENT count=" + count);
+            System.out.println("SENT count=" + count + " " + pacer.lateness());
         }
     }
 }
