@@ -1,7 +1,8 @@
 package io.mmq.bridge.aeron;
 
-import io.aeron.FragmentAssembler;
+import io.aeron.ControlledFragmentAssembler;
 import io.aeron.Subscription;
+import io.aeron.logbuffer.ControlledFragmentHandler.Action;
 import io.aeron.logbuffer.Header;
 import io.mmq.MessageHandler;
 import org.agrona.DirectBuffer;
@@ -20,13 +21,14 @@ import org.agrona.DirectBuffer;
 public final class InboundLink implements AutoCloseable
 {
     private final Subscription subscription;
-    private final FragmentAssembler assembler;
+    private final ControlledFragmentAssembler assembler;
     private MessageHandler handler;
+    private RuntimeException thrown;
 
     InboundLink(final Subscription subscription)
     {
         this.subscription = subscription;
-        this.assembler = new FragmentAssembler(this::onFragment);
+        this.assembler = new ControlledFragmentAssembler(this::onFragment);
     }
 
     /**
@@ -36,16 +38,35 @@ public final class InboundLink implements AutoCloseable
      * @return how many fragments were read, 0 if none was there; as many as messages were handed over
      *         when every message fits in one fragment, more when some did not, and a message whose last
      *         fragments are not there yet is handed over by a later poll.
+     * @throws RuntimeException what the handler threw: the poll stops at that message, which stays unread
+     *         (the next poll hands it over again). Aeron itself would hand the exception to its error handler
+     *         and move past the message, as if it had been read.
      */
     public int poll(final MessageHandler handler, final int fragmentLimit)
     {
         this.handler = handler;
-        return subscription.poll(assembler, fragmentLimit);
+        final int fragments = subscription.controlledPoll(assembler, fragmentLimit);
+        final RuntimeException failure = thrown;
+        if (null != failure)
+        {
+            thrown = null;
+            throw failure;
+        }
+        return fragments;
     }
 
-    private void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
+    private Action onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
-        handler.onMessage(buffer, offset, length);
+        try
+        {
+            handler.onMessage(buffer, offset, length);
+            return Action.CONTINUE;
+        }
+        catch (final RuntimeException ex)
+        {
+            thrown = ex;
+            return Action.ABORT;
+        }
     }
 
     /**

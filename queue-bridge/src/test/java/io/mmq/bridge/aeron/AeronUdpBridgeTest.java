@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import static io.mmq.mmap.process.Child.field;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -546,6 +547,127 @@ class AeronUdpBridgeTest
             final long lost = new SourceWalk(a).check(far.messages(), messages, gaps);
             System.out.printf("aeron udp silences over namespaces: 2 s lost nothing; 7 s lost %,d of %,d messages, " +
                 "reported as %s%n", lost, count, gaps);
+        }
+    }
+
+    @Test
+    void aMessageLongerThanTheFarQueueTakesStopsTheInboundBridgeWithOneLineAfterEveryMessageBeforeIt() throws Exception
+    {
+        final int maxMessage = 4096;
+        final int farMaxMessage = maxMessage - 1; // only a message of exactly the source's largest is too long
+        final CheckedMessages messages = new CheckedMessages(SEED, maxMessage);
+        int tooLong = 0;
+        while (messages.length(tooLong) <= farMaxMessage)
+        {
+            tooLong++;
+        }
+        assertTrue(tooLong > 0, "the seed gives messages that fit before the first that does not");
+        final long count = tooLong + 100L;
+        final Path a = createQueue("a.mmq", 1 << 20, maxMessage);
+        final Path b = createQueue("b.mmq", 1 << 20, farMaxMessage);
+        final String endpoint = endpoint();
+        final List<byte[]> received;
+        try (FarReader far = new FarReader(b))
+        {
+            final Child in = inbound("in", endpoint, b, List.of());
+            in.awaitLine("session", 60);
+            outbound("out", a, endpoint).awaitLine("session", 60);
+            final Child producer = produce("producer", a, maxMessage, 0, count);
+
+            assertEquals(2, in.awaitExit(60), "the inbound bridge stops, exit 2: " + in.output());
+            assertEquals(List.of("mmq: a message of " + maxMessage + " bytes arrived, longer than the queue's largest (" +
+                farMaxMessage + ")"), in.errors().lines().filter(line -> !line.isBlank()).toList(), "one line, no trace");
+            assertEquals(count, field(producer.awaitLine("DONE", 60), "published"));
+            far.readUntil(tooLong, 30);
+            far.read();
+            received = List.copyOf(far.messages());
+        }
+        assertEquals(tooLong, received.size(), "every message before the long one, and nothing after it");
+        for (int i = 0; i < tooLong; i++)
+        {
+            assertNull(messages.check(new org.agrona.concurrent.UnsafeBuffer(received.get(i)), 0, received.get(i).length, i),
+                "far message " + i);
+        }
+        final SourceWalk source = new SourceWalk(a);
+        try (MappedQueue queueB = MappedQueue.open(b))
+        {
+            assertEquals(source.end(tooLong - 1), queueB.counters().lastCheckpoint(),
+                "queue B's checkpoint is the end of the last message applied: a bridge started again resumes there");
+        }
+    }
+
+    @Test
+    void anInboundBridgeIntoAQueueAnotherProcessProducesIntoIsRefusedWithOneLineAndTheQueueIsUntouched()
+        throws Exception
+    {
+        final Path b = createQueue("b.mmq", 1 << 20, 256);
+        final Child holder = onB("holder", List.of(), HoldProducerProcess.class, b);
+        holder.awaitLine("HOLDING", 60);
+        final byte[] before = java.nio.file.Files.readAllBytes(b);
+
+        final Child in = inbound("in", endpoint(), b, List.of());
+        assertEquals(2, in.awaitExit(60), "refused, exit 2: " + in.output());
+        final List<String> errors = in.errors().lines().filter(line -> !line.isBlank()).toList();
+        assertEquals(1, errors.size(), "one line, no trace: " + errors);
+        assertTrue(errors.get(0).startsWith("mmq: ") && errors.get(0).contains("another producer"), errors.get(0));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(before, java.nio.file.Files.readAllBytes(b),
+            "the queue file is byte for byte as it was");
+        holder.send("done");
+        assertEquals(0, holder.awaitExit(30), holder.errors());
+    }
+
+    @Test
+    void anInboundBridgeStoppedBySigtermMidStreamAppliesNothingTwiceAndItsSuccessorReportsExactlyWhatIsMissing()
+        throws Exception
+    {
+        final int maxMessage = 256;
+        final long count = 20_000;
+        final CheckedMessages messages = new CheckedMessages(SEED, maxMessage);
+        final Path a = createQueue("a.mmq", 8 << 20, maxMessage); // holds the whole stream, for the walk
+        final Path b = createQueue("b.mmq", 8 << 20, maxMessage);
+        final String endpoint = endpoint();
+        try (FarReader far = new FarReader(b))
+        {
+            final Child in1 = inbound("in-1", endpoint, b, List.of(), "aeron-dir=" + directory.resolve("aeron-in"));
+            in1.awaitLine("session", 60);
+            final Child out = outbound("out", a, endpoint);
+            out.awaitLine("session", 60);
+            // Paced (5,000 a second, 4 s in all), so that the stop lands mid-stream.
+            final Child producer = onA("producer", ReportingProducerProcess.class, a, SEED, maxMessage, 0, count, 5_000);
+
+            awaitProgress(in1, "applied", 2_000, 30);
+            sigterm(in1);
+            assertEquals(SIGTERM_EXIT, in1.awaitExit(30), in1.errors());
+            final long stoppedAt = field(in1.awaitLine("stopped", 5), "source-position");
+            assertFalse(producer.output().stream().anyMatch(line -> line.startsWith("DONE")),
+                "the stop landed mid-stream: " + producer.output());
+
+            final Child in2 = inbound("in-2", endpoint, b, List.of(), "aeron-dir=" + directory.resolve("aeron-in"));
+            assertEquals(stoppedAt, field(in2.awaitLine("session", 60), "source-position"),
+                "the successor resumes after the last message the stopped bridge applied");
+            assertEquals(count, field(producer.awaitLine("DONE", 60), "published"));
+            final long end = producerPosition(a);
+            final long deadline = System.nanoTime() + 60_000_000_000L;
+            String progress;
+            do
+            {
+                far.read();
+                progress = in2.awaitLine("progress", 10);
+                assertTrue(System.nanoTime() < deadline, "the inbound reached the source's end: " + progress);
+            }
+            while (field(progress, "source-position") < end);
+            sigterm(out);
+            out.awaitExit(30);
+            sigterm(in2);
+            in2.awaitExit(30);
+            far.read();
+
+            final List<SourceWalk.Gap> gaps = in2.output().stream().filter(line -> line.startsWith("gap"))
+                .map(SourceWalk.Gap::of).toList();
+            assertTrue(gaps.stream().allMatch(gap -> gap.from() == stoppedAt), "a loss starts where the stop was: " + gaps);
+            final long lost = new SourceWalk(a).check(far.messages(), messages, gaps);
+            System.out.printf("aeron udp inbound SIGTERM over %s: %,d of %,d messages lost, in %d reported gaps %s%n",
+                hosts.isNamespaces() ? "namespaces" : "LOOPBACK", lost, count, gaps.size(), gaps);
         }
     }
 }

@@ -47,6 +47,58 @@ class LinkTest
     }
 
     @Test
+    void whatAHandlerThrowsComesOutOfThePollAndItsMessageStaysUnreadForTheNextPoll()
+    {
+        try (InboundLink in = subscriber.subscribe(CHANNEL, STREAM);
+            OutboundLink out = publisher.publish(CHANNEL, STREAM))
+        {
+            final UnsafeBuffer message = new UnsafeBuffer(new byte[8 * 1024]);
+            for (int i = 0; i < 3; i++)
+            {
+                final int length = 1 == i ? 8 * 1024 : 8; // the second in two fragments (the MTU is 8 KiB)
+                fill(message, i, length);
+                while (out.offer(message, 0, length) < 0)
+                {
+                    assertTrue(in.poll((buffer, offset, size) -> { }, 0) >= 0);
+                }
+            }
+            final List<Integer> seen = new ArrayList<>();
+            final IllegalStateException refused = new IllegalStateException("refused");
+            while (seen.isEmpty())
+            {
+                in.poll((buffer, offset, size) -> seen.add(size), 1);
+            }
+            assertEquals(List.of(8), seen);
+            IllegalStateException thrown = null;
+            final long deadline = System.nanoTime() + 10_000_000_000L;
+            while (null == thrown)
+            {
+                assertTrue(System.nanoTime() - deadline < 0, "the handler's exception came out of a poll within 10 s; " +
+                    "seen " + seen.size() + " messages");
+                try
+                {
+                    in.poll((buffer, offset, size) ->
+                    {
+                        seen.add(size);
+                        throw refused;
+                    }, 10);
+                }
+                catch (final IllegalStateException ex)
+                {
+                    thrown = ex;
+                }
+            }
+            assertSame(refused, thrown);
+            assertEquals(List.of(8, 8 * 1024), seen, "the poll stopped at the message whose handler threw");
+            while (seen.size() < 4)
+            {
+                in.poll((buffer, offset, size) -> seen.add(size), 10);
+            }
+            assertEquals(List.of(8, 8 * 1024, 8 * 1024, 8), seen, "the next poll hands that message over again");
+        }
+    }
+
+    @Test
     void everyMessageOfferedIsPolledWholeAndInOrderThoseLongerThanTheMtuReassembled()
     {
         // Empty, small, the longest single fragment under the 8 KiB MTU, one byte more, several fragments.
