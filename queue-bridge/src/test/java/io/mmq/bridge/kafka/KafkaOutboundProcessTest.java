@@ -4,10 +4,16 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 
+import io.mmq.ConsumerOptions;
 import io.mmq.Producer;
+import io.mmq.QueueOptions;
+import io.mmq.StartPosition;
+import io.mmq.mmap.CheckedMessages;
 import io.mmq.mmap.MappedQueue;
 import io.mmq.mmap.QueueCounters;
 import io.mmq.mmap.process.Child;
@@ -20,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import static io.mmq.mmap.process.Child.field;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -277,5 +284,313 @@ class KafkaOutboundProcessTest extends KafkaProcessTests
         final List<String> lines = child.errors().lines().toList();
         assertEquals(List.of(expected), lines, uri);
         assertTrue(child.output().isEmpty(), child.output().toString());
+    }
+
+    // A message larger than Kafka accepts. The queue's largest message (capacity / 8 = 2 MiB) is more than the
+    // broker's message.max.bytes (Kafka's default, 1 MiB); the bridge asks its producer for max.request.size =
+    // 2 MiB + 64 KiB, so the record gets past the producer and the broker refuses it (MESSAGE_TOO_LARGE).
+
+    private static final int LARGE_CAPACITY = 16 << 20;
+    private static final int LARGE_MAX_MESSAGE = LARGE_CAPACITY / 8;
+    private static final int TOO_LARGE = 3 << 19; // 1.5 MiB
+    private static final String BROKER_REFUSAL =
+        "RecordTooLargeException: The request included a message larger than the max message size the server will accept.";
+
+    @Test
+    void aMessageLargerThanKafkaAcceptsStopsTheBridgeWithOneLineAndExitCodeTwoAndStaysInTheQueueUncommitted() throws Exception
+    {
+        final String topic = "too-large";
+        createTopicOfOnePartition(topic);
+        final Path file = createQueueOfLargeMessages("too-large.mmq");
+        final CheckedMessages messages = new CheckedMessages(SEED, MAX_BODY);
+        final UnsafeBuffer large = tooLargeMessage();
+        final int before = 50;
+        final int after = 20;
+        final long largeStart;
+        final long end;
+        final Child bridge;
+        try (MappedQueue queue = MappedQueue.open(file); Producer producer = queue.producer())
+        {
+            largeStart = publish(producer, messages, 0, before);
+            bridge = bridge("bridge", file, topic, "kafka-log=off");
+            // The messages before it are in Kafka and committed in the queue before it comes, so that it begins a
+            // transaction of its own.
+            awaitCommittedPosition(queue, "bridge:" + topic, largeStart, 120);
+            assertTrue(producer.offer(large, 0, TOO_LARGE, 10, TimeUnit.SECONDS) > 0);
+            end = publish(producer, messages, before, after);
+        }
+
+        final String stopped = assertStoppedByTheBroker(bridge, topic);
+        assertEquals(before, field(stopped, "forwarded"), stopped);
+        assertEquals(largeStart, field(stopped, "position"), stopped);
+        assertEquals(0, field(stopped, "restarts"), stopped);
+        assertTopicHolds(topic, file, before, largeStart);
+
+        // A bridge started again resumes exactly at the large message, and stops at it again: nothing skipped,
+        // nothing sent twice. (The first bridge's producer wrote the messages after the large one into the log, in
+        // its failed transaction, which stays open until this bridge's initTransactions aborts it; the reader below
+        // then reads past them, and must still find only the messages before the large one.)
+        final Child again = bridge("bridge-again", file, topic, "kafka-log=off");
+        final String session = again.awaitLine("session", 120);
+        assertEquals(largeStart, field(session, "topic-position"), session);
+        assertEquals(largeStart, field(session, "consumer-position"), session);
+        assertEquals(0, field(assertStoppedByTheBroker(again, topic), "forwarded"));
+        assertTopicHolds(topic, file, before, largeStart);
+
+        assertQueueKeepsEverything(file, topic, end, largeStart, before, messages, before, after, large);
+    }
+
+    @Test
+    void theMessagesSentInTheTooLargeMessagesTransactionAreNotInTheTopicAndStayUncommittedWithIt() throws Exception
+    {
+        final String topic = "too-large-shared";
+        createTopicOfOnePartition(topic);
+        final Path file = createQueueOfLargeMessages("too-large-shared.mmq");
+        final CheckedMessages messages = new CheckedMessages(SEED, MAX_BODY);
+        final UnsafeBuffer large = tooLargeMessage();
+        final int before = 50;
+        final int after = 20;
+        final long end;
+        // All in the queue before the bridge starts: its first poll reads them all (at most 256 messages), so its
+        // first transaction holds the messages before the large one, the large one, and the ones after it.
+        try (MappedQueue queue = MappedQueue.open(file); Producer producer = queue.producer())
+        {
+            publish(producer, messages, 0, before);
+            assertTrue(producer.offer(large, 0, TOO_LARGE, 10, TimeUnit.SECONDS) > 0);
+            end = publish(producer, messages, before, after);
+        }
+        final Child bridge = bridge("bridge", file, topic, "kafka-log=off");
+        final String session = bridge.awaitLine("session", 120);
+        assertEquals(0, field(session, "consumer-position"), session);
+        final String stopped = assertStoppedByTheBroker(bridge, topic);
+        assertEquals(0, field(stopped, "forwarded"), stopped);
+        assertEquals(0, field(stopped, "position"), stopped);
+
+        // The first bridge's producer wrote every message of that transaction but the large one into the log, and
+        // the transaction stays open: the next bridge's initTransactions aborts it, and then stops at the same
+        // place. A read_committed reader, reading past the aborted records, finds nothing.
+        final Child again = bridge("bridge-again", file, topic, "kafka-log=off");
+        final String resumed = again.awaitLine("session", 120);
+        assertEquals(-1, field(resumed, "topic-position"), resumed);
+        assertEquals(0, field(resumed, "consumer-position"), resumed);
+        assertEquals(0, field(assertStoppedByTheBroker(again, topic), "forwarded"));
+        assertTopicHolds(topic, file, 0, -1);
+
+        assertQueueKeepsEverything(file, topic, end, 0, 0, messages, before, after, large);
+    }
+
+    /**
+     * Creates the topic here and waits until the broker describes it, rather than leave it to the bridge: right
+     * after the controller has created a topic the broker may not know it yet, and the bridge's start-up check
+     * then stops with "was created ... but cannot be found", which is not what these tests are about.
+     */
+    private static void createTopicOfOnePartition(final String topic) throws Exception
+    {
+        try (Admin admin = Admin.create(java.util.Map.of("bootstrap.servers", broker.bootstrapServers())))
+        {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short)1))).all().get(30, TimeUnit.SECONDS);
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (true)
+            {
+                try
+                {
+                    admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS);
+                    return;
+                }
+                catch (final java.util.concurrent.ExecutionException ex)
+                {
+                    if (!(ex.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) ||
+                        System.nanoTime() - deadline > 0)
+                    {
+                        throw ex;
+                    }
+                    Thread.sleep(50);
+                }
+            }
+        }
+    }
+
+    private Path createQueueOfLargeMessages(final String name) throws Exception
+    {
+        final Path file = directory.resolve(name);
+        MappedQueue.create(file, QueueOptions.defaults().withCapacity(LARGE_CAPACITY).withMaxMessageLength(LARGE_MAX_MESSAGE)
+            .withConsumerSlots(4)).close();
+        return file;
+    }
+
+    /** {@link #TOO_LARGE} bytes that no checked message has: they start with -1, not a sequence number. */
+    private static UnsafeBuffer tooLargeMessage()
+    {
+        final byte[] bytes = new byte[TOO_LARGE];
+        new Random(SEED).nextBytes(bytes);
+        final UnsafeBuffer message = new UnsafeBuffer(bytes);
+        message.putLong(0, -1L);
+        return message;
+    }
+
+    /** Publishes checked messages {@code [from, from + count)}; returns the position after the last. */
+    private static long publish(final Producer producer, final CheckedMessages messages, final long from, final long count)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[MAX_BODY]);
+        long position = -1;
+        for (long seq = from; seq < from + count; seq++)
+        {
+            final int length = messages.write(buffer, 0, seq);
+            position = producer.offer(buffer, 0, length, 10, TimeUnit.SECONDS);
+            assertTrue(position > 0, "message " + seq + " not published: " + position);
+        }
+        return position;
+    }
+
+    private static int slotOf(final QueueCounters counters, final String name)
+    {
+        for (int slot = 0; slot < counters.consumerSlots(); slot++)
+        {
+            if (name.equals(counters.consumerName(slot)))
+            {
+                return slot;
+            }
+        }
+        return -1;
+    }
+
+    /** Waits until the named consumer has committed {@code position}; fails after {@code seconds}. */
+    private static void awaitCommittedPosition(final MappedQueue queue, final String name, final long position,
+        final long seconds) throws InterruptedException
+    {
+        final QueueCounters counters = queue.counters();
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (true)
+        {
+            final int slot = slotOf(counters, name);
+            if (slot >= 0 && counters.consumerPosition(slot) == position)
+            {
+                return;
+            }
+            if (System.nanoTime() - deadline > 0)
+            {
+                throw new AssertionError(name + " did not commit position " + position + " within " + seconds + " s (at " +
+                    (slot < 0 ? "no slot" : counters.consumerPosition(slot)) + ")");
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    /**
+     * The bridge stopped by itself as it does for a failure no new session can cure: exit code 2, one line
+     * on standard error naming the broker's refusal, no stack trace, no new session tried; on standard output
+     * only its ordinary lines.
+     *
+     * @return its {@code stopped} line.
+     */
+    private String assertStoppedByTheBroker(final Child bridge, final String topic) throws InterruptedException
+    {
+        assertEquals(2, bridge.awaitExit(60), bridge.name() + ": " + bridge.output() + bridge.errors());
+        assertEquals(List.of("mmq: Kafka refused the bridge into " + broker.uri(topic) + ": " + BROKER_REFUSAL),
+            errorLines(bridge), bridge.name() + " on standard error");
+        final List<String> output = bridge.output();
+        assertTrue(output.get(0).startsWith("started "), output.toString());
+        assertEquals(1, output.stream().filter(line -> line.startsWith("session ")).count(), output.toString());
+        for (final String line : output.subList(1, output.size() - 1))
+        {
+            // One session, and no restart, notice or anything else.
+            assertTrue(line.startsWith("session ") || line.startsWith("progress "), bridge.name() + ": " + line);
+        }
+        final String stopped = output.get(output.size() - 1);
+        assertTrue(stopped.startsWith("stopped "), output.toString());
+        return stopped;
+    }
+
+    /**
+     * A read_committed reader of the topic finds exactly checked messages {@code [0, count)}, once each and in
+     * order, the last one carrying {@code lastPosition} (-1: no record at all).
+     */
+    private void assertTopicHolds(final String topic, final Path file, final long count, final long lastPosition)
+        throws Exception
+    {
+        try (TopicReader reader = new TopicReader(broker.bootstrapServers(), topic, SEED, MAX_BODY,
+            OutboundOptions.defaultQueueId(file)))
+        {
+            reader.readToEnd();
+            assertEquals(count, reader.received(), "records in the topic");
+            assertEquals(lastPosition, reader.lastPosition(), "the last record's position header");
+        }
+    }
+
+    /**
+     * The queue after the bridge stopped, as the next bridge finds it: the producer is still at {@code end};
+     * every message published is there and intact (read from the earliest position: checked messages
+     * {@code [0, before)}, the large one, checked messages {@code [before, before + after)}); and the bridge's
+     * named consumer has committed {@code committed} and no further, so that it reads again from message
+     * {@code firstUncommitted} of those on.
+     */
+    private static void assertQueueKeepsEverything(final Path file, final String topic, final long end, final long committed,
+        final int firstUncommitted, final CheckedMessages messages, final int before, final int after, final UnsafeBuffer large)
+        throws Exception
+    {
+        try (MappedQueue queue = MappedQueue.open(file))
+        {
+            final QueueCounters counters = queue.counters();
+            assertEquals(end, counters.producerPosition(), "the producer's position");
+            final int slot = slotOf(counters, "bridge:" + topic);
+            assertTrue(slot >= 0, "the bridge's consumer keeps its name in the queue");
+            assertEquals(committed, counters.consumerPosition(slot), "the bridge's committed position");
+            assertEquals("DORMANT", counters.consumerState(slot), "the bridge's consumer, nobody holding it");
+
+            final List<byte[]> all = readToEnd(queue, queue.consumer(StartPosition.EARLIEST));
+            assertEquals(before + 1 + after, all.size(), "messages in the queue");
+            for (int i = 0; i < all.size(); i++)
+            {
+                if (i == before)
+                {
+                    assertArrayEquals(large.byteArray(), all.get(i), "the large message");
+                    continue;
+                }
+                final long seq = i < before ? i : i - 1;
+                final UnsafeBuffer message = new UnsafeBuffer(all.get(i));
+                assertNull(messages.check(message, 0, message.capacity(), seq), "message " + seq + " in the queue");
+            }
+
+            final List<byte[]> next = readToEnd(queue, queue.consumer(ConsumerOptions.named("bridge:" + topic)
+                .withCommit(ConsumerOptions.Commit.EXPLICIT)));
+            assertEquals(all.size() - firstUncommitted, next.size(), "messages the bridge's consumer reads again");
+            for (int i = 0; i < next.size(); i++)
+            {
+                assertArrayEquals(all.get(firstUncommitted + i), next.get(i), "message " + (firstUncommitted + i) +
+                    " as the bridge's consumer reads it again");
+            }
+        }
+    }
+
+    /** Every message {@code consumer} reads up to the producer's position, copied; then closes it. */
+    private static List<byte[]> readToEnd(final MappedQueue queue, final io.mmq.Consumer consumer)
+    {
+        final List<byte[]> read = new ArrayList<>();
+        try (consumer)
+        {
+            final long end = queue.counters().producerPosition();
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (consumer.position() < end)
+            {
+                consumer.poll((buffer, offset, length) ->
+                {
+                    final byte[] message = new byte[length];
+                    buffer.getBytes(offset, message);
+                    read.add(message);
+                }, 256);
+                assertTrue(System.nanoTime() - deadline < 0, "could not read to position " + end + " within 10 s");
+            }
+        }
+        return read;
+    }
+
+    private static List<String> errorLines(final Child child) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!child.errors().endsWith("\n") && System.nanoTime() - deadline < 0)
+        {
+            Thread.sleep(10); // standard error is read by a thread of its own; it ends with the line
+        }
+        return child.errors().lines().toList();
     }
 }
