@@ -23,6 +23,9 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  */
 final class TopicCheck
 {
+    /** How long to wait before asking again for a topic just created. */
+    private static final long CREATED_TOPIC_RETRY_MILLIS = 50;
+
     private TopicCheck()
     {
     }
@@ -75,11 +78,17 @@ final class TopicCheck
                         throw ex;
                     }
                 }
-                topic = describe(admin, uri, millis);
-                if (null == topic)
+                // The broker answers the creation before every part of it knows the topic: a description asked
+                // for at once can still say it does not exist. Ask again until it is there, within the timeout.
+                final long deadline = System.nanoTime() + timeout.toNanos();
+                while (null == (topic = describe(admin, uri, millis)))
                 {
-                    throw new MmqException("topic " + uri.topic() + " was created at " + uri.bootstrapServers() +
-                        " but cannot be found");
+                    if (System.nanoTime() - deadline >= 0)
+                    {
+                        throw new MmqException("topic " + uri.topic() + " was created at " + uri.bootstrapServers() +
+                            " but cannot be found within " + seconds(timeout));
+                    }
+                    Thread.sleep(CREATED_TOPIC_RETRY_MILLIS);
                 }
             }
             if (topic.partitions().size() != 1)
