@@ -286,11 +286,38 @@ public final class KafkaOutbound implements StoppableBridge
                 loop();
                 clean = true;
             }
+            catch (final KafkaException ex)
+            {
+                if (inTransaction > 0 && null != KafkaErrors.fatalCause(ex))
+                {
+                    abortQuietly();
+                }
+                throw ex;
+            }
             finally
             {
                 // Cleanly: everything is committed, close waits for nothing. Otherwise drop whatever is in flight
                 // (the next session's initTransactions fences it and aborts its transaction).
                 producer.close(clean ? options.timeout() : Duration.ZERO);
+            }
+        }
+
+        /**
+         * The bridge is about to stop for good (no new session would cure the failure): its transaction's records
+         * are in the topic's log, open, and would keep every read_committed reader of the topic from reading past
+         * them until the next bridge's initTransactions or the transaction timeout (60 s). Abort it now. Nothing
+         * of it was committed in the queue, so nothing is lost; if the abort fails, the transaction ends later,
+         * as it would have.
+         */
+        private void abortQuietly()
+        {
+            try
+            {
+                producer.abortTransaction();
+            }
+            catch (final RuntimeException ignored)
+            {
+                // A producer in a fatal state (fenced, refused) cannot abort: the broker times the transaction out.
             }
         }
 

@@ -365,10 +365,13 @@ class KafkaOutboundProcessTest extends KafkaProcessTests
         final String stopped = assertStoppedByTheBroker(bridge, topic);
         assertEquals(0, field(stopped, "forwarded"), stopped);
         assertEquals(0, field(stopped, "position"), stopped);
+        // The first bridge's producer wrote every message of that transaction but the large one into the log; the
+        // bridge aborted the transaction as it stopped, so that read_committed readers are not held at its first
+        // record until the transaction times out: the last stable offset is the log's end.
+        assertNothingLeftOpen(topic);
 
-        // The first bridge's producer wrote every message of that transaction but the large one into the log, and
-        // the transaction stays open: the next bridge's initTransactions aborts it, and then stops at the same
-        // place. A read_committed reader, reading past the aborted records, finds nothing.
+        // The next bridge stops at the same place. A read_committed reader, reading past the aborted records,
+        // finds nothing.
         final Child again = bridge("bridge-again", file, topic, "kafka-log=off");
         final String resumed = again.awaitLine("session", 120);
         assertEquals(-1, field(resumed, "topic-position"), resumed);
@@ -377,6 +380,34 @@ class KafkaOutboundProcessTest extends KafkaProcessTests
         assertTopicHolds(topic, file, 0, -1);
 
         assertQueueKeepsEverything(file, topic, end, 0, 0, messages, before, after, large);
+    }
+
+    /** The topic's last stable offset (where read_committed readers must stop) is its log end. */
+    private static void assertNothingLeftOpen(final String topic) throws InterruptedException
+    {
+        final org.apache.kafka.common.TopicPartition partition = new org.apache.kafka.common.TopicPartition(topic, 0);
+        final java.util.Map<String, Object> settings = java.util.Map.of("bootstrap.servers", broker.bootstrapServers(),
+            "key.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName(),
+            "value.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
+        final java.util.Map<String, Object> committed = new java.util.HashMap<>(settings);
+        committed.put("isolation.level", "read_committed");
+        try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> all =
+                new org.apache.kafka.clients.consumer.KafkaConsumer<>(settings);
+             org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> stable =
+                new org.apache.kafka.clients.consumer.KafkaConsumer<>(committed))
+        {
+            final long logEnd = all.endOffsets(List.of(partition)).get(partition);
+            assertTrue(logEnd > 0, "the failed transaction's records are in the log");
+            // The abort's markers are written just after the abort returns; the transaction timeout is 60 s.
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            long stableEnd;
+            while ((stableEnd = stable.endOffsets(List.of(partition)).get(partition)) < logEnd)
+            {
+                assertTrue(System.nanoTime() - deadline < 0, "no transaction is left open in " + topic + ": the last " +
+                    "stable offset is " + stableEnd + " 10 s after the bridge stopped, the log end " + logEnd);
+                Thread.sleep(50);
+            }
+        }
     }
 
     /**
