@@ -15,7 +15,7 @@ import org.agrona.DirectBuffer;
  * <p>Messages arrive whole, in the order each publication offered them. A message that fit in one
  * fragment is handed over where it lies in the log buffer, no copy; a longer one, which its publication
  * sent as several fragments, is first put together in a buffer of this link's (one per publication),
- * as Aeron's {@link FragmentAssembler} does. Either way the view is valid only until the handler
+ * as Aeron's {@link io.aeron.FragmentAssembler} does. Either way the view is valid only until the handler
  * returns.
  */
 public final class InboundLink implements AutoCloseable
@@ -39,8 +39,9 @@ public final class InboundLink implements AutoCloseable
      *         when every message fits in one fragment, more when some did not, and a message whose last
      *         fragments are not there yet is handed over by a later poll.
      * @throws RuntimeException what the handler threw: the poll stops at that message, which stays unread
-     *         (the next poll hands it over again). Aeron itself would hand the exception to its error handler
-     *         and move past the message, as if it had been read.
+     *         (the next poll hands it over again), and hands over nothing more. Aeron itself would hand the
+     *         exception to its error handler and move past the message, as if it had been read. (An
+     *         {@code Error} is not caught: it goes through Aeron's poll, which moves past the message first.)
      */
     public int poll(final MessageHandler handler, final int fragmentLimit)
     {
@@ -57,6 +58,10 @@ public final class InboundLink implements AutoCloseable
 
     private Action onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
+        if (null != thrown)
+        {
+            return Action.ABORT; // the poll goes on to the other publications' images: leave them for the next one
+        }
         try
         {
             handler.onMessage(buffer, offset, length);

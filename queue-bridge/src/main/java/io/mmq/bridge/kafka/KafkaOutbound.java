@@ -288,9 +288,9 @@ public final class KafkaOutbound implements StoppableBridge
             }
             catch (final KafkaException ex)
             {
-                if (inTransaction > 0 && null != KafkaErrors.fatalCause(ex))
+                if (inTransaction > 0 && (null != KafkaErrors.fatalCause(ex) || stop.stopped()))
                 {
-                    abortQuietly();
+                    abortQuietly(); // this bridge will not start another session to end it
                 }
                 throw ex;
             }
@@ -303,11 +303,11 @@ public final class KafkaOutbound implements StoppableBridge
         }
 
         /**
-         * The bridge is about to stop for good (no new session would cure the failure): its transaction's records
-         * are in the topic's log, open, and would keep every read_committed reader of the topic from reading past
-         * them until the next bridge's initTransactions or the transaction timeout (60 s). Abort it now. Nothing
-         * of it was committed in the queue, so nothing is lost; if the abort fails, the transaction ends later,
-         * as it would have.
+         * The bridge is about to stop for good (no new session would cure the failure, or it was asked to stop):
+         * its transaction's records are in the topic's log, open, and would keep every read_committed reader of
+         * the topic from reading past them until the next bridge's initTransactions or the transaction timeout
+         * (60 s). Abort it now. Nothing of it was committed in the queue, so nothing is lost; if the abort fails,
+         * the transaction ends later, as it would have.
          */
         private void abortQuietly()
         {

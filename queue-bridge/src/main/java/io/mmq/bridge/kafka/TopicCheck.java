@@ -66,6 +66,7 @@ final class TopicCheck
                 {
                     throw new MmqException("topic " + uri.topic() + " does not exist at " + uri.bootstrapServers() + missingSuffix);
                 }
+                final long deadline = System.nanoTime() + timeout.toNanos();
                 try
                 {
                     admin.createTopics(List.of(new NewTopic(uri.topic(), Optional.of(1), Optional.empty())))
@@ -80,8 +81,8 @@ final class TopicCheck
                 }
                 // The broker answers the creation before every part of it knows the topic: a description asked
                 // for at once can still say it does not exist. Ask again until it is there, within the timeout.
-                final long deadline = System.nanoTime() + timeout.toNanos();
-                while (null == (topic = describe(admin, uri, millis)))
+                while (null == (topic = describe(admin, uri,
+                    Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())))))
                 {
                     if (System.nanoTime() - deadline >= 0)
                     {
@@ -97,9 +98,14 @@ final class TopicCheck
                     "the bridge keeps the queue's order only in a topic of one partition");
             }
         }
-        catch (final java.util.concurrent.TimeoutException | InterruptedException ex)
+        catch (final java.util.concurrent.TimeoutException ex)
         {
             throw unreachable(uri, timeout, ex);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new MmqException("interrupted while checking topic " + uri.topic() + " at " + uri.bootstrapServers(), ex);
         }
         catch (final ExecutionException ex)
         {

@@ -185,6 +185,20 @@ class AeronUdpBridgeTest
         }
     }
 
+    /** Reads the far queue until the inbound's progress says it has applied up to {@code end} of the source. */
+    private static void awaitSourceEnd(final Child inbound, final FarReader far, final long end) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + 60_000_000_000L;
+        String progress;
+        do
+        {
+            far.read();
+            progress = inbound.awaitLine("progress", 10);
+            assertTrue(System.nanoTime() < deadline, "the inbound reached the source's end: " + progress);
+        }
+        while (field(progress, "source-position") < end);
+    }
+
     private Child produce(final String name, final Path queue, final int maxMessage, final long first, final long count)
         throws Exception
     {
@@ -465,15 +479,7 @@ class AeronUdpBridgeTest
 
             assertEquals(count, field(producer.awaitLine("DONE", 90), "published"));
             final long end = producerPosition(a);
-            final long deadline = System.nanoTime() + 60_000_000_000L;
-            String progress;
-            do
-            {
-                far.read();
-                progress = in.awaitLine("progress", 10);
-                assertTrue(System.nanoTime() < deadline, "the inbound reached the source's end: " + progress);
-            }
-            while (field(progress, "source-position") < end);
+            awaitSourceEnd(in, far, end);
             sigterm(out);
             out.awaitExit(30);
             sigterm(in);
@@ -531,15 +537,7 @@ class AeronUdpBridgeTest
 
             assertEquals(count, field(producer.awaitLine("DONE", 60), "published"));
             final long end = producerPosition(a);
-            final long deadline = System.nanoTime() + 60_000_000_000L;
-            String progress;
-            do
-            {
-                far.read();
-                progress = in.awaitLine("progress", 10);
-                assertTrue(System.nanoTime() < deadline, "the inbound reached the source's end: " + progress);
-            }
-            while (field(progress, "source-position") < end);
+            awaitSourceEnd(in, far, end);
             far.read();
             final List<SourceWalk.Gap> gaps = in.output().stream().filter(line -> line.startsWith("gap"))
                 .map(SourceWalk.Gap::of).toList();
@@ -639,23 +637,14 @@ class AeronUdpBridgeTest
             sigterm(in1);
             assertEquals(SIGTERM_EXIT, in1.awaitExit(30), in1.errors());
             final long stoppedAt = field(in1.awaitLine("stopped", 5), "source-position");
-            assertFalse(producer.output().stream().anyMatch(line -> line.startsWith("DONE")),
-                "the stop landed mid-stream: " + producer.output());
 
             final Child in2 = inbound("in-2", endpoint, b, List.of(), "aeron-dir=" + directory.resolve("aeron-in"));
             assertEquals(stoppedAt, field(in2.awaitLine("session", 60), "source-position"),
                 "the successor resumes after the last message the stopped bridge applied");
             assertEquals(count, field(producer.awaitLine("DONE", 60), "published"));
             final long end = producerPosition(a);
-            final long deadline = System.nanoTime() + 60_000_000_000L;
-            String progress;
-            do
-            {
-                far.read();
-                progress = in2.awaitLine("progress", 10);
-                assertTrue(System.nanoTime() < deadline, "the inbound reached the source's end: " + progress);
-            }
-            while (field(progress, "source-position") < end);
+            assertTrue(stoppedAt < end, "the stop landed mid-stream: at " + stoppedAt + " of " + end);
+            awaitSourceEnd(in2, far, end);
             sigterm(out);
             out.awaitExit(30);
             sigterm(in2);
@@ -664,7 +653,8 @@ class AeronUdpBridgeTest
 
             final List<SourceWalk.Gap> gaps = in2.output().stream().filter(line -> line.startsWith("gap"))
                 .map(SourceWalk.Gap::of).toList();
-            assertTrue(gaps.stream().allMatch(gap -> gap.from() == stoppedAt), "a loss starts where the stop was: " + gaps);
+            assertTrue(gaps.size() <= 1 && gaps.stream().allMatch(gap -> gap.from() == stoppedAt),
+                "at most one loss, starting where the stop was: " + gaps);
             final long lost = new SourceWalk(a).check(far.messages(), messages, gaps);
             System.out.printf("aeron udp inbound SIGTERM over %s: %,d of %,d messages lost, in %d reported gaps %s%n",
                 hosts.isNamespaces() ? "namespaces" : "LOOPBACK", lost, count, gaps.size(), gaps);

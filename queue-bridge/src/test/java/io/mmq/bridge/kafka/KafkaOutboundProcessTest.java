@@ -326,10 +326,13 @@ class KafkaOutboundProcessTest extends KafkaProcessTests
         assertEquals(0, field(stopped, "restarts"), stopped);
         assertTopicHolds(topic, file, before, largeStart);
 
+        // The first bridge's producer wrote the messages after the large one into the log, in its failed
+        // transaction, and aborted it as it stopped: no reader is held at them.
+        assertNothingLeftOpen(topic);
+
         // A bridge started again resumes exactly at the large message, and stops at it again: nothing skipped,
-        // nothing sent twice. (The first bridge's producer wrote the messages after the large one into the log, in
-        // its failed transaction, which stays open until this bridge's initTransactions aborts it; the reader below
-        // then reads past them, and must still find only the messages before the large one.)
+        // nothing sent twice. The reader below reads past the aborted records, and must still find only the
+        // messages before the large one.
         final Child again = bridge("bridge-again", file, topic, "kafka-log=off");
         final String session = again.awaitLine("session", 120);
         assertEquals(largeStart, field(session, "topic-position"), session);
@@ -411,9 +414,8 @@ class KafkaOutboundProcessTest extends KafkaProcessTests
     }
 
     /**
-     * Creates the topic here and waits until the broker describes it, rather than leave it to the bridge: right
-     * after the controller has created a topic the broker may not know it yet, and the bridge's start-up check
-     * then stops with "was created ... but cannot be found", which is not what these tests are about.
+     * Creates the topic here and waits until the broker describes it, rather than leave it to the bridge (which
+     * also waits for a topic it created, within its timeout): these tests are not about topic creation.
      */
     private static void createTopicOfOnePartition(final String topic) throws Exception
     {
