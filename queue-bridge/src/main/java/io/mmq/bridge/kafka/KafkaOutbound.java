@@ -382,13 +382,7 @@ public final class KafkaOutbound implements StoppableBridge
             buffer.getBytes(offset, value);
             final RecordHeaders headers = new RecordHeaders();
             headers.add(TopicTail.POSITION_HEADER, TopicTail.positionBytes(end));
-            if (0 == inTransaction)
-            {
-                // The queue's identity once a transaction, on its first record: it is read back only at a session's
-                // start (TopicTail), from the last committed transaction. On every record it cost about a seventh
-                // of the bridge's throughput (docs/benchmarks.md).
-                headers.add(TopicTail.QUEUE_HEADER, queueIdBytes);
-            }
+            headers.add(TopicTail.QUEUE_HEADER, queueIdBytes);
             producer.send(new ProducerRecord<>(target.topic(), 0, null, null, value, headers));
             inTransaction++;
             counters.inFlight = inTransaction;

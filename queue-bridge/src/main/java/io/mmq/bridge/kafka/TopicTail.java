@@ -27,10 +27,7 @@ public final class TopicTail
 {
     /** Header carrying the queue position just after the message (what a commit through it stores), 8 bytes big-endian. */
     public static final String POSITION_HEADER = "mmq.position";
-    /**
-     * Header carrying the source queue's identity, UTF-8: on the first record of each transaction (earlier
-     * bridges put it on every record; both are read).
-     */
+    /** Header carrying the source queue's identity, UTF-8. */
     public static final String QUEUE_HEADER = "mmq.queue";
 
     private final long offset;
@@ -63,8 +60,7 @@ public final class TopicTail
     }
 
     /**
-     * @return the last committed record of partition 0 of {@code topic}, with the queue identity its transaction's
-     *         first record carries, or null if the partition has no committed record.
+     * @return the last committed record of partition 0 of {@code topic}, or null if it has none.
      * @throws MmqException if that record was not written by an mmq bridge.
      * @throws org.apache.kafka.common.KafkaException (a TimeoutException, say) if Kafka does not answer.
      */
@@ -92,7 +88,6 @@ public final class TopicTail
                 final long from = Math.max(begin, end - window);
                 consumer.seek(partition, from);
                 ConsumerRecord<byte[], byte[]> last = null;
-                ConsumerRecord<byte[], byte[]> lastWithQueue = null;
                 final long deadline = System.nanoTime() + timeout.toNanos();
                 while (consumer.position(partition, timeout) < end)
                 {
@@ -101,10 +96,6 @@ public final class TopicTail
                         if (record.offset() < end)
                         {
                             last = record;
-                            if (null != record.headers().lastHeader(QUEUE_HEADER))
-                            {
-                                lastWithQueue = record;
-                            }
                         }
                     }
                     if (System.nanoTime() - deadline > 0)
@@ -113,11 +104,9 @@ public final class TopicTail
                             " took more than " + timeout.toMillis() + " ms");
                     }
                 }
-                // The last committed record, and the first of its transaction, which names the queue; a window
-                // that holds the one and not the other grows until it holds both.
-                if (null != last && (null != lastWithQueue || from == begin))
+                if (null != last)
                 {
-                    return of(topic, last, lastWithQueue);
+                    return of(topic, last);
                 }
                 if (from == begin)
                 {
@@ -129,18 +118,18 @@ public final class TopicTail
         }
     }
 
-    private static TopicTail of(final String topic, final ConsumerRecord<byte[], byte[]> record,
-        final ConsumerRecord<byte[], byte[]> named)
+    private static TopicTail of(final String topic, final ConsumerRecord<byte[], byte[]> record)
     {
         final Header position = record.headers().lastHeader(POSITION_HEADER);
-        if (null == position || null == named || position.value().length != Long.BYTES)
+        final Header queue = record.headers().lastHeader(QUEUE_HEADER);
+        if (null == position || null == queue || position.value().length != Long.BYTES)
         {
             throw new MmqException("the last record of topic " + topic + " (offset " + record.offset() + ") was not " +
-                "written by an mmq bridge (no " + POSITION_HEADER + " header, or no " + QUEUE_HEADER + " header at or " +
-                "before it): the bridge writes only into a topic it alone writes");
+                "written by an mmq bridge (no " + POSITION_HEADER + " and " + QUEUE_HEADER + " headers): the bridge " +
+                "writes only into a topic it alone writes");
         }
         return new TopicTail(record.offset(), ByteBuffer.wrap(position.value()).getLong(),
-            new String(named.headers().lastHeader(QUEUE_HEADER).value(), StandardCharsets.UTF_8));
+            new String(queue.value(), StandardCharsets.UTF_8));
     }
 
     static byte[] positionBytes(final long position)

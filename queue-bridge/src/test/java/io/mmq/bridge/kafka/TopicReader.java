@@ -111,9 +111,8 @@ final class TopicReader implements AutoCloseable
         }
         final Header position = record.headers().lastHeader(TopicTail.POSITION_HEADER);
         final Header queue = record.headers().lastHeader(TopicTail.QUEUE_HEADER);
-        if (null == position || (null == queue && 0 == seq))
+        if (null == position || null == queue)
         {
-            // The queue's identity is on the first record of each transaction, so on the topic's first.
             throw new AssertionError("record at offset " + record.offset() + " has no bridge headers");
         }
         final long at = ByteBuffer.wrap(position.value()).getLong();
@@ -122,7 +121,7 @@ final class TopicReader implements AutoCloseable
             throw new AssertionError("record at offset " + record.offset() + " carries position " + at +
                 ", not past the previous record's " + lastPosition);
         }
-        if (null != queue && !queueId.equals(new String(queue.value(), StandardCharsets.UTF_8)))
+        if (!queueId.equals(new String(queue.value(), StandardCharsets.UTF_8)))
         {
             throw new AssertionError("record at offset " + record.offset() + " is from queue '" +
                 new String(queue.value(), StandardCharsets.UTF_8) + "', not '" + queueId + "'");
