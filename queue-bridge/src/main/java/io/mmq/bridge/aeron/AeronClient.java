@@ -45,15 +45,7 @@ public final class AeronClient implements AutoCloseable
      */
     public static AeronClient connect(final Path directory)
     {
-        final Path absolute = directory.toAbsolutePath();
-        try
-        {
-            return new AeronClient(absolute, Aeron.connect(new Aeron.Context().aeronDirectoryName(absolute.toString())), null);
-        }
-        catch (final DriverTimeoutException ex)
-        {
-            throw new MmqException("no Aeron media driver answered in " + absolute + ": " + ex.getMessage(), ex);
-        }
+        return connect(directory.toAbsolutePath(), null);
     }
 
     /**
@@ -62,28 +54,30 @@ public final class AeronClient implements AutoCloseable
      * calls it. That thread must call it often, also while it waits: the client's keep-alives, the driver's
      * status messages, retransmissions and timers happen only then. How often sets how soon the far side
      * hears back (the bridges: every millisecond at least); the hard limits are Aeron's timeouts, 5 s for a
-     * peer ({@link EmbeddedMediaDriver#UDP_PEER_TIMEOUT_NS}) and 10 s for the client, which Aeron then closes. Every
-     * call on the client, and on what it made, must come from that thread.
+     * peer ({@link EmbeddedMediaDriver#UDP_PEER_TIMEOUT_NS}) and 10 s for the client, which Aeron then
+     * closes. Every call on the client, and on what it made, must come from that thread.
      *
      * @throws MmqException naming the directory if the driver does not answer.
      */
     public static AeronClient connect(final EmbeddedMediaDriver driver)
     {
-        final AgentInvoker invoker = driver.invoker();
-        if (null == invoker)
+        return connect(driver.directory(), driver.invoker());
+    }
+
+    private static AeronClient connect(final Path absolute, final AgentInvoker driverInvoker)
+    {
+        final Aeron.Context context = new Aeron.Context().aeronDirectoryName(absolute.toString());
+        if (null != driverInvoker)
         {
-            return connect(driver.directory());
+            context.useConductorAgentInvoker(true).driverAgentInvoker(driverInvoker);
         }
         try
         {
-            return new AeronClient(driver.directory(), Aeron.connect(new Aeron.Context()
-                .aeronDirectoryName(driver.directory().toString())
-                .useConductorAgentInvoker(true)
-                .driverAgentInvoker(invoker)), invoker);
+            return new AeronClient(absolute, Aeron.connect(context), driverInvoker);
         }
         catch (final DriverTimeoutException ex)
         {
-            throw new MmqException("no Aeron media driver answered in " + driver.directory() + ": " + ex.getMessage(), ex);
+            throw new MmqException("no Aeron media driver answered in " + absolute + ": " + ex.getMessage(), ex);
         }
     }
 

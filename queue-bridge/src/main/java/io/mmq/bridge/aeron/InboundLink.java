@@ -21,14 +21,13 @@ import org.agrona.DirectBuffer;
 public final class InboundLink implements AutoCloseable
 {
     private final Subscription subscription;
-    private final ControlledFragmentAssembler assembler;
+    private final AbortOnFailure guard = new AbortOnFailure(this::onFragment);
+    private final ControlledFragmentAssembler assembler = new ControlledFragmentAssembler(guard);
     private MessageHandler handler;
-    private RuntimeException thrown;
 
     InboundLink(final Subscription subscription)
     {
         this.subscription = subscription;
-        this.assembler = new ControlledFragmentAssembler(this::onFragment);
     }
 
     /**
@@ -47,31 +46,14 @@ public final class InboundLink implements AutoCloseable
     {
         this.handler = handler;
         final int fragments = subscription.controlledPoll(assembler, fragmentLimit);
-        final RuntimeException failure = thrown;
-        if (null != failure)
-        {
-            thrown = null;
-            throw failure;
-        }
+        guard.rethrow();
         return fragments;
     }
 
     private Action onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
-        if (null != thrown)
-        {
-            return Action.ABORT; // the poll goes on to the other publications' images: leave them for the next one
-        }
-        try
-        {
-            handler.onMessage(buffer, offset, length);
-            return Action.CONTINUE;
-        }
-        catch (final RuntimeException ex)
-        {
-            thrown = ex;
-            return Action.ABORT;
-        }
+        handler.onMessage(buffer, offset, length);
+        return Action.CONTINUE;
     }
 
     /**

@@ -60,7 +60,8 @@ public final class UdpInbound implements RunnableBridge
     private final Subscription subscription;
     private final Producer producer;
     private final UdpInboundCounters counters = new UdpInboundCounters();
-    private final ControlledFragmentAssembler assembler = new ControlledFragmentAssembler(this::onMessage);
+    private final AbortOnFailure guard = new AbortOnFailure(this::onMessage);
+    private final ControlledFragmentAssembler assembler = new ControlledFragmentAssembler(guard);
     private final java.util.function.Consumer<Image> imagePoller = this::pollImage;
     private final IdleStrategy idle = new BackoffIdleStrategy();
     private Consumer<String> events;
@@ -69,7 +70,6 @@ public final class UdpInbound implements RunnableBridge
     private int fragments;
     private boolean held;
     private boolean queueFull;
-    private RuntimeException failure;
     private volatile boolean stopping;
 
     private UdpInbound(final UdpUri listen, final UdpOptions options, final EmbeddedMediaDriver driver,
@@ -190,10 +190,7 @@ public final class UdpInbound implements RunnableBridge
                 held = false;
                 imageIndex = 0;
                 subscription.forEachImage(imagePoller);
-                if (null != failure)
-                {
-                    throw failure;
-                }
+                guard.rethrow(); // what stopped the poll at a message the bridge cannot apply
                 if (imageIndex != images)
                 {
                     images = imageIndex;
@@ -218,42 +215,18 @@ public final class UdpInbound implements RunnableBridge
         }
     }
 
-    /**
-     * Stops the bridge at this message: it stays unread in its image (ABORT), and {@link #run} throws once the
-     * poll has returned. Never thrown from here: Aeron's poll catches what a handler throws, hands it to its
-     * error handler and moves past the fragment, which would skip the message and go on.
-     */
-    private Action fail(final RuntimeException failure)
-    {
-        this.failure = failure;
-        held = true;
-        return Action.ABORT;
-    }
-
     private void pollImage(final Image image)
     {
-        if (null != failure)
-        {
-            return;
-        }
         // The first image of the subscription is its oldest: images are added at the end.
         imageIndex++;
         fragments += image.controlledPoll(assembler, FRAGMENT_LIMIT);
     }
 
+    /**
+     * Applies one message. What it throws stops the bridge at this message, which stays unread in its image
+     * ({@link AbortOnFailure}), and comes out of {@link #run} once the poll has returned.
+     */
     private Action onMessage(final DirectBuffer buffer, final int offset, final int length, final Header header)
-    {
-        try
-        {
-            return apply(buffer, offset, length, header);
-        }
-        catch (final RuntimeException ex)
-        {
-            return fail(ex); // the queue refused the message in a way it should not have (a bug, a broken file)
-        }
-    }
-
-    private Action apply(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
         final long value = header.reservedValue();
         final long previousEnd = SourcePosition.previousEnd(value);
@@ -269,9 +242,9 @@ public final class UdpInbound implements RunnableBridge
             }
             if (previousEnd < lastApplied)
             {
-                return fail(new MmqException("a message from source position " + previousEnd + " to " + end +
-                    " overlaps the last one applied, which ended at " + lastApplied + ": the sender is not the stream " +
-                    "this queue was fed from (another source queue?)"));
+                throw new MmqException("a message from source position " + previousEnd + " to " + end + " overlaps the " +
+                    "last one applied, which ended at " + lastApplied + ": the sender is not the stream this queue was " +
+                    "fed from (another source queue?)");
             }
             if (imageIndex > 1)
             {
@@ -284,13 +257,13 @@ public final class UdpInbound implements RunnableBridge
         }
         if (length > producer.maxMessageLength())
         {
-            return fail(new MmqException("a message of " + length + " bytes arrived, longer than the queue's largest (" +
-                producer.maxMessageLength() + ")"));
+            throw new MmqException("a message of " + length + " bytes arrived, longer than the queue's largest (" +
+                producer.maxMessageLength() + ")");
         }
         final long published = Checkpoints.publish(producer, buffer, offset, length, end);
         if (published == Producer.CLOSED)
         {
-            return fail(new MmqException("the queue's producer was closed while the bridge was publishing into it"));
+            throw new MmqException("the queue's producer was closed while the bridge was publishing into it");
         }
         if (published < 0)
         {

@@ -162,10 +162,7 @@ public final class UdpOutbound implements RunnableBridge
                     throw new MmqException("no inbound bridge answered at " + target.endpoint() + " within " +
                         seconds(options.timeout()) + " (is one running there, and is the host reachable over UDP?)");
                 }
-                if (0 == client.invoke())
-                {
-                    sleepMillis(1);
-                }
+                invokeOrSleep(client);
             }
             final UdpOutbound bridge = new UdpOutbound(queue, target, options, name, driver, client, publication);
             bridge.findSenderCounters();
@@ -381,7 +378,7 @@ public final class UdpOutbound implements RunnableBridge
                     seconds(options.timeout()) + " (the far side stalled or went away); it reports them as a gap");
                 return;
             }
-            invokeOrSleep();
+            invokeOrSleep(client);
         }
         counters.unsent.set(0);
         final CountersReader reader = client.aeron().countersReader();
@@ -396,12 +393,12 @@ public final class UdpOutbound implements RunnableBridge
                 events.accept("notice the publication was still lingering after " + seconds(options.timeout()));
                 return;
             }
-            invokeOrSleep();
+            invokeOrSleep(client);
         }
     }
 
-    /** Runs the driver; a millisecond's sleep when it had nothing to do. */
-    private void invokeOrSleep()
+    /** Runs the client's invoked driver; a millisecond's sleep when it had nothing to do. */
+    private static void invokeOrSleep(final AeronClient client)
     {
         if (0 == client.invoke())
         {

@@ -1,6 +1,6 @@
 package io.mmq.bridge.aeron;
 
-import java.net.DatagramSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +15,7 @@ import io.mmq.mmap.MappedQueue;
 import io.mmq.mmap.TempQueues;
 import io.mmq.mmap.process.Child;
 import org.agrona.IoUtil;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.CountersReader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static io.mmq.mmap.process.Child.field;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -74,10 +76,7 @@ class AeronUdpBridgeTest
         {
             return "aeron:udp?endpoint=" + hosts.addressB() + ":" + ThreadLocalRandom.current().nextInt(20_000, 60_000);
         }
-        try (DatagramSocket socket = new DatagramSocket(0, java.net.InetAddress.getLoopbackAddress()))
-        {
-            return "aeron:udp?endpoint=127.0.0.1:" + socket.getLocalPort();
-        }
+        return "aeron:udp?endpoint=127.0.0.1:" + LoopbackPort.freeUdp();
     }
 
     private Child onA(final String name, final Class<?> main, final Object... args) throws Exception
@@ -583,8 +582,7 @@ class AeronUdpBridgeTest
         assertEquals(tooLong, received.size(), "every message before the long one, and nothing after it");
         for (int i = 0; i < tooLong; i++)
         {
-            assertNull(messages.check(new org.agrona.concurrent.UnsafeBuffer(received.get(i)), 0, received.get(i).length, i),
-                "far message " + i);
+            assertNull(messages.check(new UnsafeBuffer(received.get(i)), 0, received.get(i).length, i), "far message " + i);
         }
         final SourceWalk source = new SourceWalk(a);
         try (MappedQueue queueB = MappedQueue.open(b))
@@ -601,15 +599,14 @@ class AeronUdpBridgeTest
         final Path b = createQueue("b.mmq", 1 << 20, 256);
         final Child holder = onB("holder", List.of(), HoldProducerProcess.class, b);
         holder.awaitLine("HOLDING", 60);
-        final byte[] before = java.nio.file.Files.readAllBytes(b);
+        final byte[] before = Files.readAllBytes(b);
 
         final Child in = inbound("in", endpoint(), b, List.of());
         assertEquals(2, in.awaitExit(60), "refused, exit 2: " + in.output());
         final List<String> errors = in.errors().lines().filter(line -> !line.isBlank()).toList();
         assertEquals(1, errors.size(), "one line, no trace: " + errors);
         assertTrue(errors.get(0).startsWith("mmq: ") && errors.get(0).contains("another producer"), errors.get(0));
-        org.junit.jupiter.api.Assertions.assertArrayEquals(before, java.nio.file.Files.readAllBytes(b),
-            "the queue file is byte for byte as it was");
+        assertArrayEquals(before, Files.readAllBytes(b), "the queue file is byte for byte as it was");
         holder.send("done");
         assertEquals(0, holder.awaitExit(30), holder.errors());
     }

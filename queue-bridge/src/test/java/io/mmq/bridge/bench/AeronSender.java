@@ -35,7 +35,8 @@ public final class AeronSender
                 idle.idle(client.invoke());
             }
             System.out.println("READY");
-            new java.io.BufferedReader(new java.io.InputStreamReader(System.in)).readLine();
+            final java.io.BufferedReader stdin = new java.io.BufferedReader(new java.io.InputStreamReader(System.in));
+            stdin.readLine();
             final UnsafeBuffer message = new UnsafeBuffer(new byte[size]);
             final long rate = Long.parseLong(args[5]);
             final Pacer pacer = new Pacer(rate);
@@ -64,7 +65,7 @@ public final class AeronSender
             {
                 try
                 {
-                    new java.io.BufferedReader(new java.io.InputStreamReader(System.in)).readLine();
+                    stdin.readLine();
                 }
                 catch (final java.io.IOException ignored)
                 {

@@ -1,8 +1,6 @@
 package io.mmq.bridge.bench;
 
 import java.io.IOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,6 +12,7 @@ import java.util.Map;
 import java.util.Properties;
 
 import io.mmq.QueueOptions;
+import io.mmq.bridge.aeron.LoopbackPort;
 import io.mmq.bridge.aeron.UdpBridgeProcess;
 import io.mmq.bridge.kafka.BridgeProcess;
 import io.mmq.bridge.kafka.KafkaBroker;
@@ -216,7 +215,7 @@ public final class BridgeBenchmark
                 }
                 else
                 {
-                    final String channel = "aeron:udp?endpoint=127.0.0.1:" + freeUdpPort();
+                    final String channel = "aeron:udp?endpoint=127.0.0.1:" + LoopbackPort.freeUdp();
                     receiver = start(children, "receiver", AeronReceiver.class, work.resolve("aeron-in"), channel, STREAM,
                         total, warmup, hgrm, threading);
                     receiver.awaitLine("JOINED", 120);
@@ -242,7 +241,7 @@ public final class BridgeBenchmark
                 }
                 else
                 {
-                    final String uri = "aeron:udp?endpoint=127.0.0.1:" + freeUdpPort();
+                    final String uri = "aeron:udp?endpoint=127.0.0.1:" + LoopbackPort.freeUdp();
                     start(children, "bridge-in", UdpBridgeProcess.class, "in", uri, queueB,
                         "aeron-dir=" + work.resolve("aeron-in")).awaitLine("started", 120);
                     start(children, "bridge-out", UdpBridgeProcess.class, "out", queueA, uri,
@@ -320,14 +319,6 @@ public final class BridgeBenchmark
             admin.createTopics(List.of(new NewTopic(topic, 1, (short)1))).all().get();
         }
         return topic;
-    }
-
-    private static int freeUdpPort() throws IOException
-    {
-        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress()))
-        {
-            return socket.getLocalPort();
-        }
     }
 
     private String report()

@@ -272,17 +272,14 @@ public final class BridgeCommand implements Callable<Integer>
         final Duration every = Duration.ofMillis((long)(progress * 1000));
         try (MappedQueue queue = MappedQueue.open(Path.of(file)))
         {
-            if (!outbound)
-            {
-                // The inbound bridge keeps its place as the queue's checkpoint: refused before anything connects.
-                KafkaInbound.requireCheckpoints(file, queue.counters().formatVersion(), HeaderLayout.CHECKPOINTS_VERSION);
-            }
             if (outbound)
             {
                 UdpRunner.runOutbound(queue, file, uri, options, spec.commandLine().getOut(), every);
             }
             else
             {
+                // The inbound bridge keeps its place as the queue's checkpoint: refused before anything connects.
+                KafkaInbound.requireCheckpoints(file, queue.counters().formatVersion(), HeaderLayout.CHECKPOINTS_VERSION);
                 UdpRunner.runInbound(queue, file, uri, options, spec.commandLine().getOut(), every);
             }
         }
