@@ -1,4 +1,4 @@
-"""mmq: a Python reader for mmq shared-memory queues (file format versions 2 to 6).
+"""mmq: a Python reader for mmq shared-memory queues (file format versions 2 to 7).
 
     import mmq
     with mmq.open_consumer("/dev/shm/orders", start="earliest") as c:

@@ -1,13 +1,15 @@
-"""docs/format.md (format version 6, which also reads versions 2 to 5) as constants, plus header validation."""
+"""docs/format.md (format version 7, which also reads versions 2 to 6) as constants, plus header validation."""
 
 import os
 import struct
 
 from .errors import QueueFormatError, UnsupportedVersionError
 
-SUPPORTED_VERSIONS = (2, 3, 4, 5, 6)
+SUPPORTED_VERSIONS = (2, 3, 4, 5, 6, 7)
 NAMED_CONSUMERS_VERSION = 4
 CONSUMER_GROUPS_VERSION = 5
+CREATION_ID_VERSION = 7
+NO_CREATION_ID = 0
 
 MAGIC = b"MMQUEUE\0"
 HEADER_LENGTH = 256
@@ -27,6 +29,7 @@ OFF_SLOTS = 24
 OFF_SLOT_LENGTH = 28
 OFF_RING_OFFSET = 32
 OFF_EVICTION_LAG = 40
+OFF_CREATION_ID = 48
 OFF_WAKE_SIGNAL = 64
 OFF_WAKE_WANTED = 72
 OFF_SPACE_SIGNAL = 80
@@ -85,10 +88,12 @@ class Geometry:
     """The immutable part of a validated header."""
 
     __slots__ = ("version", "capacity", "max_message", "slots", "ring_offset",
-                 "eviction_lag", "file_length", "mask", "shift")
+                 "eviction_lag", "creation_id", "file_length", "mask", "shift")
 
-    def __init__(self, version, capacity, max_message, slots, ring_offset, eviction_lag=0):
+    def __init__(self, version, capacity, max_message, slots, ring_offset, eviction_lag=0,
+                 creation_id=NO_CREATION_ID):
         self.version = version
+        self.creation_id = creation_id
         self.eviction_lag = eviction_lag
         self.capacity = capacity
         self.max_message = max_message
@@ -159,10 +164,17 @@ def validate(path, fd):
             path, "Eviction Lag",
             "%d is neither 0 nor from one largest frame (%d) to the capacity (%d)"
             % (eviction_lag, align8(max_message + FRAME_HEADER), capacity))
+    # 6c. creation id: a version-7 file has a non-zero one; before, the bytes were reserved
+    creation_id = NO_CREATION_ID
+    if version >= CREATION_ID_VERSION:
+        (creation_id,) = struct.unpack_from("<q", header, OFF_CREATION_ID)
+        if creation_id == NO_CREATION_ID:
+            raise QueueFormatError(
+                path, "Creation Id", "0; a version-%d file has a non-zero one (the header is damaged)" % version)
     # 7. file length
     if length != ring_offset + capacity:
         raise QueueFormatError(
             path, "file length",
             "%d bytes, expected Ring Offset + Ring Capacity = %d (truncated or extended)"
             % (length, ring_offset + capacity))
-    return Geometry(version, capacity, max_message, slots, ring_offset, eviction_lag)
+    return Geometry(version, capacity, max_message, slots, ring_offset, eviction_lag, creation_id)

@@ -429,6 +429,12 @@ class Consumer(SlotHolder):
         return self._pos
 
     @property
+    def creation_id(self):
+        """The queue's creation id: a random non-zero number chosen when the file was created, which a
+        queue created again at the same path does not share (format version 7); 0 for an older file."""
+        return self._sf.geo.creation_id
+
+    @property
     def lag(self):
         """Bytes published but not yet consumed: Producer Position - position."""
         if self._closed:

@@ -6,7 +6,7 @@ import time
 import pytest
 
 import mmq
-from conftest import active_slots, producer_position, publish, requires_launcher
+from conftest import active_slots, producer_position, publish, requires_launcher, stat
 
 pytestmark = requires_launcher
 
@@ -57,7 +57,7 @@ def test_truncated_and_extended_queue(queue, tmp_path):
     refused(e, "file length")
 
 
-@pytest.mark.parametrize("version", [1, 7, 0x7FFFFFFF])
+@pytest.mark.parametrize("version", [1, 8, 0x7FFFFFFF])
 def test_wrong_version(queue, tmp_path, version):
     q = queue()
     v = tmp_path / "v"
@@ -73,6 +73,33 @@ def test_a_version_2_file_is_read_as_a_queue_that_never_evicts(queue, tmp_path):
     publish(q, [b"old", b"format"])
     with mmq.open_consumer(q, start="earliest") as c:
         assert [c.read(timeout=5), c.read(timeout=5)] == [b"old", b"format"]
+
+
+def test_a_current_file_without_a_creation_id_is_refused(queue):
+    q = queue()
+    patch(q, 48, "<q", 0)
+    refused(q, "Creation Id")
+
+
+def test_the_creation_id_is_the_one_java_reads(queue):
+    """Java created the file and stat prints its id; a queue created again at the same path has another."""
+    q = queue()
+    with mmq.open_consumer(q, start="earliest") as c:
+        first = c.creation_id
+    assert first != 0
+    assert "  id %016x" % (first & (2**64 - 1)) in stat(q)
+    os.remove(q)
+    q2 = queue()
+    assert q2 == q
+    with mmq.open_consumer(q2, start="earliest") as c:
+        assert c.creation_id not in (0, first)
+
+
+def test_a_version_6_file_has_no_creation_id(queue):
+    q = queue()
+    patch(q, 8, "<i", 6)
+    with mmq.open_consumer(q, start="earliest") as c:
+        assert c.creation_id == 0
 
 
 @pytest.mark.parametrize("offset,value,field", [

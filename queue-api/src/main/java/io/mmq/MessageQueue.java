@@ -59,6 +59,20 @@ public interface MessageQueue extends AutoCloseable
      */
     QueueOptions options();
 
+    /**
+     * Which file this is, beyond its path: a random non-zero number chosen when the queue was created,
+     * which a queue deleted and created again at the same path does not share. Whoever keeps a place in
+     * a queue (a position, say) across restarts should keep this with it, since a new queue's positions
+     * start at 0 again.
+     *
+     * @return the queue's creation id, or {@link #NO_CREATION_ID} for a file made by an mmq older than
+     *         format version 7, which has none.
+     */
+    long creationId();
+
+    /** The creation id of a file made by an mmq older than format version 7. */
+    long NO_CREATION_ID = 0L;
+
     @Override
     void close();
 }

@@ -292,6 +292,16 @@ public final class MappedQueue implements MessageQueue
         return file.path();
     }
 
+    @Override
+    public long creationId()
+    {
+        // Bytes 0 to 63 never change after creation: plain reads see the creator's values. Before
+        // version 7 the id's bytes were reserved and mean nothing.
+        final var header = file.buffer();
+        return header.getInt(HeaderLayout.VERSION_OFFSET) < HeaderLayout.CREATION_ID_VERSION ?
+            NO_CREATION_ID : header.getLong(HeaderLayout.CREATION_ID_OFFSET);
+    }
+
     /**
      * @return a read-only view of the file's counters, for tools and tests.
      */

@@ -92,6 +92,14 @@ class BadInputTest
     }
 
     @Test
+    void aCurrentFormatFileWithoutACreationIdIsRefused() throws Exception
+    {
+        createQueue();
+        patchLong(HeaderLayout.CREATION_ID_OFFSET, 0L);
+        assertRefusedUnchanged("creation id is 0", OPTIONS);
+    }
+
+    @Test
     void anEvictionLagOutsideTheRingIsRefused() throws Exception
     {
         createQueue();

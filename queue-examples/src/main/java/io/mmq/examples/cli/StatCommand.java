@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 
+import io.mmq.MessageQueue;
 import io.mmq.bridge.BridgeStatus;
 import io.mmq.mmap.MappedQueue;
 import io.mmq.mmap.QueueCounters;
@@ -54,9 +55,10 @@ public final class StatCommand implements Callable<Integer>
     private void print(final MappedQueue queue, final QueueCounters counters)
     {
         final long producerPosition = counters.producerPosition();
-        spec.commandLine().getOut().printf("%s  format %d  ring %,d B  max message %,d B  slots %d  slow consumers: %s%n",
+        spec.commandLine().getOut().printf("%s  format %d  ring %,d B  max message %,d B  slots %d  slow consumers: %s%s%n",
             file, counters.formatVersion(), counters.capacity(), queue.options().maxMessageLength(), counters.consumerSlots(),
-            queue.options().slowConsumerPolicy());
+            queue.options().slowConsumerPolicy(),
+            queue.creationId() == MessageQueue.NO_CREATION_ID ? "" : String.format("  id %016x", queue.creationId()));
         final long checkpoint = counters.lastCheckpoint();
         spec.commandLine().getOut().printf("producer  position %,d  join %,d  reclaim %,d  last pid %d%s%s%n",
             producerPosition, counters.joinPosition(), counters.reclaimPosition(), counters.producerPid(),

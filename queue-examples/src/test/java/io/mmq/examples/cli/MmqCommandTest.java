@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import io.mmq.examples.Mmq;
+import io.mmq.mmap.MappedQueue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,7 +52,11 @@ class MmqCommandTest
         assertEquals(List.of("68 65 6c 6c 6f"), out.toString().lines().toList());
 
         assertEquals(0, mmq("stat", file));
-        assertTrue(out.toString().contains("format 6  ring 65,536 B  max message 8,192 B  slots 4  slow consumers: block"), out.toString());
+        assertTrue(out.toString().contains("format 7  ring 65,536 B  max message 8,192 B  slots 4  slow consumers: block  id "), out.toString());
+        try (MappedQueue queue = MappedQueue.open(Path.of(file)))
+        {
+            assertTrue(out.toString().contains(String.format("  id %016x%n", queue.creationId())), out.toString());
+        }
         assertTrue(out.toString().contains("producer  position 40"), out.toString());
         assertTrue(out.toString().contains("0 of 4 consumer slots held"), out.toString());
 

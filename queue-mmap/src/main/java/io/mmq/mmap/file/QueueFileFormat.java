@@ -12,7 +12,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 
+import io.mmq.MessageQueue;
 import io.mmq.MmqException;
 import io.mmq.QueueFormatException;
 import io.mmq.QueueOptions;
@@ -33,6 +35,8 @@ import static io.mmq.mmap.layout.HeaderLayout.*;
  */
 public final class QueueFileFormat
 {
+    private static final SecureRandom CREATION_IDS = new SecureRandom();
+
     private QueueFileFormat()
     {
     }
@@ -128,6 +132,7 @@ public final class QueueFileFormat
                 header.putInt(SLOT_LENGTH_OFFSET, ConsumerSlotLayout.SLOT_LENGTH);
                 header.putInt(RING_OFFSET_OFFSET, geometry.ringOffset());
                 header.putLong(EVICTION_LAG_OFFSET, geometry.evictionLag());
+                header.putLong(CREATION_ID_OFFSET, newCreationId());
                 header.putInt(SPACE_REQUEST_OFFSET, NO_REQUEST);
                 header.putLong(MAGIC_OFFSET, MAGIC);
                 mapped.force();
@@ -137,6 +142,21 @@ public final class QueueFileFormat
                 IoUtil.unmap(mapped);
             }
         }
+    }
+
+    /**
+     * A random non-zero id from the platform's secure source: two files created at the same path, by
+     * processes that share nothing, must not get the same one, which the clock or a pid cannot promise.
+     */
+    private static long newCreationId()
+    {
+        long id;
+        do
+        {
+            id = CREATION_IDS.nextLong();
+        }
+        while (id == MessageQueue.NO_CREATION_ID);
+        return id;
     }
 
     private static void publish(final Path temporary, final Path file) throws IOException
@@ -243,6 +263,11 @@ public final class QueueFileFormat
         }
         final QueueGeometry geometry = new QueueGeometry(capacity, maxMessageLength, consumerSlots, evictionLag);
         requireField(file, "ring offset", header.getInt(RING_OFFSET_OFFSET), geometry.ringOffset());
+        if (version >= CREATION_ID_VERSION && header.getLong(CREATION_ID_OFFSET) == MessageQueue.NO_CREATION_ID)
+        {
+            throw new QueueFormatException(file, "creation id is 0; a version-" + version +
+                " file has a non-zero one (the header is damaged)");
+        }
 
         if (size != geometry.fileLength())
         {

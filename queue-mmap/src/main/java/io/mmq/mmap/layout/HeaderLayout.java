@@ -29,6 +29,8 @@ package io.mmq.mmap.layout;
  *  +---------------------------------------------------------------+
  *  |                    Eviction Lag (8 bytes)                     | 40
  *  +---------------------------------------------------------------+
+ *  |                    Creation Id (8 bytes)                      | 48
+ *  +---------------------------------------------------------------+
  *  |                    Reserved, zero (to 64)                    ...
  *  +---------------------------------------------------------------+
  *  |                          Wake Signal                          | 64
@@ -76,13 +78,14 @@ public final class HeaderLayout
     public static final long MAGIC = 0x0045_5545_5551_4D4DL;
 
     /** The format this code writes. Bumped whenever a byte changes meaning. */
-    public static final int FORMAT_VERSION = 6;
+    public static final int FORMAT_VERSION = 7;
 
     /**
      * The oldest format this code also reads and writes: a version-2 file is a version-3 file whose
      * consumers are never evicted (its Eviction Lag bytes are zero), and a version-3 file is a version-4
      * file without named consumers (which such a file refuses, since older producers would not hold them);
-     * likewise a version-4 file has no groups, and a version-5 file no checkpoints.
+     * likewise a version-4 file has no groups, a version-5 file no checkpoints, and a version-6 file no
+     * creation id.
      */
     public static final int OLDEST_READABLE_VERSION = 2;
 
@@ -94,6 +97,9 @@ public final class HeaderLayout
 
     /** The first version whose producers keep checkpoints (and discard uncommitted ones on taking over). */
     public static final int CHECKPOINTS_VERSION = 6;
+
+    /** The first version whose files carry a creation id. */
+    public static final int CREATION_ID_VERSION = 7;
 
     public static final int MAGIC_OFFSET = 0;
     public static final int VERSION_OFFSET = 8;
@@ -109,6 +115,13 @@ public final class HeaderLayout
      * past which the producer evicts a consumer (sets its slot EVICTED) and goes on without it.
      */
     public static final int EVICTION_LAG_OFFSET = 40;
+
+    /**
+     * A random non-zero number the creator chose (version 7 on; zero in older files). It tells a file from
+     * another created later at the same path, whose positions start at 0 again: a bridge that remembers
+     * where it was in a queue keeps this number with that place.
+     */
+    public static final int CREATION_ID_OFFSET = 48;
 
     /**
      * The futex word consumers sleep on. Written only by the producer: after a publication that finds

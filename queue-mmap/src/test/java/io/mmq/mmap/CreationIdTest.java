@@ -1,0 +1,122 @@
+package io.mmq.mmap;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+import io.mmq.MessageQueue;
+import io.mmq.QueueOptions;
+import io.mmq.mmap.layout.HeaderLayout;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * A queue file knows which file it is: a queue deleted and created again at the same path starts its
+ * positions at 0 again, and its creation id is what tells whoever kept a place in the old one.
+ */
+class CreationIdTest
+{
+    private static final QueueOptions OPTIONS = QueueOptions.defaults().withCapacity(8192).withMaxMessageLength(512);
+
+    private Path directory;
+    private Path file;
+
+    @BeforeEach
+    void setUp() throws Exception
+    {
+        directory = TempQueues.directory();
+        file = directory.resolve("q.mmq");
+    }
+
+    @AfterEach
+    void tearDown() throws Exception
+    {
+        TempQueues.delete(directory);
+    }
+
+    @Test
+    void aNewQueueHasACreationIdThatEveryOpeningReads() throws Exception
+    {
+        final long created;
+        try (MappedQueue queue = MappedQueue.create(file, OPTIONS))
+        {
+            created = queue.creationId();
+        }
+        assertNotEquals(MessageQueue.NO_CREATION_ID, created);
+        assertEquals(created, headerLong(HeaderLayout.CREATION_ID_OFFSET), "the id is the header's bytes 48 to 55");
+        try (MappedQueue queue = MappedQueue.open(file))
+        {
+            assertEquals(created, queue.creationId());
+        }
+    }
+
+    @Test
+    void aQueueCreatedAgainAtTheSamePathHasAnotherCreationId() throws Exception
+    {
+        final long first;
+        try (MappedQueue queue = MappedQueue.create(file, OPTIONS))
+        {
+            first = queue.creationId();
+        }
+        Files.delete(file);
+        try (MappedQueue queue = MappedQueue.create(file, OPTIONS))
+        {
+            assertNotEquals(first, queue.creationId());
+            assertNotEquals(MessageQueue.NO_CREATION_ID, queue.creationId());
+        }
+    }
+
+    @Test
+    void aFileOlderThanFormat7HasNoCreationIdAndStillOpens() throws Exception
+    {
+        try (MappedQueue queue = MappedQueue.create(file, OPTIONS))
+        {
+            assertNotEquals(MessageQueue.NO_CREATION_ID, queue.creationId());
+        }
+        // A version-6 file: bytes 48 to 55 were reserved, and may hold anything but zero only by damage;
+        // what they hold must not be taken for an id.
+        patchInt(HeaderLayout.VERSION_OFFSET, HeaderLayout.CREATION_ID_VERSION - 1);
+        try (MappedQueue queue = MappedQueue.open(file, OPTIONS))
+        {
+            assertEquals(MessageQueue.NO_CREATION_ID, queue.creationId());
+            assertTrue(queue.producer().offer(new org.agrona.concurrent.UnsafeBuffer(new byte[8]), 0, 8) > 0);
+        }
+        assertEquals(HeaderLayout.CREATION_ID_VERSION - 1, headerInt(HeaderLayout.VERSION_OFFSET),
+            "opening an older file never changes its version");
+    }
+
+    private long headerLong(final int offset) throws Exception
+    {
+        return header().getLong(offset);
+    }
+
+    private int headerInt(final int offset) throws Exception
+    {
+        return header().getInt(offset);
+    }
+
+    private ByteBuffer header() throws Exception
+    {
+        final ByteBuffer header = ByteBuffer.allocate(HeaderLayout.HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
+        {
+            channel.read(header, 0);
+        }
+        return header;
+    }
+
+    private void patchInt(final int offset, final int value) throws Exception
+    {
+        final ByteBuffer bytes = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(0, value);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE))
+        {
+            channel.write(bytes, offset);
+        }
+    }
+}
