@@ -36,6 +36,12 @@ public interface Producer extends AutoCloseable
     long NO_CHECKPOINT = -1;
 
     /**
+     * What {@link #checkpointSource()} returns for a checkpoint attached without a source, and when there
+     * is no checkpoint.
+     */
+    long NO_SOURCE = 0;
+
+    /**
      * Publishes a copy of {@code buffer[offset, offset + length)} if the ring has room, without waiting.
      *
      * @return the new position, or {@link #BACK_PRESSURED} or {@link #CLOSED}.
@@ -83,10 +89,30 @@ public interface Producer extends AutoCloseable
     void attachCheckpoint(long checkpoint);
 
     /**
+     * Attaches {@code checkpoint} as {@link #attachCheckpoint(long)} does, together with {@code source}, a
+     * number that names where the checkpoint's numbers count (the creation id of the queue being copied,
+     * a hash of a topic's id). Both are recorded atomically with the message, and a producer opened later
+     * finds the source as {@link #checkpointSource()}: a process that copies messages in can then tell
+     * that what it copies from now is not what its checkpoint counted in (a source recreated, or another
+     * one), where the checkpoint alone would make it skip or repeat.
+     *
+     * @param source any number; {@link #NO_SOURCE} if the checkpoint has none.
+     * @throws MmqException if the queue file's format is too old to keep checkpoints, or, for a source
+     *         other than {@link #NO_SOURCE}, to keep checkpoint sources (format version 7).
+     */
+    void attachCheckpoint(long checkpoint, long source);
+
+    /**
      * @return the checkpoint of the last published message that carried one, by this producer or an
      *         earlier one, or {@link #NO_CHECKPOINT}.
      */
     long checkpoint();
+
+    /**
+     * @return the source attached with {@link #checkpoint()}, or {@link #NO_SOURCE} if it had none, there
+     *         is no checkpoint, or the queue file is older than format version 7.
+     */
+    long checkpointSource();
 
     /**
      * Writes every message published so far back to the file's storage and waits until it is there, so

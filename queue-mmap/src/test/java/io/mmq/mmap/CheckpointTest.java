@@ -89,6 +89,79 @@ class CheckpointTest
     }
 
     @Test
+    void aCheckpointKeepsTheSourceAttachedWithItAndOneAttachedWithoutASourceHasNone() throws IOException
+    {
+        try (MappedQueue queue = MappedQueue.open(file); Producer producer = queue.producer())
+        {
+            assertEquals(Producer.NO_SOURCE, producer.checkpointSource(), "no checkpoint, no source");
+            producer.attachCheckpoint(7, 0x5eed_0001L);
+            producer.offer(message, 0, 8);
+            producer.attachCheckpoint(8, 0x5eed_0002L);
+            producer.offer(message, 0, 8);
+            assertEquals(0x5eed_0002L, producer.checkpointSource());
+        }
+        try (MappedQueue queue = MappedQueue.open(file); Producer producer = queue.producer())
+        {
+            assertEquals(8, producer.checkpoint());
+            assertEquals(0x5eed_0002L, producer.checkpointSource(), "the source survives the producer");
+            producer.attachCheckpoint(9);
+            producer.offer(message, 0, 8);
+            assertEquals(Producer.NO_SOURCE, producer.checkpointSource());
+        }
+        try (MappedQueue queue = MappedQueue.open(file); Producer producer = queue.producer())
+        {
+            assertEquals(9, producer.checkpoint());
+            assertEquals(Producer.NO_SOURCE, producer.checkpointSource(),
+                "a checkpoint attached without a source does not inherit the entry's old one");
+        }
+    }
+
+    @Test
+    void theSourceOfACheckpointWhoseMessageWasNeverCommittedDoesNotCount() throws IOException
+    {
+        final long tail;
+        try (MappedQueue queue = MappedQueue.open(file); Producer producer = queue.producer())
+        {
+            producer.attachCheckpoint(1, 11);
+            producer.offer(message, 0, 8);
+            producer.attachCheckpoint(2, 22);
+            tail = producer.offer(message, 0, 8);
+        }
+        final int spare = spareEntry();
+        patchLong(spare + CHECKPOINT_VALUE_OFFSET, 3);
+        patchLong(HeaderLayout.checkpointSourceOffset(spare), 33);
+        patchLong(spare + CHECKPOINT_POSITION_OFFSET, tail + 16); // died before committing message 3
+
+        try (MappedQueue queue = MappedQueue.open(file); Producer producer = queue.producer())
+        {
+            assertEquals(2, producer.checkpoint());
+            assertEquals(22, producer.checkpointSource());
+        }
+    }
+
+    @Test
+    void aVersionSixFileKeepsCheckpointsButRefusesASourceAndSaysWhy() throws IOException
+    {
+        patchLong(HeaderLayout.checkpointSourceOffset(CHECKPOINT_A_OFFSET), 99); // reserved bytes in version 6
+        patchInt(HeaderLayout.VERSION_OFFSET, HeaderLayout.CREATION_ID_VERSION - 1);
+        try (MappedQueue queue = MappedQueue.open(file); Producer producer = queue.producer())
+        {
+            final MmqException refused = assertThrows(MmqException.class, () -> producer.attachCheckpoint(1, 5));
+            assertTrue(refused.getMessage().contains(file + ": this queue file is format version 6, and a " +
+                "checkpoint's source needs version 7"), refused.getMessage());
+            producer.attachCheckpoint(1);
+            producer.offer(message, 0, 8);
+        }
+        try (MappedQueue queue = MappedQueue.open(file); Producer producer = queue.producer())
+        {
+            assertEquals(1, producer.checkpoint());
+            assertEquals(Producer.NO_SOURCE, producer.checkpointSource(), "reserved bytes are not a source");
+        }
+        assertEquals(99, readLong(HeaderLayout.checkpointSourceOffset(CHECKPOINT_A_OFFSET)),
+            "a version-6 file's reserved bytes are left as they were");
+    }
+
+    @Test
     void aClaimCarriesTheCheckpointWhenCommittedAndAnAbortedOneLeavesItForTheNextMessage()
     {
         try (MappedQueue queue = MappedQueue.open(file); Producer producer = queue.producer())

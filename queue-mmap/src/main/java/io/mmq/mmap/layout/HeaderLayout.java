@@ -62,6 +62,10 @@ package io.mmq.mmap.layout;
  *  +---------------------------------------------------------------+
  *  |               Checkpoint B Value (8 bytes)                    | 184
  *  +---------------------------------------------------------------+
+ *  |              Checkpoint A Source (8 bytes)                    | 192
+ *  +---------------------------------------------------------------+
+ *  |              Checkpoint B Source (8 bytes)                    | 200
+ *  +---------------------------------------------------------------+
  *  |                   Reserved, zero (to 256)                    ...
  * ...                                                              |
  *  +---------------------------------------------------------------+
@@ -98,7 +102,7 @@ public final class HeaderLayout
     /** The first version whose producers keep checkpoints (and discard uncommitted ones on taking over). */
     public static final int CHECKPOINTS_VERSION = 6;
 
-    /** The first version whose files carry a creation id. */
+    /** The first version whose files carry a creation id, and a source with each checkpoint. */
     public static final int CREATION_ID_VERSION = 7;
 
     public static final int MAGIC_OFFSET = 0;
@@ -191,6 +195,14 @@ public final class HeaderLayout
     public static final int CHECKPOINT_VALUE_OFFSET = 8;
 
     /**
+     * The Sources of the two entries, A's then B's (version 7 on; reserved before): a number the producer's
+     * user attached with the checkpoint to say where it counts, written like the Value, between the entry's
+     * two Position stores. They follow the entries rather than sit in them because version-6 entries are
+     * 16 bytes and stay where they were; see {@link #checkpointSourceOffset(int)}.
+     */
+    public static final int CHECKPOINT_SOURCES_OFFSET = CHECKPOINT_B_OFFSET + 16;
+
+    /**
      * The header takes four 64-byte cache lines: two for the fixed fields, two for the producer's. Offsets
      * are literals, not derived from a library's idea of a cache line: they are the format.
      */
@@ -201,6 +213,15 @@ public final class HeaderLayout
 
     private HeaderLayout()
     {
+    }
+
+    /**
+     * @param entry {@link #CHECKPOINT_A_OFFSET} or {@link #CHECKPOINT_B_OFFSET}.
+     * @return the header offset of that entry's Source.
+     */
+    public static int checkpointSourceOffset(final int entry)
+    {
+        return CHECKPOINT_SOURCES_OFFSET + (entry == CHECKPOINT_A_OFFSET ? 0 : 8);
     }
 
     /**

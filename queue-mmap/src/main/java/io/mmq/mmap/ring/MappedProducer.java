@@ -37,6 +37,8 @@ import static io.mmq.mmap.layout.FrameLayout.typeAndLap;
 import static io.mmq.mmap.layout.FrameLayout.TYPE_PADDING;
 import static io.mmq.mmap.layout.FrameLayout.alignedLength;
 import static io.mmq.mmap.layout.HeaderLayout.CHECKPOINTS_VERSION;
+import static io.mmq.mmap.layout.HeaderLayout.CREATION_ID_VERSION;
+import static io.mmq.mmap.layout.HeaderLayout.checkpointSourceOffset;
 import static io.mmq.mmap.layout.HeaderLayout.CHECKPOINT_A_OFFSET;
 import static io.mmq.mmap.layout.HeaderLayout.CHECKPOINT_B_OFFSET;
 import static io.mmq.mmap.layout.HeaderLayout.CHECKPOINT_POSITION_OFFSET;
@@ -80,8 +82,11 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
     public static final String REAP_INTERVAL_PROPERTY = "mmq.reapIntervalMillis";
     static final long REAP_INTERVAL_NANOS = Math.max(1, Long.getLong(REAP_INTERVAL_PROPERTY, 10)) * 1_000_000L;
 
-    /** The producer's positions and checkpoints: the part of the header a flush writes back with the ring. */
-    private static final int HEADER_LINE_LENGTH = 64;
+    /**
+     * The producer's positions and checkpoints, with the checkpoints' sources (header bytes 128 to 255): the
+     * part of the header a flush writes back with the ring.
+     */
+    private static final int PRODUCER_LINES_LENGTH = 128;
 
     private final QueueFile file;
     private final HeldLock producerLock;
@@ -141,10 +146,16 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
 
     /** Whether the file's format keeps checkpoints (version 6 on). */
     private final boolean keepsCheckpoints;
+    /** Whether the file's format keeps a source with each checkpoint (version 7 on). */
+    private final boolean keepsCheckpointSources;
     /** The checkpoint the next published message carries, or {@code NO_CHECKPOINT}. */
     private long attachedCheckpoint = NO_CHECKPOINT;
+    /** The source attached with {@link #attachedCheckpoint}. */
+    private long attachedSource = NO_SOURCE;
     /** The checkpoint of the last published message that carried one, or {@code NO_CHECKPOINT}. */
     private long lastCheckpoint = NO_CHECKPOINT;
+    /** The source of {@link #lastCheckpoint}. */
+    private long lastCheckpointSource = NO_SOURCE;
     /** The header offset of the checkpoint entry the next checkpoint goes to: the one not holding the last. */
     private int spareCheckpointEntry = CHECKPOINT_A_OFFSET;
 
@@ -172,6 +183,7 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
         this.boundaries = new FrameBoundaries(capacity);
         this.frames = new FrameReader(file);
         this.keepsCheckpoints = buffer.getInt(VERSION_OFFSET) >= CHECKPOINTS_VERSION;
+        this.keepsCheckpointSources = buffer.getInt(VERSION_OFFSET) >= CREATION_ID_VERSION;
         this.slots = new ConsumerSlots(file);
         this.consumersWake = file.coordination().newWakeSignal(WAKE_SIGNAL_OFFSET, "wake");
         this.spaceSignal = file.coordination().newWakeSignal(SPACE_SIGNAL_OFFSET, "space");
@@ -281,6 +293,8 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
             {
                 newest = position;
                 lastCheckpoint = buffer.getLongVolatile(entry + CHECKPOINT_VALUE_OFFSET);
+                lastCheckpointSource = keepsCheckpointSources ?
+                    buffer.getLongVolatile(checkpointSourceOffset(entry)) : NO_SOURCE;
                 spareCheckpointEntry = entry == CHECKPOINT_A_OFFSET ? CHECKPOINT_B_OFFSET : CHECKPOINT_A_OFFSET;
             }
         }
@@ -288,12 +302,18 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
         {
             // On a real disk the dead entry may already be on storage: the emptying must reach it before
             // any later flush of a message that ends at the same position.
-            file.force(PRODUCER_POSITION_OFFSET, HEADER_LINE_LENGTH);
+            file.force(PRODUCER_POSITION_OFFSET, PRODUCER_LINES_LENGTH);
         }
     }
 
     @Override
     public void attachCheckpoint(final long checkpoint)
+    {
+        attachCheckpoint(checkpoint, NO_SOURCE);
+    }
+
+    @Override
+    public void attachCheckpoint(final long checkpoint, final long source)
     {
         if (checkpoint < NO_CHECKPOINT)
         {
@@ -306,13 +326,26 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
                 buffer.getInt(VERSION_OFFSET) + ", and checkpoints need version " + CHECKPOINTS_VERSION +
                 " (older producers would not discard an uncommitted one); create the queue anew to use them");
         }
+        if (!keepsCheckpointSources && source != NO_SOURCE)
+        {
+            throw new MmqException(file.path() + ": this queue file is format version " +
+                buffer.getInt(VERSION_OFFSET) + ", and a checkpoint's source needs version " + CREATION_ID_VERSION +
+                "; create the queue anew to use it");
+        }
         attachedCheckpoint = checkpoint;
+        attachedSource = source;
     }
 
     @Override
     public long checkpoint()
     {
         return lastCheckpoint;
+    }
+
+    @Override
+    public long checkpointSource()
+    {
+        return lastCheckpointSource;
     }
 
     /**
@@ -596,6 +629,10 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
         buffer.putLongOrdered(entry + CHECKPOINT_POSITION_OFFSET, 0L);
         VarHandle.storeStoreFence();
         buffer.putLong(entry + CHECKPOINT_VALUE_OFFSET, checkpoint);
+        if (keepsCheckpointSources)
+        {
+            buffer.putLong(checkpointSourceOffset(entry), attachedSource);
+        }
         buffer.putLongOrdered(entry + CHECKPOINT_POSITION_OFFSET, messageEnd);
     }
 
@@ -603,7 +640,9 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
     private void checkpointPublished(final long checkpoint)
     {
         lastCheckpoint = checkpoint;
+        lastCheckpointSource = attachedSource;
         attachedCheckpoint = NO_CHECKPOINT;
+        attachedSource = NO_SOURCE;
         spareCheckpointEntry = spareCheckpointEntry == CHECKPOINT_A_OFFSET ? CHECKPOINT_B_OFFSET : CHECKPOINT_A_OFFSET;
     }
 
@@ -646,7 +685,7 @@ public final class MappedProducer implements Producer, BufferClaim.Completion
                 file.force(ringOffset, length - (capacity - fromOffset));
             }
         }
-        file.force(PRODUCER_POSITION_OFFSET, HEADER_LINE_LENGTH);
+        file.force(PRODUCER_POSITION_OFFSET, PRODUCER_LINES_LENGTH);
         flushedPosition = to;
         lastFlushNanos = System.nanoTime();
     }
