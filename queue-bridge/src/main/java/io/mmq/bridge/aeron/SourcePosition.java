@@ -22,6 +22,11 @@ package io.mmq.bridge.aeron;
  *
  * <p>57 bits of position are 128 PiB: at 1 GB/s, four years of one queue. The outbound bridge stops with an
  * error past it rather than wrap.
+ *
+ * <p>One value is not a position: {@link #IDENTITY}, whose capacity bits are all ones (a ring of 2^63 bytes,
+ * which no queue has). It marks the frame each outbound bridge sends first on its publication: 8 bytes, the
+ * source queue's creation id ({@code MessageQueue.creationId()}, 0 for a file older than format 7), so that
+ * the inbound bridge knows which queue the positions that follow count in.
  */
 public final class SourcePosition
 {
@@ -37,6 +42,18 @@ public final class SourcePosition
 
     /** The top bit: a padding frame came between the message before and this one. */
     private static final long PADDED = Long.MIN_VALUE;
+
+    /** The reserved value of the frame that names the source queue: capacity bits all ones, nothing else. */
+    public static final long IDENTITY = 0x3FL << 57;
+
+    /** The length of the identity frame's payload: the source queue's creation id. */
+    public static final int IDENTITY_LENGTH = 8;
+
+    /** @return whether {@code value} marks the frame that names the source queue, not a message. */
+    public static boolean isIdentity(final long value)
+    {
+        return value == IDENTITY;
+    }
 
     /**
      * @param previousEnd the source position just after the message before this one, 0 to {@link #MAX_POSITION}.

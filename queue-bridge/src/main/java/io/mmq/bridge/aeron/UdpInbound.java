@@ -15,6 +15,7 @@ import io.mmq.Producer;
 import io.mmq.bridge.RunnableBridge;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
+import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 
@@ -34,6 +35,11 @@ import org.agrona.concurrent.IdleStrategy;
  *       and counted; one that carries a later position means messages are missing: the bridge prints
  *       {@code gap from=F to=T}, the source range {@code [F, T)} no message reached it for, counts it, and
  *       goes on with the message. It never skips one silently.</li>
+ *   <li><b>Which source queue.</b> Each sender first names its source queue's creation id
+ *       ({@link SourcePosition#IDENTITY}), which the bridge keeps as its checkpoint's source. A sender that
+ *       names another queue than the last message applied came from starts a new stream: {@code source
+ *       changed from=OLD to=NEW}, and its messages are applied from its first, never taken for repeats of
+ *       the old queue's positions.</li>
  *   <li><b>Images in age order.</b> A new outbound bridge after a crash is a new publication, a new image
  *       here, while the dead one's image may still hold messages this bridge has not read. Images are polled
  *       oldest first, and a gap seen on a newer image waits (the newer image is not read on) until the older
@@ -53,12 +59,22 @@ public final class UdpInbound implements RunnableBridge
 {
     private static final int FRAGMENT_LIMIT = 64;
 
+    /**
+     * How long a message of a new source queue waits for older images to deliver the old one's messages and
+     * time out: twice their peer timeout. Longer means two source queues are sending at once.
+     */
+    private static final long SOURCE_CHANGE_WAIT_NS = 2 * EmbeddedMediaDriver.UDP_PEER_TIMEOUT_NS;
+
     private final UdpUri listen;
     private final UdpOptions options;
     private final EmbeddedMediaDriver driver;
     private final AeronClient client;
     private final Subscription subscription;
     private final Producer producer;
+    /** Whether the queue keeps a checkpoint's source (format 7 on): then a restarted bridge knows it too. */
+    private final boolean keepsSources;
+    /** The source queue's creation id each sender named first, by Aeron session id; absent: not named. */
+    private final Long2LongHashMap imageSources = new Long2LongHashMap(Producer.NO_SOURCE);
     private final UdpInboundCounters counters = new UdpInboundCounters();
     private final AbortOnFailure guard = new AbortOnFailure(this::onMessage);
     private final ControlledFragmentAssembler assembler = new ControlledFragmentAssembler(guard);
@@ -66,6 +82,10 @@ public final class UdpInbound implements RunnableBridge
     private final IdleStrategy idle = new BackoffIdleStrategy();
     private Consumer<String> events;
     private long lastApplied;
+    /** The creation id of the source queue {@link #lastApplied} counts in, or {@code NO_SOURCE} if unknown. */
+    private long appliedSource;
+    /** When a message of a new source queue began to wait for older images, or 0. */
+    private long sourceChangeWaitSince;
     private int imageIndex;
     private int fragments;
     private boolean held;
@@ -73,7 +93,7 @@ public final class UdpInbound implements RunnableBridge
     private volatile boolean stopping;
 
     private UdpInbound(final UdpUri listen, final UdpOptions options, final EmbeddedMediaDriver driver,
-        final AeronClient client, final Subscription subscription, final Producer producer)
+        final AeronClient client, final Subscription subscription, final Producer producer, final boolean keepsSources)
     {
         this.listen = listen;
         this.options = options;
@@ -81,7 +101,9 @@ public final class UdpInbound implements RunnableBridge
         this.client = client;
         this.subscription = subscription;
         this.producer = producer;
+        this.keepsSources = keepsSources;
         this.lastApplied = Checkpoints.lastApplied(producer);
+        this.appliedSource = Checkpoints.lastSource(producer);
         counters.lastApplied.set(lastApplied);
     }
 
@@ -110,7 +132,9 @@ public final class UdpInbound implements RunnableBridge
                 throw new MmqException("cannot listen on " + listen.endpoint() + ": " + UdpOutbound.oneLine(ex), ex);
             }
             final Producer producer = queue.producer();
-            return new UdpInbound(listen, options, driver, client, subscription, producer);
+            // A queue with a creation id (format 7 on) also keeps a checkpoint's source.
+            return new UdpInbound(listen, options, driver, client, subscription, producer,
+                queue.creationId() != MessageQueue.NO_CREATION_ID);
         }
         catch (final Throwable ex)
         {
@@ -167,8 +191,9 @@ public final class UdpInbound implements RunnableBridge
     public void run(final Consumer<String> events)
     {
         this.events = events;
-        events.accept("session listen=" + listen.endpoint() + " source-position=" + lastApplied + " queue-position=" +
-            producer.position());
+        events.accept("session listen=" + listen.endpoint() + " source-position=" + lastApplied + " source=" +
+            hex(appliedSource) + " queue-position=" + producer.position() +
+            (keepsSources ? "" : " (the queue is older than format 7: a restarted bridge cannot tell a new source queue)"));
         try
         {
             final long idleNanos = null == options.idleExit() ? Long.MAX_VALUE : options.idleExit().toNanos();
@@ -229,11 +254,29 @@ public final class UdpInbound implements RunnableBridge
     private Action onMessage(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
         final long value = header.reservedValue();
+        if (SourcePosition.isIdentity(value))
+        {
+            // A sender's first frame: which queue its positions count in.
+            imageSources.put(header.sessionId(),
+                length == SourcePosition.IDENTITY_LENGTH ? buffer.getLong(offset) : Producer.NO_SOURCE);
+            return Action.CONTINUE;
+        }
         final long previousEnd = SourcePosition.previousEnd(value);
         final long end = SourcePosition.end(value, length);
+        final long source = imageSources.get(header.sessionId());
+        // A source queue created again (or another one) starts its positions anew: they say nothing about
+        // the last applied position, which counted in the old one.
+        final boolean newSource = lastApplied >= 0 && source != Producer.NO_SOURCE &&
+            appliedSource != Producer.NO_SOURCE && source != appliedSource;
+        if (newSource && imageIndex > 1)
+        {
+            waitForOlderImages(source);
+            held = true; // older images first: they may still hold the old source's last messages
+            return Action.ABORT;
+        }
         long gapFrom = -1;
         long gapTo = -1;
-        if (lastApplied >= 0 && previousEnd != lastApplied)
+        if (!newSource && lastApplied >= 0 && previousEnd != lastApplied)
         {
             if (end <= lastApplied)
             {
@@ -260,7 +303,11 @@ public final class UdpInbound implements RunnableBridge
             throw new MmqException("a message of " + length + " bytes arrived, longer than the queue's largest (" +
                 producer.maxMessageLength() + ")");
         }
-        final long published = Checkpoints.publish(producer, buffer, offset, length, end);
+        // A sender this bridge joined part way (it restarted, the sender did not) named its source before the
+        // join: its messages, which follow on by their positions, keep the source they follow on from.
+        final long knownSource = source != Producer.NO_SOURCE ? source : appliedSource;
+        final long published = Checkpoints.publish(producer, buffer, offset, length, end,
+            keepsSources ? knownSource : Producer.NO_SOURCE);
         if (published == Producer.CLOSED)
         {
             throw new MmqException("the queue's producer was closed while the bridge was publishing into it");
@@ -276,7 +323,15 @@ public final class UdpInbound implements RunnableBridge
             return Action.ABORT;
         }
         queueFull = false;
-        if (lastApplied < 0)
+        sourceChangeWaitSince = 0;
+        if (newSource)
+        {
+            counters.sourceChanges.increment();
+            events.accept("source changed from=" + hex(appliedSource) + " to=" + hex(source) + " last-position=" +
+                lastApplied + " aeron-session=" + header.sessionId() +
+                " (the source queue was created again, or is another queue: its positions start anew)");
+        }
+        if (lastApplied < 0 || newSource)
         {
             // No checkpoint: what came before this message was never this queue's. Said once, so that a stream
             // joined part way is not taken for a whole one.
@@ -290,8 +345,33 @@ public final class UdpInbound implements RunnableBridge
                 header.sessionId());
         }
         lastApplied = end;
+        appliedSource = knownSource;
         counters.lastApplied.set(end);
         counters.applied.increment();
         return Action.CONTINUE;
+    }
+
+    /**
+     * A message of a new source queue waits while older images may still hold the old one's messages, which
+     * end when their sender is gone (its image times out): but not for ever, since a sender that keeps
+     * sending is a second source queue, and one inbound bridge takes one at a time.
+     */
+    private void waitForOlderImages(final long source)
+    {
+        final long now = System.nanoTime();
+        if (0 == sourceChangeWaitSince)
+        {
+            sourceChangeWaitSince = now | 1;
+        }
+        else if (now - sourceChangeWaitSince > SOURCE_CHANGE_WAIT_NS)
+        {
+            throw new MmqException("two source queues are sending to " + listen.endpoint() + " at once (creation ids " +
+                hex(appliedSource) + " and " + hex(source) + "): one inbound bridge takes one source queue");
+        }
+    }
+
+    private static String hex(final long creationId)
+    {
+        return String.format("%016x", creationId);
     }
 }

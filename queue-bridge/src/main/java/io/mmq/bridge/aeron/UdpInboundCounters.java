@@ -11,6 +11,7 @@ public final class UdpInboundCounters
     final OrderedCounter gaps = new OrderedCounter();
     final OrderedCounter missing = new OrderedCounter();
     final OrderedCounter backPressured = new OrderedCounter();
+    final OrderedCounter sourceChanges = new OrderedCounter();
     final OrderedCounter lastApplied = new OrderedCounter(-1);
     volatile int images;
 
@@ -44,6 +45,12 @@ public final class UdpInboundCounters
         return backPressured.get();
     }
 
+    /** @return times the source queue changed: a sender named another queue than the last message applied came from. */
+    public long sourceChanges()
+    {
+        return sourceChanges.get();
+    }
+
     /** @return the source position just after the last message applied, or -1 before the first. */
     public long lastApplied()
     {
@@ -54,6 +61,7 @@ public final class UdpInboundCounters
     public String line()
     {
         return "applied=" + applied() + " duplicates=" + duplicates() + " gaps=" + gaps() + " missing=" + missing() +
-            " backpressured=" + backPressured() + " images=" + images + " source-position=" + lastApplied();
+            " backpressured=" + backPressured() + " source-changes=" + sourceChanges() + " images=" + images +
+            " source-position=" + lastApplied();
     }
 }

@@ -21,6 +21,7 @@ import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.CountersReader;
 
 /**
@@ -37,7 +38,8 @@ import org.agrona.concurrent.status.CountersReader;
  *   <li>Each message is offered whole (Aeron fragments it at the MTU, the inbound bridge puts it back
  *       together): the Aeron payload is the message, byte for byte. Every frame carries the message's
  *       {@link SourcePosition} (where the message before it ended, and the ring's capacity) in its reserved
- *       value, so that the inbound bridge detects a gap or a repeat.</li>
+ *       value, so that the inbound bridge detects a gap or a repeat. Before the first message, one frame
+ *       names the queue those positions count in: its creation id ({@link SourcePosition#IDENTITY}).</li>
  *   <li><b>It commits each message once its offer succeeded</b>: the message is then in the publication's
  *       log, which the driver sends and resends until the receiver has it (Aeron's reliable unicast). The
  *       queue's consumer API commits only through the last message read, so committing later (when the far
@@ -86,6 +88,7 @@ public final class UdpOutbound implements RunnableBridge
     private final IdleStrategy idle = new BackoffIdleStrategy();
     private final MessageHandler handler = this::onMessage;
     private final ReservedValueSupplier reservedValues = this::reservedValue;
+    private final UnsafeBuffer identity = new UnsafeBuffer(new byte[SourcePosition.IDENTITY_LENGTH]);
     private int senderPositionId = CountersReader.NULL_COUNTER_ID;
     private io.mmq.Consumer consumer;
     private long reservedValue;
@@ -258,6 +261,21 @@ public final class UdpOutbound implements RunnableBridge
         final long idleNanos = null == options.idleExit() ? Long.MAX_VALUE : options.idleExit().toNanos();
         long lastMessage = System.nanoTime();
         long lastLook = 0;
+        try
+        {
+            // First on the publication, so first on the inbound's image: which queue the positions count in.
+            identity.putLong(0, queue.creationId());
+            reservedValue = SourcePosition.IDENTITY;
+            offerUntilTaken(identity, 0, SourcePosition.IDENTITY_LENGTH);
+        }
+        catch (final RuntimeException ex)
+        {
+            if (ex == STOPPED)
+            {
+                return;
+            }
+            throw ex;
+        }
         while (!stopping)
         {
             final int polled;
@@ -308,6 +326,22 @@ public final class UdpOutbound implements RunnableBridge
         // The end of the message before, as read: the inbound bridge finds this message follows the last it
         // applied if and only if that one ended here.
         reservedValue = SourcePosition.pack(previousEnd, end, length, capacity);
+        offerUntilTaken(buffer, offset, length);
+        previousEnd = end;
+        counters.forwarded.increment();
+        counters.committedPosition.set(end);
+        // Committed once the handler returns: the message is in the publication's log, Aeron delivers it.
+        consumer.commit();
+    }
+
+    /**
+     * Offers until the publication takes the message, with {@link #reservedValue} in its frames: the bridge
+     * reads nothing more meanwhile, so back-pressure reaches the queue.
+     *
+     * @throws RuntimeException {@link #STOPPED} if asked to stop meanwhile.
+     */
+    private void offerUntilTaken(final DirectBuffer buffer, final int offset, final int length)
+    {
         idle.reset();
         boolean backPressured = false;
         boolean notConnected = false;
@@ -337,12 +371,7 @@ public final class UdpOutbound implements RunnableBridge
             counters.unsent.set(unsent());
             idle.idle(client.invoke()); // the driver sends, and learns the far side's window, only when invoked
         }
-        previousEnd = end;
         counters.connected = true;
-        counters.forwarded.increment();
-        counters.committedPosition.set(end);
-        // Committed once the handler returns: the message is in the publication's log, Aeron delivers it.
-        consumer.commit();
     }
 
     private long reservedValue(final DirectBuffer termBuffer, final int termOffset, final int frameLength)

@@ -372,6 +372,77 @@ class AeronUdpBridgeTest
     }
 
     @Test
+    void aSourceQueueCreatedAgainIsReportedAsANewSourceAndNoneOfItsMessagesIsTakenForARepeat() throws Exception
+    {
+        final int maxMessage = 256;
+        final CheckedMessages messages = new CheckedMessages(SEED, maxMessage);
+        final Path a = createQueue("a.mmq", 1 << 20, maxMessage);
+        final Path b = createQueue("b.mmq", 1 << 20, maxMessage);
+        final long oldId = creationId(a);
+        final String endpoint = endpoint();
+        try (FarReader far = new FarReader(b))
+        {
+            final Child in = inbound("in", endpoint, b, List.of());
+            in.awaitLine("session", 60);
+            final Child out = outbound("out", a, endpoint);
+            out.awaitLine("session", 60);
+            produce("producer-1", a, maxMessage, 0, 1_000).awaitLine("DONE", 60);
+            far.readUntil(1_000, 60);
+            final long oldEnd = producerPosition(a);
+            sigterm(out);
+            assertEquals(SIGTERM_EXIT, out.awaitExit(30), out.errors());
+            sigterm(in);
+            in.awaitLine("stopped", 30);
+            in.awaitExit(30);
+
+            // Queue A deleted and created again: its 300 messages lie at positions the old queue had passed.
+            Files.delete(a);
+            createQueue("a.mmq", 1 << 20, maxMessage);
+            assertFalse(oldId == creationId(a));
+            produce("producer-2", a, maxMessage, 1_000, 300).awaitLine("DONE", 60);
+            assertTrue(producerPosition(a) < oldEnd, "the new queue is still behind where the old one ended");
+
+            // Both bridges start again: the inbound knows its checkpoint's source only from queue B.
+            final Child in2 = inbound("in-2", endpoint, b, List.of());
+            assertTrue(in2.awaitLine("session", 60).contains(" source=" + String.format("%016x", oldId) + " "),
+                "the checkpoint's source survived the bridge");
+            final Child out2 = outbound("out-2", a, endpoint);
+            out2.awaitLine("session", 60);
+            final String changed = in2.awaitLine("source changed", 60);
+            assertTrue(changed.contains("from=" + String.format("%016x", oldId) + " to=" +
+                String.format("%016x", creationId(a))), changed);
+            assertEquals(oldEnd, field(changed, "last-position"), changed);
+            assertEquals(0, field(in2.awaitLine("first", 60), "from"), "the new queue is applied from its start");
+            far.readUntil(1_300, 60);
+            sigterm(out2);
+            assertEquals(SIGTERM_EXIT, out2.awaitExit(30), out2.errors());
+            sigterm(in2);
+            final String stopped = in2.awaitLine("stopped", 30);
+            assertEquals(300, field(stopped, "applied"), stopped);
+            assertEquals(0, field(stopped, "duplicates"), stopped);
+            assertEquals(0, field(stopped, "gaps"), stopped);
+            assertEquals(1, field(stopped, "source-changes"), stopped);
+            in2.awaitExit(30);
+
+            far.read();
+            assertEquals(1_300, far.messages().size(), "every message of both queues, once");
+            for (int seq = 0; seq < 1_300; seq++)
+            {
+                final byte[] message = far.messages().get(seq);
+                assertNull(messages.check(new UnsafeBuffer(message), 0, message.length, seq));
+            }
+        }
+    }
+
+    private static long creationId(final Path queue)
+    {
+        try (MappedQueue open = MappedQueue.open(queue))
+        {
+            return open.creationId();
+        }
+    }
+
+    @Test
     void aSenderThatSkipsIsReportedAsAGapOfExactlyTheSkippedRangeAndOneThatRepeatsIsDropped() throws Exception
     {
         final int maxMessage = 256;
