@@ -66,9 +66,12 @@ public interface MessageQueue extends AutoCloseable
      * start at 0 again.
      *
      * @return the queue's creation id, or {@link #NO_CREATION_ID} for a file made by an mmq older than
-     *         format version 7, which has none.
+     *         format version 7, which has none (and by default, for a queue that is not a file).
      */
-    long creationId();
+    default long creationId()
+    {
+        return NO_CREATION_ID;
+    }
 
     /** The creation id of a file made by an mmq older than format version 7. */
     long NO_CREATION_ID = 0L;

@@ -96,11 +96,21 @@ public interface Producer extends AutoCloseable
      * that what it copies from now is not what its checkpoint counted in (a source recreated, or another
      * one), where the checkpoint alone would make it skip or repeat.
      *
-     * @param source any number; {@link #NO_SOURCE} if the checkpoint has none.
+     * <p>The default implementation keeps no sources: it attaches a checkpoint without one and refuses any
+     * other source.
+     *
+     * @param source any non-zero number; {@link #NO_SOURCE} (zero) if the checkpoint has none.
      * @throws MmqException if the queue file's format is too old to keep checkpoints, or, for a source
      *         other than {@link #NO_SOURCE}, to keep checkpoint sources (format version 7).
      */
-    void attachCheckpoint(long checkpoint, long source);
+    default void attachCheckpoint(long checkpoint, long source)
+    {
+        if (source != NO_SOURCE)
+        {
+            throw new MmqException("this producer keeps no checkpoint sources");
+        }
+        attachCheckpoint(checkpoint);
+    }
 
     /**
      * @return the checkpoint of the last published message that carried one, by this producer or an
@@ -112,7 +122,10 @@ public interface Producer extends AutoCloseable
      * @return the source attached with {@link #checkpoint()}, or {@link #NO_SOURCE} if it had none, there
      *         is no checkpoint, or the queue file is older than format version 7.
      */
-    long checkpointSource();
+    default long checkpointSource()
+    {
+        return NO_SOURCE;
+    }
 
     /**
      * Writes every message published so far back to the file's storage and waits until it is there, so

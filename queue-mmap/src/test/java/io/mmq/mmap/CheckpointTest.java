@@ -100,6 +100,9 @@ class CheckpointTest
             producer.offer(message, 0, 8);
             assertEquals(0x5eed_0002L, producer.checkpointSource());
         }
+        // docs/format.md: entry A's Source at header bytes 192 to 199, B's at 200 to 207; A took the first.
+        assertEquals(0x5eed_0001L, readLong(192));
+        assertEquals(0x5eed_0002L, readLong(200));
         try (MappedQueue queue = MappedQueue.open(file); Producer producer = queue.producer())
         {
             assertEquals(8, producer.checkpoint());

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 import io.mmq.MessageQueue;
+import io.mmq.Producer;
 import io.mmq.QueueOptions;
 import io.mmq.mmap.layout.HeaderLayout;
 import org.junit.jupiter.api.AfterEach;
@@ -49,7 +50,7 @@ class CreationIdTest
             created = queue.creationId();
         }
         assertNotEquals(MessageQueue.NO_CREATION_ID, created);
-        assertEquals(created, headerLong(HeaderLayout.CREATION_ID_OFFSET), "the id is the header's bytes 48 to 55");
+        assertEquals(created, headerLong(48), "the id is the header's bytes 48 to 55 (docs/format.md)");
         try (MappedQueue queue = MappedQueue.open(file))
         {
             assertEquals(created, queue.creationId());
@@ -79,13 +80,12 @@ class CreationIdTest
         {
             assertNotEquals(MessageQueue.NO_CREATION_ID, queue.creationId());
         }
-        // A version-6 file: bytes 48 to 55 were reserved, and may hold anything but zero only by damage;
-        // what they hold must not be taken for an id.
+        // Made a version-6 file, whose bytes 48 to 55 are reserved: what they hold is not an id.
         patchInt(HeaderLayout.VERSION_OFFSET, HeaderLayout.CREATION_ID_VERSION - 1);
-        try (MappedQueue queue = MappedQueue.open(file, OPTIONS))
+        try (MappedQueue queue = MappedQueue.open(file, OPTIONS); Producer producer = queue.producer())
         {
             assertEquals(MessageQueue.NO_CREATION_ID, queue.creationId());
-            assertTrue(queue.producer().offer(new org.agrona.concurrent.UnsafeBuffer(new byte[8]), 0, 8) > 0);
+            assertTrue(producer.offer(new org.agrona.concurrent.UnsafeBuffer(new byte[8]), 0, 8) > 0);
         }
         assertEquals(HeaderLayout.CREATION_ID_VERSION - 1, headerInt(HeaderLayout.VERSION_OFFSET),
             "opening an older file never changes its version");

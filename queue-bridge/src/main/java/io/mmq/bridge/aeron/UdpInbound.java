@@ -65,6 +65,13 @@ public final class UdpInbound implements RunnableBridge
      */
     private static final long SOURCE_CHANGE_WAIT_NS = 2 * EmbeddedMediaDriver.UDP_PEER_TIMEOUT_NS;
 
+    /**
+     * How long a sender may send messages without naming its source queue: a bridge of this version names it
+     * every {@link UdpOutbound#IDENTITY_INTERVAL_NS}; one that never does is older, and its positions cannot
+     * be read safely.
+     */
+    private static final long UNNAMED_LIMIT_NS = EmbeddedMediaDriver.UDP_PEER_TIMEOUT_NS;
+
     private final UdpUri listen;
     private final UdpOptions options;
     private final EmbeddedMediaDriver driver;
@@ -73,8 +80,10 @@ public final class UdpInbound implements RunnableBridge
     private final Producer producer;
     /** Whether the queue keeps a checkpoint's source (format 7 on): then a restarted bridge knows it too. */
     private final boolean keepsSources;
-    /** The source queue's creation id each sender named first, by Aeron session id; absent: not named. */
-    private final Long2LongHashMap imageSources = new Long2LongHashMap(Producer.NO_SOURCE);
+    /** The source queue's creation id each sender named, by Aeron session id; absent: not named yet. */
+    private final Long2LongHashMap senderSources = new Long2LongHashMap(Producer.NO_SOURCE);
+    /** When each sender that has not named its source yet first had a message dropped for it. */
+    private final Long2LongHashMap unnamedSince = new Long2LongHashMap(0);
     private final UdpInboundCounters counters = new UdpInboundCounters();
     private final AbortOnFailure guard = new AbortOnFailure(this::onMessage);
     private final ControlledFragmentAssembler assembler = new ControlledFragmentAssembler(guard);
@@ -86,6 +95,8 @@ public final class UdpInbound implements RunnableBridge
     private long appliedSource;
     /** When a message of a new source queue began to wait for older images, or 0. */
     private long sourceChangeWaitSince;
+    /** Whether a message of a new source queue waited in this turn. */
+    private boolean waitedForOlderImages;
     private int imageIndex;
     private int fragments;
     private boolean held;
@@ -119,13 +130,22 @@ public final class UdpInbound implements RunnableBridge
     {
         final EmbeddedMediaDriver driver = EmbeddedMediaDriver.launchForUdp(options.aeronDirectory(), ThreadingMode.INVOKER);
         AeronClient client = null;
+        // The image handlers run on the bridge's thread (the client is invoked by it), once it exists.
+        final UdpInbound[] bridge = new UdpInbound[1];
         try
         {
             client = AeronClient.connect(driver);
             final Subscription subscription;
             try
             {
-                subscription = client.aeron().addSubscription(listen.channel(""), UdpOutbound.STREAM_ID);
+                subscription = client.aeron().addSubscription(listen.channel(""), UdpOutbound.STREAM_ID,
+                    image -> { }, image ->
+                    {
+                        if (null != bridge[0])
+                        {
+                            bridge[0].senderGone(image);
+                        }
+                    });
             }
             catch (final AeronException ex)
             {
@@ -133,8 +153,9 @@ public final class UdpInbound implements RunnableBridge
             }
             final Producer producer = queue.producer();
             // A queue with a creation id (format 7 on) also keeps a checkpoint's source.
-            return new UdpInbound(listen, options, driver, client, subscription, producer,
+            bridge[0] = new UdpInbound(listen, options, driver, client, subscription, producer,
                 queue.creationId() != MessageQueue.NO_CREATION_ID);
+            return bridge[0];
         }
         catch (final Throwable ex)
         {
@@ -214,8 +235,13 @@ public final class UdpInbound implements RunnableBridge
                 fragments = 0;
                 held = false;
                 imageIndex = 0;
+                waitedForOlderImages = false;
                 subscription.forEachImage(imagePoller);
                 guard.rethrow(); // what stopped the poll at a message the bridge cannot apply
+                if (!waitedForOlderImages)
+                {
+                    sourceChangeWaitSince = 0;
+                }
                 if (imageIndex != images)
                 {
                     images = imageIndex;
@@ -254,16 +280,22 @@ public final class UdpInbound implements RunnableBridge
     private Action onMessage(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
         final long value = header.reservedValue();
+        final int session = header.sessionId();
         if (SourcePosition.isIdentity(value))
         {
-            // A sender's first frame: which queue its positions count in.
-            imageSources.put(header.sessionId(),
-                length == SourcePosition.IDENTITY_LENGTH ? buffer.getLong(offset) : Producer.NO_SOURCE);
+            senderNamed(session, length == SourcePosition.IDENTITY_LENGTH ? buffer.getLong(offset) : Producer.NO_SOURCE);
+            return Action.CONTINUE;
+        }
+        if (!senderSources.containsKey(session))
+        {
+            // Joined part way (this bridge restarted, the sender did not): its positions cannot be read before it
+            // names its queue again, within a tenth of a second. What is dropped meanwhile shows as a gap.
+            droppedUnnamed(session);
             return Action.CONTINUE;
         }
         final long previousEnd = SourcePosition.previousEnd(value);
         final long end = SourcePosition.end(value, length);
-        final long source = imageSources.get(header.sessionId());
+        final long source = senderSources.get(session);
         // A source queue created again (or another one) starts its positions anew: they say nothing about
         // the last applied position, which counted in the old one.
         final boolean newSource = lastApplied >= 0 && source != Producer.NO_SOURCE &&
@@ -303,8 +335,7 @@ public final class UdpInbound implements RunnableBridge
             throw new MmqException("a message of " + length + " bytes arrived, longer than the queue's largest (" +
                 producer.maxMessageLength() + ")");
         }
-        // A sender this bridge joined part way (it restarted, the sender did not) named its source before the
-        // join: its messages, which follow on by their positions, keep the source they follow on from.
+        // A source file older than format 7 has no creation id: its messages keep the source they follow on from.
         final long knownSource = source != Producer.NO_SOURCE ? source : appliedSource;
         final long published = Checkpoints.publish(producer, buffer, offset, length, end,
             keepsSources ? knownSource : Producer.NO_SOURCE);
@@ -358,6 +389,7 @@ public final class UdpInbound implements RunnableBridge
      */
     private void waitForOlderImages(final long source)
     {
+        waitedForOlderImages = true;
         final long now = System.nanoTime();
         if (0 == sourceChangeWaitSince)
         {
@@ -368,6 +400,44 @@ public final class UdpInbound implements RunnableBridge
             throw new MmqException("two source queues are sending to " + listen.endpoint() + " at once (creation ids " +
                 hex(appliedSource) + " and " + hex(source) + "): one inbound bridge takes one source queue");
         }
+    }
+
+    private void senderNamed(final int session, final long source)
+    {
+        if (!senderSources.containsKey(session) || senderSources.get(session) != source)
+        {
+            events.accept("sender aeron-session=" + session + " source=" + hex(source));
+        }
+        senderSources.put(session, source);
+        unnamedSince.remove(session);
+    }
+
+    /**
+     * A message of a sender that has not named its source queue is dropped, and counted; one that sends for
+     * longer than {@link #UNNAMED_LIMIT_NS} without naming it is not a bridge of this version.
+     */
+    private void droppedUnnamed(final int session)
+    {
+        counters.unnamed.increment();
+        final long now = System.nanoTime();
+        final long since = unnamedSince.get(session);
+        if (0 == since)
+        {
+            unnamedSince.put(session, now | 1);
+        }
+        else if (now - since > UNNAMED_LIMIT_NS)
+        {
+            throw new MmqException("the sender of Aeron session " + session + " has not named its source queue in " +
+                UdpOutbound.seconds(java.time.Duration.ofNanos(UNNAMED_LIMIT_NS)) + " of messages: is its bridge an " +
+                "older mmq? Run both bridges at the same version");
+        }
+    }
+
+    /** Called on the bridge's thread when a sender's image is gone: what it named goes with it. */
+    private void senderGone(final Image image)
+    {
+        senderSources.remove(image.sessionId());
+        unnamedSince.remove(image.sessionId());
     }
 
     private static String hex(final long creationId)

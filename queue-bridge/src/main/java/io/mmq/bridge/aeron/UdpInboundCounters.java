@@ -12,6 +12,7 @@ public final class UdpInboundCounters
     final OrderedCounter missing = new OrderedCounter();
     final OrderedCounter backPressured = new OrderedCounter();
     final OrderedCounter sourceChanges = new OrderedCounter();
+    final OrderedCounter unnamed = new OrderedCounter();
     final OrderedCounter lastApplied = new OrderedCounter(-1);
     volatile int images;
 
@@ -51,6 +52,15 @@ public final class UdpInboundCounters
         return sourceChanges.get();
     }
 
+    /**
+     * @return messages dropped because their sender had not named its source queue yet (this bridge joined its
+     *         stream part way); they are part of the gap reported once it has.
+     */
+    public long unnamed()
+    {
+        return unnamed.get();
+    }
+
     /** @return the source position just after the last message applied, or -1 before the first. */
     public long lastApplied()
     {
@@ -61,7 +71,8 @@ public final class UdpInboundCounters
     public String line()
     {
         return "applied=" + applied() + " duplicates=" + duplicates() + " gaps=" + gaps() + " missing=" + missing() +
-            " backpressured=" + backPressured() + " source-changes=" + sourceChanges() + " images=" + images +
+            " backpressured=" + backPressured() + " source-changes=" + sourceChanges() + " unnamed=" + unnamed() +
+            " images=" + images +
             " source-position=" + lastApplied();
     }
 }

@@ -66,6 +66,12 @@ public final class UdpOutbound implements RunnableBridge
 
     private static final int POLL_LIMIT = 64;
 
+    /**
+     * How often the bridge names its source queue again: an inbound bridge that joins the stream part way
+     * (it restarted, this one did not) drops what arrives until then, and reports it as a gap.
+     */
+    static final long IDENTITY_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(100);
+
     /** The longest the bridge's thread sleeps on an empty queue without running the driver's duty cycle. */
     private static final long DRIVER_INTERVAL_MICROS = 1_000;
     private static final int MIN_TERM_LENGTH = 64 * 1024;
@@ -261,23 +267,27 @@ public final class UdpOutbound implements RunnableBridge
         final long idleNanos = null == options.idleExit() ? Long.MAX_VALUE : options.idleExit().toNanos();
         long lastMessage = System.nanoTime();
         long lastLook = 0;
-        try
-        {
-            // First on the publication, so first on the inbound's image: which queue the positions count in.
-            identity.putLong(0, queue.creationId());
-            reservedValue = SourcePosition.IDENTITY;
-            offerUntilTaken(identity, 0, SourcePosition.IDENTITY_LENGTH);
-        }
-        catch (final RuntimeException ex)
-        {
-            if (ex == STOPPED)
-            {
-                return;
-            }
-            throw ex;
-        }
+        identity.putLong(0, queue.creationId());
+        long identityDue = lastMessage; // first on the publication, so first on an inbound's image
         while (!stopping)
         {
+            if (System.nanoTime() - identityDue >= 0)
+            {
+                if (offerIdentity())
+                {
+                    identityDue = System.nanoTime() + IDENTITY_INTERVAL_NS;
+                }
+                else
+                {
+                    // Refused (not connected, back-pressured): read nothing before the queue is named.
+                    idle.idle(client.invoke());
+                    if (System.nanoTime() - lastMessage >= idleNanos)
+                    {
+                        return;
+                    }
+                    continue;
+                }
+            }
             final int polled;
             try
             {
@@ -335,6 +345,29 @@ public final class UdpOutbound implements RunnableBridge
     }
 
     /**
+     * Offers the frame that names the source queue (its creation id), once.
+     *
+     * @return whether the publication took it.
+     */
+    private boolean offerIdentity()
+    {
+        reservedValue = SourcePosition.IDENTITY;
+        final long result = publication.offer(identity, 0, SourcePosition.IDENTITY_LENGTH, reservedValues);
+        requireOpen(result);
+        counters.connected = result != Publication.NOT_CONNECTED;
+        return result > 0;
+    }
+
+    private void requireOpen(final long offerResult)
+    {
+        if (offerResult == Publication.CLOSED || offerResult == Publication.MAX_POSITION_EXCEEDED)
+        {
+            throw new MmqException("the Aeron publication to " + target.endpoint() + " refused a message: " +
+                (offerResult == Publication.CLOSED ? "CLOSED" : "MAX_POSITION_EXCEEDED") + "; start the bridge again");
+        }
+    }
+
+    /**
      * Offers until the publication takes the message, with {@link #reservedValue} in its frames: the bridge
      * reads nothing more meanwhile, so back-pressure reaches the queue.
      *
@@ -348,11 +381,7 @@ public final class UdpOutbound implements RunnableBridge
         long result;
         while ((result = publication.offer(buffer, offset, length, reservedValues)) < 0)
         {
-            if (result == Publication.CLOSED || result == Publication.MAX_POSITION_EXCEEDED)
-            {
-                throw new MmqException("the Aeron publication to " + target.endpoint() + " refused a message: " +
-                    (result == Publication.CLOSED ? "CLOSED" : "MAX_POSITION_EXCEEDED") + "; start the bridge again");
-            }
+            requireOpen(result);
             if (result == Publication.BACK_PRESSURED && !backPressured)
             {
                 backPressured = true;

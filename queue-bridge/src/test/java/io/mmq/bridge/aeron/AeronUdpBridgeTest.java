@@ -434,6 +434,70 @@ class AeronUdpBridgeTest
         }
     }
 
+    @Test
+    void anInboundThatJoinsTheSenderOfARecreatedQueuePartWayWaitsForItToNameItsQueueAndReportsTheChange()
+        throws Exception
+    {
+        final int maxMessage = 256;
+        final CheckedMessages messages = new CheckedMessages(SEED, maxMessage);
+        final Path a = createQueue("a.mmq", 1 << 20, maxMessage);
+        final Path b = createQueue("b.mmq", 1 << 20, maxMessage);
+        final long oldId = creationId(a);
+        final String endpoint = endpoint();
+        try (FarReader far = new FarReader(b))
+        {
+            final Child in = inbound("in", endpoint, b, List.of());
+            in.awaitLine("session", 60);
+            final Child out = outbound("out", a, endpoint);
+            out.awaitLine("session", 60);
+            produce("producer-1", a, maxMessage, 0, 1_000).awaitLine("DONE", 60);
+            far.readUntil(1_000, 60);
+            sigterm(out);
+            assertEquals(SIGTERM_EXIT, out.awaitExit(30), out.errors());
+            sigterm(in);
+            in.awaitLine("stopped", 30);
+            in.awaitExit(30);
+
+            // Queue A created again, empty; its bridge connects to an inbound that dies before applying anything.
+            Files.delete(a);
+            createQueue("a.mmq", 1 << 20, maxMessage);
+            final String newId = String.format("%016x", creationId(a));
+            final Child in2 = inbound("in-2", endpoint, b, List.of());
+            in2.awaitLine("session", 60);
+            final Child out2 = outbound("out-2", a, endpoint);
+            out2.awaitLine("session", 60);
+            assertTrue(in2.awaitLine("sender", 60).endsWith(" source=" + newId));
+            sigkill(in2);
+
+            // The next inbound joins the running sender part way, after the frame that first named its queue.
+            final Child in3 = inbound("in-3", endpoint, b, List.of());
+            assertTrue(in3.awaitLine("session", 60).contains(" source=" + String.format("%016x", oldId) + " "));
+            assertTrue(in3.awaitLine("sender", 60).endsWith(" source=" + newId), "the sender names its queue again");
+            produce("producer-2", a, maxMessage, 1_000, 300).awaitLine("DONE", 60);
+            final String changed = in3.awaitLine("source changed", 60);
+            assertTrue(changed.contains("to=" + newId), changed);
+            assertEquals(0, field(in3.awaitLine("first", 60), "from"), "the new queue is applied from its start");
+            far.readUntil(1_300, 60);
+            sigterm(out2);
+            assertEquals(SIGTERM_EXIT, out2.awaitExit(30), out2.errors());
+            sigterm(in3);
+            final String stopped = in3.awaitLine("stopped", 30);
+            assertEquals(300, field(stopped, "applied"), stopped);
+            assertEquals(0, field(stopped, "duplicates"), stopped);
+            assertEquals(0, field(stopped, "gaps"), stopped);
+            assertEquals(1, field(stopped, "source-changes"), stopped);
+            in3.awaitExit(30);
+
+            far.read();
+            assertEquals(1_300, far.messages().size(), "every message of both queues, once");
+            for (int seq = 0; seq < 1_300; seq++)
+            {
+                final byte[] message = far.messages().get(seq);
+                assertNull(messages.check(new UnsafeBuffer(message), 0, message.length, seq));
+            }
+        }
+    }
+
     private static long creationId(final Path queue)
     {
         try (MappedQueue open = MappedQueue.open(queue))

@@ -16,7 +16,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  *
  * <p>How it finds the last message is its last argument: {@code scan} reads the ring as a consumer from
  * the earliest retained position; {@code checkpoint} asks {@link Producer#checkpoint()}, having attached
- * each message's sequence number to it as its checkpoint, the way a bridge copying messages in from
+ * each message's sequence number to it as its checkpoint (with a source derived from it, which must come
+ * back with it), the way a bridge copying messages in from
  * another system resumes.
  *
  * <p>Arguments: file seed maxLength count scan|checkpoint. Prints {@code RESUMED next=N}, then {@code DONE}.
@@ -33,6 +34,11 @@ public final class RestartingProducerProcess
             final Producer producer = queue.producer();
             // NO_CHECKPOINT is -1, as is an empty ring's last sequence: a new queue starts at 0.
             final long next = (checkpoints ? producer.checkpoint() : lastInRing(queue)) + 1;
+            if (checkpoints && next > 0 && producer.checkpointSource() != sourceOf(next - 1))
+            {
+                throw new IllegalStateException("checkpoint " + (next - 1) + " came back with source " +
+                    producer.checkpointSource() + ", not the " + sourceOf(next - 1) + " attached with it");
+            }
             System.out.println("RESUMED next=" + next);
             final UnsafeBuffer message = new UnsafeBuffer(new byte[8 + producer.maxMessageLength()]);
             for (long seq = next; seq < count; seq++)
@@ -41,7 +47,7 @@ public final class RestartingProducerProcess
                 final int length = 8 + messages.write(message, 8, seq);
                 if (checkpoints)
                 {
-                    producer.attachCheckpoint(seq);
+                    producer.attachCheckpoint(seq, sourceOf(seq));
                 }
                 while (producer.offer(message, 0, length) < 0)
                 {
@@ -51,6 +57,12 @@ public final class RestartingProducerProcess
             producer.close();
             System.out.println("DONE");
         }
+    }
+
+    /** A source that differs with each checkpoint, so that one torn from its checkpoint shows. */
+    private static long sourceOf(final long seq)
+    {
+        return (seq + 1) * 0x9E37_79B9_7F4A_7C15L;
     }
 
     private static long lastInRing(final MappedQueue queue)
