@@ -41,7 +41,9 @@ public final class InboundRunner
         {
             final BridgeStatus status = BridgeStatus.start(Path.of(queueName), statusName(bridge.source()), "in",
                 bridge.source().toString(), queueName);
-            BridgeRunner.run(bridge, events -> bridge.run(producer, events), "started source=" + bridge.source() +
+            // A queue with a creation id (format 7 on) also keeps a checkpoint's source.
+            final boolean keepsSources = queue.creationId() != MessageQueue.NO_CREATION_ID;
+            BridgeRunner.run(bridge, events -> bridge.run(producer, keepsSources, events), "started source=" + bridge.source() +
                 " queue=" + queueName + " checkpoint=" + producer.checkpoint(), out, progress, status);
         }
     }

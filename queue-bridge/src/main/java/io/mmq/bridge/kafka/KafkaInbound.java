@@ -17,6 +17,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
@@ -68,15 +69,20 @@ public final class KafkaInbound implements StoppableBridge
     };
 
     private final KafkaUri source;
+    /** The topic's id as a checkpoint's source: which topic the queue's checkpoint counts offsets of. */
+    private final long topicSource;
     private final InboundOptions options;
     private final TopicPartition partition;
     private final InboundCounters counters = new InboundCounters();
     private final StopSignal stop = new StopSignal();
     private final UnsafeBuffer message = new UnsafeBuffer(EMPTY);
+    /** What each checkpoint is kept with: the topic's id, or NO_SOURCE for a queue older than format 7. */
+    private long checkpointSource = Producer.NO_SOURCE;
 
-    private KafkaInbound(final KafkaUri source, final InboundOptions options)
+    private KafkaInbound(final KafkaUri source, final long topicSource, final InboundOptions options)
     {
         this.source = source;
+        this.topicSource = topicSource;
         this.options = options;
         this.partition = new TopicPartition(source.topic(), 0);
     }
@@ -89,9 +95,19 @@ public final class KafkaInbound implements StoppableBridge
      */
     public static KafkaInbound prepare(final KafkaUri source, final InboundOptions options)
     {
-        TopicCheck.requireOnePartition(source, ClientSettings.client(source, options.kafkaProperties()), options.timeout(),
-            false, "");
-        return new KafkaInbound(source, options);
+        final Uuid topicId = TopicCheck.requireOnePartition(source, ClientSettings.client(source, options.kafkaProperties()),
+            options.timeout(), false, "");
+        return new KafkaInbound(source, topicSource(topicId), options);
+    }
+
+    /**
+     * @return the 64 bits of a topic id kept as the queue's checkpoint source: its two halves mixed, never
+     *         {@link Producer#NO_SOURCE}.
+     */
+    static long topicSource(final Uuid topicId)
+    {
+        final long mixed = topicId.getMostSignificantBits() ^ topicId.getLeastSignificantBits();
+        return mixed == Producer.NO_SOURCE ? 1 : mixed;
     }
 
     /**
@@ -153,14 +169,18 @@ public final class KafkaInbound implements StoppableBridge
      * idle exit. A Kafka failure ends the session: the bridge waits (100 ms, doubling up to 5 s) and starts a
      * new one from the queue's checkpoint, announcing it through {@code events}.
      *
-     * @param producer the queue's producer, which nothing else uses while the bridge runs; the caller closes it.
+     * @param producer     the queue's producer, which nothing else uses while the bridge runs; the caller closes it.
+     * @param keepsSources whether the queue keeps a checkpoint's source (format 7 on): then the topic's id is
+     *                     kept with each checkpoint, and a checkpoint of another topic is refused.
      * @param events   one line for each session started and each failure: {@code session ...},
      *                 {@code restart ...}, {@code notice ...}.
      * @throws MmqException when the bridge cannot go on: a record too large for the queue, records removed
      *         from the topic before they were copied, a topic shorter than the checkpoint, access refused.
      */
-    public void run(final Producer producer, final Consumer<String> events)
+    public void run(final Producer producer, final boolean keepsSources, final Consumer<String> events)
     {
+        requireSameTopic(producer);
+        this.checkpointSource = keepsSources ? topicSource : Producer.NO_SOURCE;
         counters.lastOffset = producer.checkpoint();
         long backoff = 100;
         while (!stop.stopped())
@@ -197,6 +217,24 @@ public final class KafkaInbound implements StoppableBridge
                 stop.pause(backoff);
                 backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
             }
+        }
+    }
+
+    /**
+     * A checkpoint counts offsets of the topic it was kept with: one kept with another topic's id (this topic
+     * was deleted and created again, or the queue was fed from another one) would resume at an offset that
+     * means nothing here. A checkpoint kept without a source (an older bridge, a queue older than format 7)
+     * is taken as this topic's, as before sources existed.
+     */
+    private void requireSameTopic(final Producer producer)
+    {
+        final long kept = producer.checkpointSource();
+        if (Producer.NO_CHECKPOINT != producer.checkpoint() && Producer.NO_SOURCE != kept && kept != topicSource)
+        {
+            throw new MmqException("the queue's checkpoint (offset " + producer.checkpoint() + ") was kept with " +
+                "another topic than " + source.topic() + " (source " + String.format("%016x", kept) + ", this topic's " +
+                String.format("%016x", topicSource) + "): was the topic deleted and created again, or is the queue fed " +
+                "from another one? Its offsets mean nothing here; copy it into a new queue");
         }
     }
 
@@ -297,7 +335,7 @@ public final class KafkaInbound implements StoppableBridge
                 "stops before it; every record before it is in the queue");
         }
         message.wrap(value);
-        producer.attachCheckpoint(offset);
+        producer.attachCheckpoint(offset, checkpointSource);
         crashPoints.beforePublish(offset);
         boolean waited = false;
         long result;

@@ -13,6 +13,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
@@ -33,8 +34,9 @@ final class TopicCheck
     /**
      * @param create        whether a missing topic is created with one partition (the outbound bridge may).
      * @param missingSuffix what follows "topic T does not exist at S" when it is refused.
+     * @return the topic's id, which a topic deleted and created again under the same name does not share.
      */
-    static void requireOnePartition(final KafkaUri uri, final Properties client, final Duration timeout,
+    static Uuid requireOnePartition(final KafkaUri uri, final Properties client, final Duration timeout,
         final boolean create, final String missingSuffix)
     {
         final long millis = timeout.toMillis();
@@ -97,6 +99,7 @@ final class TopicCheck
                 throw new MmqException("topic " + uri.topic() + " has " + topic.partitions().size() + " partitions: " +
                     "the bridge keeps the queue's order only in a topic of one partition");
             }
+            return topic.topicId();
         }
         catch (final java.util.concurrent.TimeoutException ex)
         {

@@ -16,6 +16,8 @@ import io.mmq.mmap.MappedQueue;
 import io.mmq.mmap.process.Child;
 import io.mmq.mmap.process.ConsumerProcess;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -258,6 +260,72 @@ class KafkaInboundProcessTest extends KafkaProcessTests
         {
             assertEquals(1000, queue.counters().lastCheckpoint());
             assertEquals(position, queue.counters().producerPosition(), "nothing published");
+        }
+    }
+
+    @Test
+    void aTopicDeletedAndCreatedAgainIsRefusedEvenOnceItHasPassedTheCheckpoint() throws Exception
+    {
+        final String topic = "reborn";
+        TopicWriter.createTopic(broker.bootstrapServers(), topic, 1);
+        send(topic, 3);
+        final Path file = createQueue("reborn.mmq");
+        final Child first = inbound("first", topic, file, "kafka-log=off", "idle-exit=1000");
+        assertEquals(0, first.awaitExit(60), first.output() + first.errors());
+        try (MappedQueue queue = MappedQueue.open(file))
+        {
+            assertEquals(2, queue.counters().lastCheckpoint(), "offsets 0 to 2 are in the queue");
+        }
+
+        // The same name, another topic: its offsets 3 and on exist, but say nothing about this queue.
+        try (Admin admin = Admin.create(java.util.Map.of("bootstrap.servers", broker.bootstrapServers())))
+        {
+            admin.deleteTopics(List.of(topic)).all().get();
+            final long deadline = System.nanoTime() + 60_000_000_000L;
+            while (true)
+            {
+                try
+                {
+                    admin.createTopics(List.of(new NewTopic(topic, 1, (short)1))).all().get();
+                    break;
+                }
+                catch (final java.util.concurrent.ExecutionException stillDeleting)
+                {
+                    assertTrue(System.nanoTime() < deadline, "the topic was created again: " + stillDeleting);
+                    Thread.sleep(100);
+                }
+            }
+        }
+        send(topic, 10);
+        final long position;
+        try (MappedQueue queue = MappedQueue.open(file))
+        {
+            position = queue.counters().producerPosition();
+        }
+        final Child second = inbound("second", topic, file, "kafka-log=off", "idle-exit=1000");
+        assertEquals(2, second.awaitExit(60), second.output() + second.errors());
+        final List<String> errors = errorLines(second);
+        assertEquals(1, errors.size(), errors.toString());
+        assertTrue(errors.get(0).startsWith("mmq: the queue's checkpoint (offset 2) was kept with another topic than " +
+            "reborn (source "), errors.get(0));
+        try (MappedQueue queue = MappedQueue.open(file))
+        {
+            assertEquals(2, queue.counters().lastCheckpoint());
+            assertEquals(position, queue.counters().producerPosition(), "nothing published");
+        }
+    }
+
+    private void send(final String topic, final int count) throws Exception
+    {
+        final Properties properties = new Properties();
+        properties.put("bootstrap.servers", broker.bootstrapServers());
+        try (KafkaProducer<byte[], byte[]> producer =
+            new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer()))
+        {
+            for (int i = 0; i < count; i++)
+            {
+                producer.send(new ProducerRecord<>(topic, 0, null, new byte[10])).get();
+            }
         }
     }
 
