@@ -30,8 +30,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * returns, so the last offset of the partition is not a data record: the reader reads backwards in windows
  * that do not overlap, the last 2 offsets, the 32 before them, then 512, then {@link #MAX_WINDOW} at a time,
  * until a window holds a committed data record (the last it holds is the one) or the partition's first
- * offset is reached. Only aborted transactions and markers are read more than 2 offsets back, and no
- * window is larger than {@link #MAX_WINDOW} offsets. A last record that is not a bridge's ends the read at
+ * offset is reached. A window is read only if every offset after it is an aborted record or a marker, and
+ * no window is larger than {@link #MAX_WINDOW} offsets. A last record that is not a bridge's ends the read at
  * once: nothing before it can make it one.
  */
 public final class TopicTail
