@@ -98,6 +98,10 @@ class KafkaOutboundProcessTest extends KafkaProcessTests
 
             reader.readToEnd();
             assertEquals(COUNT, reader.received(), "records in the topic");
+            // Record format 2: the queue's identity on each transaction's last record (checked by the reader), on
+            // no other.
+            assertTrue(reader.transactionEnds() > 0, "transactions read");
+            assertEquals(0, reader.identifiedInside(), "records inside a transaction carrying the queue's identity");
             try (MappedQueue queue = MappedQueue.open(file))
             {
                 final QueueCounters counters = queue.counters();
@@ -253,6 +257,14 @@ class KafkaOutboundProcessTest extends KafkaProcessTests
         assertRefused(file, broker.uri("fed"), "mmq: topic fed is fed by the bridge of another queue ('" +
             OutboundOptions.defaultQueueId(other) + "', not '" + OutboundOptions.defaultQueueId(file) + "'): one topic, one source queue");
 
+        // A topic another writer fills: its last record has no bridge headers. Refused from that record alone
+        // (TopicTailTest shows nothing before it is read).
+        TopicWriter.createTopic(broker.bootstrapServers(), "plain", 1);
+        final long plainLast = TopicWriter.write(broker.bootstrapServers(), "plain", SEED, MAX_BODY, 2_000, false);
+        BridgeRecords.awaitStable(broker.bootstrapServers(), "plain");
+        assertRefused(file, broker.uri("plain"), "mmq: the last record of topic plain (offset " + plainLast + ") was not " +
+            "written by an mmq bridge (no mmq.position header): the bridge writes only into a topic it alone writes");
+
         final int closedPort;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
         {
@@ -284,6 +296,147 @@ class KafkaOutboundProcessTest extends KafkaProcessTests
         final List<String> lines = child.errors().lines().toList();
         assertEquals(List.of(expected), lines, uri);
         assertTrue(child.output().isEmpty(), child.output().toString());
+    }
+
+    @Test
+    void aTopicWhoseLastTransactionLostItsFirstRecordsToRetentionIsResumedAfterItsLastRecord() throws Exception
+    {
+        // The worst case for the queue's identity once a transaction: the bridge dies between Kafka's commit of a
+        // transaction and the queue's (so the topic is ahead of the committed position, and going on from that
+        // position would repeat the transaction), and retention then removes the first half of that transaction.
+        final String topic = "retention";
+        createTopicOfOnePartition(topic);
+        final Path file = createQueue("retention.mmq");
+        final CheckedMessages messages = new CheckedMessages(SEED, MAX_BODY);
+        try (MappedQueue queue = MappedQueue.open(file); Producer producer = queue.producer())
+        {
+            publish(producer, messages, 0, 400);
+        }
+        final Child first = bridge("bridge-after", file, topic, "batch=100", "crash=after-kafka-commit:4");
+        first.awaitLine("crashing after-kafka-commit", 120);
+        assertEquals(9, first.awaitExit(30));
+
+        BridgeRecords.awaitStable(broker.bootstrapServers(), topic);
+        final List<Long> offsets = committedOffsets(topic); // record i is message i
+        int lastTransaction = offsets.size() - 1; // the first record of the last transaction: consecutive offsets
+        while (lastTransaction > 0 && offsets.get(lastTransaction - 1) == offsets.get(lastTransaction) - 1)
+        {
+            lastTransaction--;
+        }
+        final int inLast = offsets.size() - lastTransaction;
+        assertTrue(inLast >= 2, "the last transaction holds " + inLast + " records");
+        final int firstKept = lastTransaction + inLast / 2;
+        final org.apache.kafka.common.TopicPartition partition = new org.apache.kafka.common.TopicPartition(topic, 0);
+        try (Admin admin = Admin.create(java.util.Map.of("bootstrap.servers", broker.bootstrapServers())))
+        {
+            final long begin = admin.deleteRecords(java.util.Map.of(partition,
+                    org.apache.kafka.clients.admin.RecordsToDelete.beforeOffset(offsets.get(firstKept))))
+                .lowWatermarks().get(partition).get(30, TimeUnit.SECONDS).lowWatermark();
+            assertEquals((long)offsets.get(firstKept), begin, "the topic now begins inside its last transaction");
+        }
+
+        final long end;
+        try (MappedQueue queue = MappedQueue.open(file); Producer producer = queue.producer())
+        {
+            end = publish(producer, messages, 400, 200);
+        }
+        final Child second = bridge("bridge", file, topic, "batch=100", "idle-exit=1000");
+        final String session = second.awaitLine("session", 120);
+        assertTrue(field(session, "topic-position") > field(session, "consumer-position"), session);
+        assertEquals((long)offsets.get(offsets.size() - 1), field(session, "last-offset"), session);
+        final String stopped = second.awaitLine("stopped", 120);
+        assertEquals(inLast, field(stopped, "skipped"), "the last transaction's messages, all still in the topic: " + stopped);
+        assertEquals(600 - offsets.size(), field(stopped, "forwarded"), stopped);
+        assertEquals(0, second.awaitExit(30));
+
+        try (TopicReader reader = new TopicReader(broker.bootstrapServers(), topic, SEED, MAX_BODY,
+            OutboundOptions.defaultQueueId(file), firstKept))
+        {
+            reader.readToEnd();
+            assertEquals(600 - firstKept, reader.received(), "messages " + firstKept + " to 599, each once, in order");
+            assertEquals(end, reader.lastPosition(), "the last record's position header");
+        }
+    }
+
+    @Test
+    void aTopicAnOlderBridgeWroteIsResumedWhereItEndsAndBothFormatsReachTheInboundQueue() throws Exception
+    {
+        // An older bridge (the queue's identity on every record) forwarded 200 messages and died between Kafka's
+        // commit of its last transaction and the queue's; this bridge goes on after the topic's end, and the
+        // inbound bridge copies the topic of both formats into another queue.
+        final String topic = "older";
+        createTopicOfOnePartition(topic);
+        final Path file = createQueue("older.mmq", 1 << 20);
+        final CheckedMessages messages = new CheckedMessages(SEED, MAX_BODY);
+        final long olderCommitted;
+        final long olderEnd;
+        final long end;
+        try (MappedQueue queue = MappedQueue.open(file); Producer producer = queue.producer())
+        {
+            olderCommitted = publish(producer, messages, 0, 150);
+            olderEnd = publish(producer, messages, 150, 50);
+            end = publish(producer, messages, 200, 300);
+        }
+        OlderBridge.forward(file, broker.bootstrapServers(), topic, 200, 50, 150);
+
+        final Child bridge = bridge("bridge", file, topic, "idle-exit=1000");
+        final String session = bridge.awaitLine("session", 120);
+        assertEquals(olderEnd, field(session, "topic-position"), session);
+        assertEquals(olderCommitted, field(session, "consumer-position"), session);
+        final String stopped = bridge.awaitLine("stopped", 120);
+        assertEquals(50, field(stopped, "skipped"), stopped);
+        assertEquals(300, field(stopped, "forwarded"), stopped);
+        assertEquals(0, bridge.awaitExit(30));
+
+        try (TopicReader reader = new TopicReader(broker.bootstrapServers(), topic, SEED, MAX_BODY,
+            OutboundOptions.defaultQueueId(file)))
+        {
+            reader.readToEnd();
+            assertEquals(500, reader.received(), "records in the topic");
+            assertEquals(end, reader.lastPosition(), "the last record's position header");
+            assertEquals(4 * 49, reader.identifiedInside(), "the older bridge's records carry the identity, the new ones' " +
+                "only at each transaction's end");
+        }
+
+        final Path copy = createQueue("older-copy.mmq", 1 << 20);
+        final Child inbound = start("inbound", BridgeProcess.class, broker.uri(topic), copy, "idle-exit=1000");
+        assertEquals(500, field(inbound.awaitLine("stopped", 120), "applied"));
+        assertEquals(0, inbound.awaitExit(30));
+        try (MappedQueue queue = MappedQueue.open(copy))
+        {
+            final List<byte[]> copied = readToEnd(queue, queue.consumer(StartPosition.EARLIEST));
+            assertEquals(500, copied.size(), "messages copied");
+            for (int seq = 0; seq < copied.size(); seq++)
+            {
+                final UnsafeBuffer message = new UnsafeBuffer(copied.get(seq));
+                assertNull(messages.check(message, 0, message.capacity(), seq), "message " + seq + " copied");
+            }
+        }
+    }
+
+    /** The offsets of the topic's committed records, as a read_committed reader finds them. */
+    private static List<Long> committedOffsets(final String topic)
+    {
+        final org.apache.kafka.common.TopicPartition partition = new org.apache.kafka.common.TopicPartition(topic, 0);
+        final java.util.Map<String, Object> settings = java.util.Map.of("bootstrap.servers", broker.bootstrapServers(),
+            "isolation.level", "read_committed",
+            "key.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName(),
+            "value.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
+        final List<Long> offsets = new ArrayList<>();
+        try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> consumer =
+                new org.apache.kafka.clients.consumer.KafkaConsumer<>(settings))
+        {
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            final long end = consumer.endOffsets(List.of(partition)).get(partition);
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (consumer.position(partition) < end)
+            {
+                consumer.poll(java.time.Duration.ofMillis(100)).records(partition).forEach(record -> offsets.add(record.offset()));
+                assertTrue(System.nanoTime() - deadline < 0, "could not read " + topic + " to offset " + end + " within 30 s");
+            }
+        }
+        return offsets;
     }
 
     // A message larger than Kafka accepts. The queue's largest message (capacity / 8 = 2 MiB) is more than the

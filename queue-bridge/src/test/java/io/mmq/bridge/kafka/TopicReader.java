@@ -18,7 +18,14 @@ import org.agrona.concurrent.UnsafeBuffer;
  * A plain Kafka consumer of the bridge's topic, as a downstream service would read it
  * ({@code read_committed}), checking every record as it comes: record {@code n} must be checked message
  * {@code n} of the producer (length and every byte), its position header must be past the last one's, and
- * its queue header the expected queue. So a record lost, repeated or out of order fails at once, naming it.
+ * its queue header, where it has one, the expected queue. So a record lost, repeated or out of order fails
+ * at once, naming it.
+ *
+ * <p>Both record formats: the last record of every committed transaction must carry the queue header (and,
+ * if it says a format, format 2), since that is the record every bridge, older ones too, reads when it
+ * starts. The topic's only writer is one producer at a time, so a transaction's records have consecutive
+ * offsets and its commit marker takes the next one: a record whose successor is not at the next offset
+ * ends a transaction. {@link #identifiedInside()} counts queue headers on other records (format 1's).
  */
 final class TopicReader implements AutoCloseable
 {
@@ -27,10 +34,21 @@ final class TopicReader implements AutoCloseable
     private final CheckedMessages messages;
     private final String queueId;
     private final UnsafeBuffer view = new UnsafeBuffer(new byte[0]);
+    private final long firstSeq;
     private long received;
     private long lastPosition = -1;
+    private ConsumerRecord<byte[], byte[]> previous;
+    private long transactionEnds;
+    private long identifiedInside;
 
     TopicReader(final String bootstrapServers, final String topic, final long seed, final int maxLength, final String queueId)
+    {
+        this(bootstrapServers, topic, seed, maxLength, queueId, 0);
+    }
+
+    /** A reader of a topic whose first record (retention removed those before it) is message {@code firstSeq}. */
+    TopicReader(final String bootstrapServers, final String topic, final long seed, final int maxLength, final String queueId,
+        final long firstSeq)
     {
         final Properties properties = new Properties();
         properties.put("bootstrap.servers", bootstrapServers);
@@ -44,6 +62,7 @@ final class TopicReader implements AutoCloseable
         consumer.seekToBeginning(List.of(partition));
         messages = new CheckedMessages(seed, maxLength);
         this.queueId = queueId;
+        this.firstSeq = firstSeq;
     }
 
     long received()
@@ -85,6 +104,32 @@ final class TopicReader implements AutoCloseable
                 throw new AssertionError("could not read to offset " + end + " within 60 s");
             }
         }
+        if (null != previous && end > previous.offset() + 1)
+        {
+            transactionEnd(previous); // its commit marker is at the next offset
+        }
+    }
+
+    /** @return the transactions whose last record was checked (all of them, after {@link #readToEnd()}). */
+    long transactionEnds()
+    {
+        return transactionEnds;
+    }
+
+    /** @return records that carry the queue header and do not end their transaction: none in format 2. */
+    long identifiedInside()
+    {
+        return identifiedInside;
+    }
+
+    private void transactionEnd(final ConsumerRecord<byte[], byte[]> record)
+    {
+        if (null == record.headers().lastHeader(TopicTail.QUEUE_HEADER))
+        {
+            throw new AssertionError("record at offset " + record.offset() + " ends a committed transaction without the " +
+                TopicTail.QUEUE_HEADER + " header: a bridge starting on this topic would refuse it");
+        }
+        transactionEnds++;
     }
 
     private int pollOnce()
@@ -100,7 +145,19 @@ final class TopicReader implements AutoCloseable
 
     private void check(final ConsumerRecord<byte[], byte[]> record)
     {
-        final long seq = received;
+        if (null != previous)
+        {
+            if (record.offset() != previous.offset() + 1)
+            {
+                transactionEnd(previous);
+            }
+            else if (null != previous.headers().lastHeader(TopicTail.QUEUE_HEADER))
+            {
+                identifiedInside++;
+            }
+        }
+        previous = record;
+        final long seq = firstSeq + received;
         final byte[] value = record.value();
         view.wrap(value);
         final String wrong = messages.check(view, 0, value.length, seq);
@@ -111,9 +168,15 @@ final class TopicReader implements AutoCloseable
         }
         final Header position = record.headers().lastHeader(TopicTail.POSITION_HEADER);
         final Header queue = record.headers().lastHeader(TopicTail.QUEUE_HEADER);
-        if (null == position || null == queue)
+        if (null == position)
         {
-            throw new AssertionError("record at offset " + record.offset() + " has no bridge headers");
+            throw new AssertionError("record at offset " + record.offset() + " has no " + TopicTail.POSITION_HEADER + " header");
+        }
+        final Header format = record.headers().lastHeader(TopicTail.FORMAT_HEADER);
+        if (null != format && (null == queue || !"2".equals(new String(format.value(), StandardCharsets.UTF_8))))
+        {
+            throw new AssertionError("record at offset " + record.offset() + " says record format '" +
+                new String(format.value(), StandardCharsets.UTF_8) + "'" + (null == queue ? " without the queue header" : ""));
         }
         final long at = ByteBuffer.wrap(position.value()).getLong();
         if (at <= lastPosition)
@@ -121,7 +184,7 @@ final class TopicReader implements AutoCloseable
             throw new AssertionError("record at offset " + record.offset() + " carries position " + at +
                 ", not past the previous record's " + lastPosition);
         }
-        if (!queueId.equals(new String(queue.value(), StandardCharsets.UTF_8)))
+        if (null != queue && !queueId.equals(new String(queue.value(), StandardCharsets.UTF_8)))
         {
             throw new AssertionError("record at offset " + record.offset() + " is from queue '" +
                 new String(queue.value(), StandardCharsets.UTF_8) + "', not '" + queueId + "'");
