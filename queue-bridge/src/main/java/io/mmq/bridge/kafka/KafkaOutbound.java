@@ -121,7 +121,7 @@ public final class KafkaOutbound implements StoppableBridge
             throw new MmqException("cannot read the end of topic " + target.topic() + " at " + target.bootstrapServers() +
                 ": " + KafkaErrors.oneLine(ex), ex);
         }
-        bridge.checkTail(tail, -1);
+        bridge.checkTail(tail, -1, MessageQueue.NO_CREATION_ID);
         return bridge;
     }
 
@@ -244,6 +244,8 @@ public final class KafkaOutbound implements StoppableBridge
         private final MessageQueue queue;
         private final io.mmq.Consumer consumer;
         private final Consumer<String> events;
+        /** The queue's creation id as the {@link TopicTail#CREATION_HEADER} carries it, or null if it has none. */
+        private final byte[] creationIdBytes;
         private KafkaProducer<byte[], byte[]> producer;
         private Metric retryMetric;
         private long retriesBefore;
@@ -261,6 +263,8 @@ public final class KafkaOutbound implements StoppableBridge
             this.consumer = consumer;
             this.events = events;
             this.retriesBefore = counters.retries;
+            this.creationIdBytes = MessageQueue.NO_CREATION_ID == queue.creationId() ? null :
+                TopicTail.positionBytes(queue.creationId());
         }
 
         void forward()
@@ -276,8 +280,16 @@ public final class KafkaOutbound implements StoppableBridge
                 producer.initTransactions();
                 final TopicTail tail = TopicTail.read(clientProperties(), target.topic(), options.timeout());
                 final long producerPosition = consumer.position() + consumer.lag();
-                checkTail(tail, producerPosition);
-                skipThrough = null == tail ? -1 : tail.position();
+                final boolean recreated = checkTail(tail, producerPosition, queue.creationId());
+                if (recreated)
+                {
+                    // The topic's position counted in the old file: skipping to it would skip the new one's messages.
+                    events.accept("source changed from=" + String.format("%016x", tail.creationId()) + " to=" +
+                        String.format("%016x", queue.creationId()) + " topic-position=" + tail.position() +
+                        " (the queue file was created again: its positions start anew); going on from the committed " +
+                        "position " + consumer.position());
+                }
+                skipThrough = null == tail || recreated ? -1 : tail.position();
                 counters.topicPosition = skipThrough;
                 counters.producerPosition = producerPosition;
                 events.accept("session topic-position=" + skipThrough + " consumer-position=" + consumer.position() +
@@ -410,6 +422,10 @@ public final class KafkaOutbound implements StoppableBridge
             if (last)
             {
                 headers.add(TopicTail.QUEUE_HEADER, queueIdBytes);
+                if (null != creationIdBytes)
+                {
+                    headers.add(TopicTail.CREATION_HEADER, creationIdBytes);
+                }
                 headers.add(TopicTail.FORMAT_HEADER, TopicTail.FORMAT_BYTES);
             }
             return new ProducerRecord<>(target.topic(), 0, null, null, value, headers);
@@ -456,16 +472,26 @@ public final class KafkaOutbound implements StoppableBridge
         return null;
     }
 
-    private void checkTail(final TopicTail tail, final long producerPosition)
+    /**
+     * @param creationId the queue's creation id, or {@code NO_CREATION_ID} when not yet known (before a session).
+     * @return whether the tail came from another file at the queue's path (the queue was created again): then
+     *         its position says nothing about this queue.
+     */
+    private boolean checkTail(final TopicTail tail, final long producerPosition, final long creationId)
     {
         if (null == tail)
         {
-            return;
+            return false;
         }
         if (!tail.queueId().equals(options.queueId()))
         {
             throw new MmqException("topic " + target.topic() + " is fed by the bridge of another queue ('" + tail.queueId() +
                 "', not '" + options.queueId() + "'): one topic, one source queue");
+        }
+        if (MessageQueue.NO_CREATION_ID != tail.creationId() && MessageQueue.NO_CREATION_ID != creationId &&
+            tail.creationId() != creationId)
+        {
+            return true;
         }
         if (producerPosition >= 0 && tail.position() > producerPosition)
         {
@@ -473,6 +499,7 @@ public final class KafkaOutbound implements StoppableBridge
                 tail.queueId() + "', but that queue's producer is only at " + producerPosition + ": this is not the " +
                 "queue file the topic was fed from (was it deleted and created again?)");
         }
+        return false;
     }
 
     /** Settings every client of the bridge shares. */

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 
+import io.mmq.MessageQueue;
 import io.mmq.MmqException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -40,6 +41,12 @@ public final class TopicTail
     public static final String POSITION_HEADER = "mmq.position";
     /** Header carrying the source queue's identity, UTF-8: on the last record of each transaction (format 1: on every record). */
     public static final String QUEUE_HEADER = "mmq.queue";
+    /**
+     * Header carrying the source queue's creation id ({@code MessageQueue.creationId()}), 8 bytes big-endian,
+     * beside {@link #QUEUE_HEADER} in format 2; absent in format 1, and for a queue file older than format 7,
+     * which has none.
+     */
+    public static final String CREATION_HEADER = "mmq.creation";
     /** Header carrying the topic's record format, decimal text ("2"), beside {@link #QUEUE_HEADER}; absent in format 1. */
     public static final String FORMAT_HEADER = "mmq.record-format";
     /** The record format this bridge writes. */
@@ -58,13 +65,16 @@ public final class TopicTail
     private final long offset;
     private final long position;
     private final String queueId;
+    private final long creationId;
     private final int format;
 
-    private TopicTail(final long offset, final long position, final String queueId, final int format)
+    private TopicTail(final long offset, final long position, final String queueId, final long creationId,
+        final int format)
     {
         this.offset = offset;
         this.position = position;
         this.queueId = queueId;
+        this.creationId = creationId;
         this.format = format;
     }
 
@@ -84,6 +94,15 @@ public final class TopicTail
     public String queueId()
     {
         return queueId;
+    }
+
+    /**
+     * @return the creation id of the queue file the record came from, or {@code MessageQueue.NO_CREATION_ID}
+     *         (0) if the record does not say (format 1, a queue file older than format 7).
+     */
+    public long creationId()
+    {
+        return creationId;
     }
 
     /** @return the record format the record was written in: 1 (no {@link #FORMAT_HEADER}) or 2. */
@@ -195,8 +214,16 @@ public final class TopicTail
                 "record of each transaction: it was not written by an mmq bridge; the bridge writes only into a topic " +
                 "it alone writes");
         }
+        final Header creation = record.headers().lastHeader(CREATION_HEADER);
+        if (null != creation && creation.value().length != Long.BYTES)
+        {
+            throw new MmqException("the last record of topic " + topic + " (offset " + record.offset() + ") has an " +
+                CREATION_HEADER + " header of " + creation.value().length + " bytes, not " + Long.BYTES + ": it was not " +
+                "written by an mmq bridge; the bridge writes only into a topic it alone writes");
+        }
         return new TopicTail(record.offset(), ByteBuffer.wrap(position.value()).getLong(),
-            new String(queue.value(), StandardCharsets.UTF_8), format);
+            new String(queue.value(), StandardCharsets.UTF_8),
+            null == creation ? MessageQueue.NO_CREATION_ID : ByteBuffer.wrap(creation.value()).getLong(), format);
     }
 
     /** @return the format the header's decimal text says, or -1 if it is not one. */
@@ -212,14 +239,16 @@ public final class TopicTail
         }
     }
 
-    static byte[] positionBytes(final long position)
+    /** @return {@code value} as 8 bytes big-endian: the form of {@link #POSITION_HEADER} and {@link #CREATION_HEADER}. */
+    static byte[] positionBytes(final long value)
     {
-        return ByteBuffer.allocate(Long.BYTES).putLong(position).array();
+        return ByteBuffer.allocate(Long.BYTES).putLong(value).array();
     }
 
     @Override
     public String toString()
     {
-        return "offset " + offset + ", position " + position + " of " + queueId + " (record format " + format + ")";
+        return "offset " + offset + ", position " + position + " of " + queueId + " (creation id " +
+            String.format("%016x", creationId) + ", record format " + format + ")";
     }
 }

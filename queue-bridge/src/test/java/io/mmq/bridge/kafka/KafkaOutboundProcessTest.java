@@ -417,12 +417,18 @@ class KafkaOutboundProcessTest extends KafkaProcessTests
     /** The offsets of the topic's committed records, as a read_committed reader finds them. */
     private static List<Long> committedOffsets(final String topic)
     {
+        return committedRecords(topic).stream().map(org.apache.kafka.clients.consumer.ConsumerRecord::offset).toList();
+    }
+
+    /** The topic's committed records, as a read_committed reader finds them. */
+    private static List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> committedRecords(final String topic)
+    {
         final org.apache.kafka.common.TopicPartition partition = new org.apache.kafka.common.TopicPartition(topic, 0);
         final java.util.Map<String, Object> settings = java.util.Map.of("bootstrap.servers", broker.bootstrapServers(),
             "isolation.level", "read_committed",
             "key.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName(),
             "value.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
-        final List<Long> offsets = new ArrayList<>();
+        final List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
         try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> consumer =
                 new org.apache.kafka.clients.consumer.KafkaConsumer<>(settings))
         {
@@ -432,11 +438,59 @@ class KafkaOutboundProcessTest extends KafkaProcessTests
             final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (consumer.position(partition) < end)
             {
-                consumer.poll(java.time.Duration.ofMillis(100)).records(partition).forEach(record -> offsets.add(record.offset()));
+                records.addAll(consumer.poll(java.time.Duration.ofMillis(100)).records(partition));
                 assertTrue(System.nanoTime() - deadline < 0, "could not read " + topic + " to offset " + end + " within 30 s");
             }
         }
-        return offsets;
+        return records;
+    }
+
+    @Test
+    void aQueueCreatedAgainAtItsPathIsForwardedFromItsStartNotSkippedToTheOldQueuesPosition() throws Exception
+    {
+        final String topic = "recreated";
+        createTopicOfOnePartition(topic);
+        final Path file = createQueue("recreated.mmq");
+        final CheckedMessages messages = new CheckedMessages(SEED, MAX_BODY);
+        final long oldId;
+        final long oldEnd;
+        try (MappedQueue queue = MappedQueue.open(file); Producer producer = queue.producer())
+        {
+            oldId = queue.creationId();
+            oldEnd = publish(producer, messages, 0, 100);
+        }
+        final Child first = bridge("first", file, topic, "idle-exit=1000");
+        assertEquals(100, field(first.awaitLine("stopped", 120), "forwarded"));
+        assertEquals(0, first.awaitExit(30));
+
+        // The same path, another file: its positions start at 0 again, and pass the old one's end.
+        Files.delete(file);
+        createQueue("recreated.mmq");
+        final long newId;
+        try (MappedQueue queue = MappedQueue.open(file); Producer producer = queue.producer())
+        {
+            newId = queue.creationId();
+            assertTrue(publish(producer, messages, 100, 150) > oldEnd, "the new queue is past the old one's end");
+        }
+        final Child second = bridge("second", file, topic, "idle-exit=1000");
+        final String changed = second.awaitLine("source changed", 120);
+        assertTrue(changed.startsWith("source changed from=" + String.format("%016x", oldId) + " to=" +
+            String.format("%016x", newId) + " topic-position=" + oldEnd + " "), changed);
+        final String stopped = second.awaitLine("stopped", 120);
+        assertEquals(150, field(stopped, "forwarded"), stopped);
+        assertEquals(0, field(stopped, "skipped"), stopped);
+        assertEquals(0, second.awaitExit(30));
+
+        final List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> records = committedRecords(topic);
+        assertEquals(250, records.size(), "both queues' messages, each once");
+        for (int seq = 0; seq < records.size(); seq++)
+        {
+            final UnsafeBuffer value = new UnsafeBuffer(records.get(seq).value());
+            assertNull(messages.check(value, 0, value.capacity(), seq), "record " + seq);
+        }
+        final org.apache.kafka.common.header.Header creation =
+            records.get(records.size() - 1).headers().lastHeader(TopicTail.CREATION_HEADER);
+        assertEquals(newId, java.nio.ByteBuffer.wrap(creation.value()).getLong(), "the last record names the new file");
     }
 
     // A message larger than Kafka accepts. The queue's largest message (capacity / 8 = 2 MiB) is more than the
