@@ -102,10 +102,16 @@ public final class KafkaInbound implements StoppableBridge
 
     /**
      * @return the 64 bits of a topic id kept as the queue's checkpoint source: its two halves mixed, never
-     *         {@link Producer#NO_SOURCE}.
+     *         {@link Producer#NO_SOURCE} for a real id; {@code NO_SOURCE} for none (a broker older than topic
+     *         ids, 2.8, answers {@link Uuid#ZERO_UUID}), so that such a checkpoint is taken as any topic's, as
+     *         before sources, and not refused once the broker is upgraded and the topic gets a real id.
      */
     static long topicSource(final Uuid topicId)
     {
+        if (null == topicId || Uuid.ZERO_UUID.equals(topicId))
+        {
+            return Producer.NO_SOURCE;
+        }
         final long mixed = topicId.getMostSignificantBits() ^ topicId.getLeastSignificantBits();
         return mixed == Producer.NO_SOURCE ? 1 : mixed;
     }

@@ -284,7 +284,7 @@ public final class KafkaOutbound implements StoppableBridge
                 if (recreated)
                 {
                     // The topic's position counted in the old file: skipping to it would skip the new one's messages.
-                    events.accept("source changed from=" + String.format("%016x", tail.creationId()) + " to=" +
+                    events.accept("notice source changed from=" + String.format("%016x", tail.creationId()) + " to=" +
                         String.format("%016x", queue.creationId()) + " topic-position=" + tail.position() +
                         " (the queue file was created again: its positions start anew); going on from the committed " +
                         "position " + consumer.position());

@@ -20,7 +20,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  *
  * <p>The topic's record format ({@code docs/bridge.md}, <i>The topic's records</i>): every record carries
  * {@link #POSITION_HEADER}; the last record of every committed transaction also carries
- * {@link #QUEUE_HEADER} and, from format 2 on, {@link #FORMAT_HEADER}. Format 1 (bridges before the
+ * {@link #QUEUE_HEADER} and, from format 2 on, {@link #FORMAT_HEADER} and (for a queue file of format 7 on)
+ * {@link #CREATION_HEADER}. Format 1 (bridges before the
  * header said a format) put the queue's identity on every record. Either way the last committed record of
  * the partition is the last of its transaction, so it alone says where the topic ends and which queue fed
  * it: retention, which removes records from the start of the log, leaves it as long as any record is

@@ -32,6 +32,8 @@ final class BridgeRecords implements AutoCloseable
     private final String bootstrapServers;
     private final String topic;
     private final String queueId;
+    /** What format 2's last records carry as {@link TopicTail#CREATION_HEADER}; null: no such header. */
+    private byte[] creation;
 
     BridgeRecords(final String bootstrapServers, final String topic, final String queueId)
     {
@@ -44,6 +46,13 @@ final class BridgeRecords implements AutoCloseable
         this.bootstrapServers = bootstrapServers;
         this.topic = topic;
         this.queueId = queueId;
+    }
+
+    /** Format 2's last records carry {@code bytes} as the queue file's creation id from now on. */
+    BridgeRecords withCreation(final byte[] bytes)
+    {
+        creation = bytes;
+        return this;
     }
 
     /**
@@ -74,6 +83,10 @@ final class BridgeRecords implements AutoCloseable
                 if (2 == format && end)
                 {
                     headers.add(TopicTail.FORMAT_HEADER, (null == withFormat ? "2" : withFormat).getBytes(StandardCharsets.UTF_8));
+                    if (null != creation)
+                    {
+                        headers.add(TopicTail.CREATION_HEADER, creation);
+                    }
                 }
                 last = producer.send(new ProducerRecord<>(topic, 0, null, null, new byte[16], headers));
             }

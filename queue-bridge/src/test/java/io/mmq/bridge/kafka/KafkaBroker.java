@@ -119,7 +119,9 @@ public final class KafkaBroker implements AutoCloseable
         {
             properties.store(writer, "single-node KRaft broker for mmq's tests");
         }
-        final Process format = java("kafka.tools.StorageTool", "format", "--standalone", "-t", clusterId(), "-c",
+        // "--cluster-id=ID" in one argument: a base64 id may start with '-', which as an argument of its own the
+        // tool's parser takes for an option (one broker start in 64 failed so).
+        final Process format = java("kafka.tools.StorageTool", "format", "--standalone", "--cluster-id=" + clusterId(), "-c",
             properties().toString()).start();
         if (!format.waitFor(60, TimeUnit.SECONDS) || format.exitValue() != 0)
         {

@@ -473,8 +473,8 @@ class KafkaOutboundProcessTest extends KafkaProcessTests
             assertTrue(publish(producer, messages, 100, 150) > oldEnd, "the new queue is past the old one's end");
         }
         final Child second = bridge("second", file, topic, "idle-exit=1000");
-        final String changed = second.awaitLine("source changed", 120);
-        assertTrue(changed.startsWith("source changed from=" + String.format("%016x", oldId) + " to=" +
+        final String changed = second.awaitLine("notice source changed", 120);
+        assertTrue(changed.startsWith("notice source changed from=" + String.format("%016x", oldId) + " to=" +
             String.format("%016x", newId) + " topic-position=" + oldEnd + " "), changed);
         final String stopped = second.awaitLine("stopped", 120);
         assertEquals(150, field(stopped, "forwarded"), stopped);

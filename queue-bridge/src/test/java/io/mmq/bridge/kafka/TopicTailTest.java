@@ -143,6 +143,25 @@ class TopicTailTest extends KafkaProcessTests
     }
 
     @Test
+    void theLastRecordsCreationIdNamesTheQueueFileAndOneOfAnotherLengthIsRefused() throws Exception
+    {
+        final String topic = "tail-creation";
+        TopicWriter.createTopic(broker.bootstrapServers(), topic, 1);
+        try (BridgeRecords records = new BridgeRecords(broker.bootstrapServers(), topic, QUEUE))
+        {
+            records.transaction(2, 64, 10, true);
+            assertEquals(io.mmq.MessageQueue.NO_CREATION_ID, read(topic, new Windows()).creationId(), "none said");
+            records.withCreation(TopicTail.positionBytes(0x0123_4567_89ab_cdefL)).transaction(2, 64 * 11, 10, true);
+            assertEquals(0x0123_4567_89ab_cdefL, read(topic, new Windows()).creationId());
+            final long last = records.withCreation(new byte[4]).transaction(2, 64 * 21, 10, true);
+            final MmqException refused = assertThrows(MmqException.class, () -> read(topic, new Windows()));
+            assertEquals("the last record of topic " + topic + " (offset " + last + ") has an mmq.creation header of 4 " +
+                "bytes, not 8: it was not written by an mmq bridge; the bridge writes only into a topic it alone writes",
+                refused.getMessage());
+        }
+    }
+
+    @Test
     void aRecordFormatThisBridgeDoesNotKnowIsRefused() throws Exception
     {
         final String topic = "tail-format-3";
