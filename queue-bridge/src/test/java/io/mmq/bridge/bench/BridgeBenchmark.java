@@ -135,6 +135,31 @@ public final class BridgeBenchmark
      * the higher throughput and the lower p50 of its driver on a thread of its own and its driver invoked),
      * named in the row: the bridge is judged against the engine at its best on this machine.
      */
+    /**
+     * Waits for the receiver's result, but not for a sender that has died: nothing more will come then, and
+     * the run fails at once instead of after {@link #RUN_TIMEOUT_SECONDS}.
+     */
+    private static String awaitReceived(final Child receiver, final Child sender) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(RUN_TIMEOUT_SECONDS);
+        while (System.nanoTime() - deadline < 0)
+        {
+            final String received = receiver.output().stream().filter(line -> line.startsWith("RECEIVED")).findFirst()
+                .orElse(null);
+            if (null != received)
+            {
+                return received;
+            }
+            if (!sender.process().isAlive() && sender.output().stream().noneMatch(line -> line.startsWith("SENT")))
+            {
+                throw new AssertionError("the sender ended (exit " + sender.process().exitValue() + ") before it sent " +
+                    "everything");
+            }
+            Thread.sleep(50);
+        }
+        return receiver.awaitLine("RECEIVED", 1); // fails, with the receiver's output
+    }
+
     private static void targets(final StringBuilder out, final Map<String, Run> medians, final String engine)
     {
         final Run bridgedThroughput = medians.get(engine + "/bridged/throughput");
@@ -143,7 +168,7 @@ public final class BridgeBenchmark
         if (null != aloneThroughput && null != bridgedThroughput)
         {
             final double ratio = (double)bridgedThroughput.rate / aloneThroughput.rate;
-            out.append(String.format("| %s: bridged throughput / %s | >= 0.80 | %,d / %,d msg/s = %.2f | %s |%n",
+            out.append(String.format("| %s: bridged throughput / %s | >= 0.80 | %,d / %,d msg/s = %.3f | %s |%n",
                 engine, aloneThroughput.path, bridgedThroughput.rate, aloneThroughput.rate, ratio,
                 ratio >= 0.8 ? "met" : "missed"));
         }
@@ -152,7 +177,7 @@ public final class BridgeBenchmark
         if (null != aloneLatency && null != bridgedLatency)
         {
             final double ratio = (double)bridgedLatency.p50 / aloneLatency.p50;
-            out.append(String.format("| %s: bridged p50 / %s p50 | <= 1.20 | %s / %s us = %.2f | %s |%n",
+            out.append(String.format("| %s: bridged p50 / %s p50 | <= 1.20 | %s / %s us = %.3f | %s |%n",
                 engine, aloneLatency.path, micros(bridgedLatency.p50), micros(aloneLatency.p50), ratio,
                 ratio <= 1.2 ? "met" : "missed"));
         }
@@ -251,7 +276,7 @@ public final class BridgeBenchmark
             }
             sender.awaitLine("READY", 120);
             sender.send("GO");
-            final String received = receiver.awaitLine("RECEIVED", RUN_TIMEOUT_SECONDS);
+            final String received = awaitReceived(receiver, sender);
             final String sent = sender.awaitLine("SENT", 60);
             sender.send("END");
             if (throughput)
