@@ -382,18 +382,7 @@ class AeronUdpBridgeTest
         final String endpoint = endpoint();
         try (FarReader far = new FarReader(b))
         {
-            final Child in = inbound("in", endpoint, b, List.of());
-            in.awaitLine("session", 60);
-            final Child out = outbound("out", a, endpoint);
-            out.awaitLine("session", 60);
-            produce("producer-1", a, maxMessage, 0, 1_000).awaitLine("DONE", 60);
-            far.readUntil(1_000, 60);
-            final long oldEnd = producerPosition(a);
-            sigterm(out);
-            assertEquals(SIGTERM_EXIT, out.awaitExit(30), out.errors());
-            sigterm(in);
-            in.awaitLine("stopped", 30);
-            in.awaitExit(30);
+            final long oldEnd = forwardAThousandThenStopBothBridges(a, b, endpoint, maxMessage, far);
 
             // Queue A deleted and created again: its 300 messages lie at positions the old queue had passed.
             Files.delete(a);
@@ -413,24 +402,7 @@ class AeronUdpBridgeTest
                 String.format("%016x", creationId(a))), changed);
             assertEquals(oldEnd, field(changed, "last-position"), changed);
             assertEquals(0, field(in2.awaitLine("first", 60), "from"), "the new queue is applied from its start");
-            far.readUntil(1_300, 60);
-            sigterm(out2);
-            assertEquals(SIGTERM_EXIT, out2.awaitExit(30), out2.errors());
-            sigterm(in2);
-            final String stopped = in2.awaitLine("stopped", 30);
-            assertEquals(300, field(stopped, "applied"), stopped);
-            assertEquals(0, field(stopped, "duplicates"), stopped);
-            assertEquals(0, field(stopped, "gaps"), stopped);
-            assertEquals(1, field(stopped, "source-changes"), stopped);
-            in2.awaitExit(30);
-
-            far.read();
-            assertEquals(1_300, far.messages().size(), "every message of both queues, once");
-            for (int seq = 0; seq < 1_300; seq++)
-            {
-                final byte[] message = far.messages().get(seq);
-                assertNull(messages.check(new UnsafeBuffer(message), 0, message.length, seq));
-            }
+            assertBothQueuesArrivedOnceWithOneSourceChange(out2, in2, far, messages);
         }
     }
 
@@ -446,17 +418,7 @@ class AeronUdpBridgeTest
         final String endpoint = endpoint();
         try (FarReader far = new FarReader(b))
         {
-            final Child in = inbound("in", endpoint, b, List.of());
-            in.awaitLine("session", 60);
-            final Child out = outbound("out", a, endpoint);
-            out.awaitLine("session", 60);
-            produce("producer-1", a, maxMessage, 0, 1_000).awaitLine("DONE", 60);
-            far.readUntil(1_000, 60);
-            sigterm(out);
-            assertEquals(SIGTERM_EXIT, out.awaitExit(30), out.errors());
-            sigterm(in);
-            in.awaitLine("stopped", 30);
-            in.awaitExit(30);
+            forwardAThousandThenStopBothBridges(a, b, endpoint, maxMessage, far);
 
             // Queue A created again, empty; its bridge connects to an inbound that dies before applying anything.
             Files.delete(a);
@@ -477,24 +439,57 @@ class AeronUdpBridgeTest
             final String changed = in3.awaitLine("source changed", 60);
             assertTrue(changed.contains("to=" + newId), changed);
             assertEquals(0, field(in3.awaitLine("first", 60), "from"), "the new queue is applied from its start");
-            far.readUntil(1_300, 60);
-            sigterm(out2);
-            assertEquals(SIGTERM_EXIT, out2.awaitExit(30), out2.errors());
-            sigterm(in3);
-            final String stopped = in3.awaitLine("stopped", 30);
-            assertEquals(300, field(stopped, "applied"), stopped);
-            assertEquals(0, field(stopped, "duplicates"), stopped);
-            assertEquals(0, field(stopped, "gaps"), stopped);
-            assertEquals(1, field(stopped, "source-changes"), stopped);
-            in3.awaitExit(30);
+            assertBothQueuesArrivedOnceWithOneSourceChange(out2, in3, far, messages);
+        }
+    }
 
-            far.read();
-            assertEquals(1_300, far.messages().size(), "every message of both queues, once");
-            for (int seq = 0; seq < 1_300; seq++)
-            {
-                final byte[] message = far.messages().get(seq);
-                assertNull(messages.check(new UnsafeBuffer(message), 0, message.length, seq));
-            }
+    /**
+     * Bridges 1,000 checked messages from queue {@code a} to {@code b} (read by {@code far}), then stops both
+     * bridges cleanly. @return queue A's producer position: where the old queue ended.
+     */
+    private long forwardAThousandThenStopBothBridges(final Path a, final Path b, final String endpoint,
+        final int maxMessage, final FarReader far) throws Exception
+    {
+        final Child in = inbound("in", endpoint, b, List.of());
+        in.awaitLine("session", 60);
+        final Child out = outbound("out", a, endpoint);
+        out.awaitLine("session", 60);
+        produce("producer-1", a, maxMessage, 0, 1_000).awaitLine("DONE", 60);
+        far.readUntil(1_000, 60);
+        final long end = producerPosition(a);
+        sigterm(out);
+        assertEquals(SIGTERM_EXIT, out.awaitExit(30), out.errors());
+        sigterm(in);
+        in.awaitLine("stopped", 30);
+        in.awaitExit(30);
+        return end;
+    }
+
+    /**
+     * Stops both bridges once the far queue has the old queue's 1,000 messages and the new one's 300, and
+     * checks that the inbound applied the 300 as a new source, neither dropped nor taken for a gap, and that
+     * the far queue holds messages 0 to 1,299 in order, once each.
+     */
+    private static void assertBothQueuesArrivedOnceWithOneSourceChange(final Child out, final Child in,
+        final FarReader far, final CheckedMessages messages) throws InterruptedException
+    {
+        far.readUntil(1_300, 60);
+        sigterm(out);
+        assertEquals(SIGTERM_EXIT, out.awaitExit(30), out.errors());
+        sigterm(in);
+        final String stopped = in.awaitLine("stopped", 30);
+        assertEquals(300, field(stopped, "applied"), stopped);
+        assertEquals(0, field(stopped, "duplicates"), stopped);
+        assertEquals(0, field(stopped, "gaps"), stopped);
+        assertEquals(1, field(stopped, "source-changes"), stopped);
+        in.awaitExit(30);
+
+        far.read();
+        assertEquals(1_300, far.messages().size(), "every message of both queues, once");
+        for (int seq = 0; seq < 1_300; seq++)
+        {
+            final byte[] message = far.messages().get(seq);
+            assertNull(messages.check(new UnsafeBuffer(message), 0, message.length, seq));
         }
     }
 
