@@ -38,8 +38,9 @@ import org.agrona.concurrent.status.CountersReader;
  *   <li>Each message is offered whole (Aeron fragments it at the MTU, the inbound bridge puts it back
  *       together): the Aeron payload is the message, byte for byte. Every frame carries the message's
  *       {@link SourcePosition} (where the message before it ended, and the ring's capacity) in its reserved
- *       value, so that the inbound bridge detects a gap or a repeat. Before the first message, one frame
- *       names the queue those positions count in: its creation id ({@link SourcePosition#IDENTITY}).</li>
+ *       value, so that the inbound bridge detects a gap or a repeat. Before the first message, and then
+ *       between polls of the queue every {@link #IDENTITY_INTERVAL_NS 100 ms}, one frame names the queue those
+ *       positions count in: its creation id ({@link SourcePosition#IDENTITY}).</li>
  *   <li><b>It commits each message once its offer succeeded</b>: the message is then in the publication's
  *       log, which the driver sends and resends until the receiver has it (Aeron's reliable unicast). The
  *       queue's consumer API commits only through the last message read, so committing later (when the far
