@@ -1,7 +1,5 @@
 package io.mmq.mmap;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,7 +56,7 @@ class BadInputTest
     void aWrongMagicIsNotAQueue() throws Exception
     {
         createQueue();
-        patchInt(HeaderLayout.MAGIC_OFFSET, 0x12345678);
+        FileBytes.writeInt(file, HeaderLayout.MAGIC_OFFSET, 0x12345678);
         assertRefusedUnchanged("magic", OPTIONS);
     }
 
@@ -66,7 +64,7 @@ class BadInputTest
     void aNewerFormatVersionIsRefusedAsNewer() throws Exception
     {
         createQueue();
-        patchInt(HeaderLayout.VERSION_OFFSET, HeaderLayout.FORMAT_VERSION + 1);
+        FileBytes.writeInt(file, HeaderLayout.VERSION_OFFSET, HeaderLayout.FORMAT_VERSION + 1);
         assertTrue(assertRefusedUnchanged("format version", OPTIONS).getMessage().contains("newer"));
     }
 
@@ -74,7 +72,7 @@ class BadInputTest
     void anOlderFormatVersionIsRefusedWithTheVersionsThisMmqReads() throws Exception
     {
         createQueue();
-        patchInt(HeaderLayout.VERSION_OFFSET, 1);
+        FileBytes.writeInt(file, HeaderLayout.VERSION_OFFSET, 1);
         assertRefusedUnchanged("format version is 1, this mmq reads versions " + HeaderLayout.OLDEST_READABLE_VERSION +
             " to " + HeaderLayout.FORMAT_VERSION, OPTIONS);
     }
@@ -83,7 +81,7 @@ class BadInputTest
     void aVersion2FileIsReadAsAQueueThatNeverEvicts() throws Exception
     {
         createQueue();
-        patchInt(HeaderLayout.VERSION_OFFSET, 2);
+        FileBytes.writeInt(file, HeaderLayout.VERSION_OFFSET, 2);
         try (MappedQueue queue = MappedQueue.open(file, OPTIONS))
         {
             assertEquals(io.mmq.SlowConsumerPolicy.block(), queue.options().slowConsumerPolicy());
@@ -95,7 +93,7 @@ class BadInputTest
     void aCurrentFormatFileWithoutACreationIdIsRefused() throws Exception
     {
         createQueue();
-        patchLong(HeaderLayout.CREATION_ID_OFFSET, 0L);
+        FileBytes.writeLong(file, HeaderLayout.CREATION_ID_OFFSET, 0L);
         assertRefusedUnchanged("creation id is 0", OPTIONS);
     }
 
@@ -103,7 +101,7 @@ class BadInputTest
     void anEvictionLagOutsideTheRingIsRefused() throws Exception
     {
         createQueue();
-        patchLong(HeaderLayout.EVICTION_LAG_OFFSET, 1L << 40);
+        FileBytes.writeLong(file, HeaderLayout.EVICTION_LAG_OFFSET, 1L << 40);
         assertRefusedUnchanged("eviction lag is 1099511627776", OPTIONS);
     }
 
@@ -120,7 +118,7 @@ class BadInputTest
     void aCorruptGeometryFieldIsNamed() throws Exception
     {
         createQueue();
-        patchInt(HeaderLayout.CAPACITY_OFFSET, 5000);
+        FileBytes.writeInt(file, HeaderLayout.CAPACITY_OFFSET, 5000);
         assertRefusedUnchanged("ring capacity is 5000", null);
     }
 
@@ -179,7 +177,7 @@ class BadInputTest
             final int ring = HeaderLayout.ringOffset(2);
             for (final int corrupt : new int[] {Integer.MAX_VALUE, -8, 3, 8192, 512 + FrameLayout.HEADER_LENGTH + 1})
             {
-                patchIntLive(ring, corrupt);
+                FileBytes.writeInt(file, ring, corrupt);
                 final QueueFormatException error = assertThrows(QueueFormatException.class,
                     () -> consumer.poll((buffer, offset, length) -> fail("delivered a corrupt frame"), 10));
                 assertTrue(error.getMessage().contains("corrupt record at position 0"), error.getMessage());
@@ -187,19 +185,19 @@ class BadInputTest
                 assertEquals(0, consumer.position(), "the reader does not move past a bad record");
             }
 
-            patchIntLive(ring, FrameLayout.HEADER_LENGTH + 64);
-            patchIntLive(ring + FrameLayout.TYPE_AND_LAP_OFFSET, 77);
+            FileBytes.writeInt(file, ring, FrameLayout.HEADER_LENGTH + 64);
+            FileBytes.writeInt(file, ring + FrameLayout.TYPE_AND_LAP_OFFSET, 77);
             final QueueFormatException badType = assertThrows(QueueFormatException.class,
                 () -> consumer.poll((buffer, offset, length) -> fail("delivered a corrupt frame"), 10));
             assertTrue(badType.getMessage().contains("type-and-lap word is 0x0000004d"), badType.getMessage());
 
             // A well-formed message frame, but from the next lap: not the frame this position holds.
-            patchIntLive(ring + FrameLayout.TYPE_AND_LAP_OFFSET, FrameLayout.TYPE_MESSAGE | (1 << 8));
+            FileBytes.writeInt(file, ring + FrameLayout.TYPE_AND_LAP_OFFSET, FrameLayout.TYPE_MESSAGE | (1 << 8));
             final QueueFormatException otherLap = assertThrows(QueueFormatException.class,
                 () -> consumer.poll((buffer, offset, length) -> fail("delivered a frame from another lap"), 10));
             assertTrue(otherLap.getMessage().contains("another lap"), otherLap.getMessage());
 
-            patchIntLive(ring + FrameLayout.TYPE_AND_LAP_OFFSET, FrameLayout.TYPE_MESSAGE);
+            FileBytes.writeInt(file, ring + FrameLayout.TYPE_AND_LAP_OFFSET, FrameLayout.TYPE_MESSAGE);
             assertEquals(2, consumer.poll((buffer, offset, length) -> assertEquals(64, length), 10),
                 "once repaired, the frames are read");
         }
@@ -211,7 +209,7 @@ class BadInputTest
         createQueue();
         for (final long corrupt : new long[] {4094, -8, 1L << 40})
         {
-            patchLong(HeaderLayout.JOIN_POSITION_OFFSET, corrupt);
+            FileBytes.writeLong(file, HeaderLayout.JOIN_POSITION_OFFSET, corrupt);
             try (MappedQueue queue = MappedQueue.open(file))
             {
                 final QueueFormatException error =
@@ -230,7 +228,8 @@ class BadInputTest
              Producer producer = queue.producer())
         {
             final UnsafeBuffer message = new UnsafeBuffer(new byte[64]);
-            patchLongLive(ConsumerSlotLayout.slotOffset(consumer.slot()) + ConsumerSlotLayout.POSITION_OFFSET, 4);
+            FileBytes.writeLong(file,
+                ConsumerSlotLayout.slotOffset(consumer.slot()) + ConsumerSlotLayout.POSITION_OFFSET, 4);
             final QueueFormatException error = assertThrows(QueueFormatException.class, () ->
             {
                 for (int i = 0; i < 1000; i++)
@@ -291,38 +290,5 @@ class BadInputTest
         assertEquals(file, error.file());
         assertArrayEquals(before, Files.readAllBytes(file), "the file must be left exactly as it was");
         return error;
-    }
-
-    private void patchInt(final int offset, final int value) throws Exception
-    {
-        final byte[] bytes = Files.readAllBytes(file);
-        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putInt(offset, value);
-        Files.write(file, bytes);
-    }
-
-    private void patchLong(final int offset, final long value) throws Exception
-    {
-        final byte[] bytes = Files.readAllBytes(file);
-        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putLong(offset, value);
-        Files.write(file, bytes);
-    }
-
-    private void patchLongLive(final int offset, final long value) throws Exception
-    {
-        writeLive(offset, ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, value));
-    }
-
-    /** Writes through the file system while the queue is mapped: the same page cache, so the same bytes. */
-    private void patchIntLive(final int offset, final int value) throws Exception
-    {
-        writeLive(offset, ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(0, value));
-    }
-
-    private void writeLive(final int offset, final ByteBuffer bytes) throws Exception
-    {
-        try (var channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE))
-        {
-            channel.write(bytes, offset);
-        }
     }
 }

@@ -1,11 +1,7 @@
 package io.mmq.mmap;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 
 import io.mmq.BufferClaim;
@@ -101,8 +97,8 @@ class CheckpointTest
             assertEquals(0x5eed_0002L, producer.checkpointSource());
         }
         // docs/format.md: entry A's Source at header bytes 192 to 199, B's at 200 to 207; A took the first.
-        assertEquals(0x5eed_0001L, readLong(192));
-        assertEquals(0x5eed_0002L, readLong(200));
+        assertEquals(0x5eed_0001L, FileBytes.readLong(file, 192));
+        assertEquals(0x5eed_0002L, FileBytes.readLong(file, 200));
         try (MappedQueue queue = MappedQueue.open(file); Producer producer = queue.producer())
         {
             assertEquals(8, producer.checkpoint());
@@ -131,9 +127,9 @@ class CheckpointTest
             tail = producer.offer(message, 0, 8);
         }
         final int spare = spareEntry();
-        patchLong(spare + CHECKPOINT_VALUE_OFFSET, 3);
-        patchLong(HeaderLayout.checkpointSourceOffset(spare), 33);
-        patchLong(spare + CHECKPOINT_POSITION_OFFSET, tail + 16); // died before committing message 3
+        FileBytes.writeLong(file, spare + CHECKPOINT_VALUE_OFFSET, 3);
+        FileBytes.writeLong(file, HeaderLayout.checkpointSourceOffset(spare), 33);
+        FileBytes.writeLong(file, spare + CHECKPOINT_POSITION_OFFSET, tail + 16); // died before committing message 3
 
         try (MappedQueue queue = MappedQueue.open(file); Producer producer = queue.producer())
         {
@@ -145,8 +141,9 @@ class CheckpointTest
     @Test
     void aVersionSixFileKeepsCheckpointsButRefusesASourceAndSaysWhy() throws IOException
     {
-        patchLong(HeaderLayout.checkpointSourceOffset(CHECKPOINT_A_OFFSET), 99); // reserved bytes in version 6
-        patchInt(HeaderLayout.VERSION_OFFSET, HeaderLayout.CREATION_ID_VERSION - 1);
+        // Reserved bytes in version 6.
+        FileBytes.writeLong(file, HeaderLayout.checkpointSourceOffset(CHECKPOINT_A_OFFSET), 99);
+        FileBytes.writeInt(file, HeaderLayout.VERSION_OFFSET, HeaderLayout.CREATION_ID_VERSION - 1);
         try (MappedQueue queue = MappedQueue.open(file); Producer producer = queue.producer())
         {
             final MmqException refused = assertThrows(MmqException.class, () -> producer.attachCheckpoint(1, 5));
@@ -160,7 +157,7 @@ class CheckpointTest
             assertEquals(1, producer.checkpoint());
             assertEquals(Producer.NO_SOURCE, producer.checkpointSource(), "reserved bytes are not a source");
         }
-        assertEquals(99, readLong(HeaderLayout.checkpointSourceOffset(CHECKPOINT_A_OFFSET)),
+        assertEquals(99, FileBytes.readLong(file, HeaderLayout.checkpointSourceOffset(CHECKPOINT_A_OFFSET)),
             "a version-6 file's reserved bytes are left as they were");
     }
 
@@ -220,8 +217,8 @@ class CheckpointTest
             tail = producer.offer(message, 0, 8);
         }
         final int spare = spareEntry();
-        patchLong(spare + CHECKPOINT_VALUE_OFFSET, 3);
-        patchLong(spare + CHECKPOINT_POSITION_OFFSET, tail + 16); // where message 3 would have ended
+        FileBytes.writeLong(file, spare + CHECKPOINT_VALUE_OFFSET, 3);
+        FileBytes.writeLong(file, spare + CHECKPOINT_POSITION_OFFSET, tail + 16); // where message 3 would have ended
 
         try (MappedQueue queue = MappedQueue.open(file); Producer producer = queue.producer())
         {
@@ -231,7 +228,7 @@ class CheckpointTest
                 producer.offer(message, 0, 8); // past the dead entry's position, without checkpoints
             }
         }
-        assertEquals(0, readLong(spare + CHECKPOINT_POSITION_OFFSET), "the dead entry was emptied");
+        assertEquals(0, FileBytes.readLong(file, spare + CHECKPOINT_POSITION_OFFSET), "the dead entry was emptied");
         try (MappedQueue queue = MappedQueue.open(file); Producer producer = queue.producer())
         {
             assertEquals(2, producer.checkpoint());
@@ -249,8 +246,8 @@ class CheckpointTest
             producer.offer(message, 0, 8);
         }
         final int spare = spareEntry();
-        patchLong(spare + CHECKPOINT_POSITION_OFFSET, 0); // the first of the three stores of a rewrite
-        patchLong(spare + CHECKPOINT_VALUE_OFFSET, 3);   // and the second
+        FileBytes.writeLong(file, spare + CHECKPOINT_POSITION_OFFSET, 0); // the first of the three stores of a rewrite
+        FileBytes.writeLong(file, spare + CHECKPOINT_VALUE_OFFSET, 3);   // and the second
         try (MappedQueue queue = MappedQueue.open(file); Producer producer = queue.producer())
         {
             assertEquals(2, producer.checkpoint());
@@ -260,7 +257,7 @@ class CheckpointTest
     @Test
     void aDamagedEntryIsRefusedNamingTheFile() throws IOException
     {
-        patchLong(CHECKPOINT_A_OFFSET + CHECKPOINT_POSITION_OFFSET, 13);
+        FileBytes.writeLong(file, CHECKPOINT_A_OFFSET + CHECKPOINT_POSITION_OFFSET, 13);
         try (MappedQueue queue = MappedQueue.open(file))
         {
             final QueueFormatException refused = assertThrows(QueueFormatException.class, queue::producer);
@@ -273,8 +270,8 @@ class CheckpointTest
     @Test
     void twoEntriesWithOnePositionAreRefusedAsDamage() throws IOException
     {
-        patchLong(CHECKPOINT_A_OFFSET + CHECKPOINT_POSITION_OFFSET, 8);
-        patchLong(CHECKPOINT_B_OFFSET + CHECKPOINT_POSITION_OFFSET, 8);
+        FileBytes.writeLong(file, CHECKPOINT_A_OFFSET + CHECKPOINT_POSITION_OFFSET, 8);
+        FileBytes.writeLong(file, CHECKPOINT_B_OFFSET + CHECKPOINT_POSITION_OFFSET, 8);
         try (MappedQueue queue = MappedQueue.open(file))
         {
             final QueueFormatException refused = assertThrows(QueueFormatException.class, queue::producer);
@@ -350,7 +347,8 @@ class CheckpointTest
             producer.attachCheckpoint(2);
             producer.offer(message, 0, 8);
         }
-        patchLong(HeaderLayout.PRODUCER_POSITION_OFFSET, start); // as if it died before storing the position
+        // As if it died before storing the position.
+        FileBytes.writeLong(file, HeaderLayout.PRODUCER_POSITION_OFFSET, start);
         try (MappedQueue queue = MappedQueue.open(file); Producer producer = queue.producer())
         {
             assertEquals(2, producer.checkpoint());
@@ -360,7 +358,7 @@ class CheckpointTest
     @Test
     void aFileOlderThanVersionSixRefusesCheckpointsAndSaysWhy() throws IOException
     {
-        patchInt(HeaderLayout.VERSION_OFFSET, 5);
+        FileBytes.writeInt(file, HeaderLayout.VERSION_OFFSET, 5);
         try (MappedQueue queue = MappedQueue.open(file); Producer producer = queue.producer())
         {
             assertEquals(Producer.NO_CHECKPOINT, producer.checkpoint());
@@ -375,44 +373,17 @@ class CheckpointTest
     private long[] entries() throws IOException
     {
         return new long[] {
-            readLong(CHECKPOINT_A_OFFSET + CHECKPOINT_POSITION_OFFSET), readLong(CHECKPOINT_A_OFFSET + CHECKPOINT_VALUE_OFFSET),
-            readLong(CHECKPOINT_B_OFFSET + CHECKPOINT_POSITION_OFFSET), readLong(CHECKPOINT_B_OFFSET + CHECKPOINT_VALUE_OFFSET)};
+            FileBytes.readLong(file, CHECKPOINT_A_OFFSET + CHECKPOINT_POSITION_OFFSET),
+            FileBytes.readLong(file, CHECKPOINT_A_OFFSET + CHECKPOINT_VALUE_OFFSET),
+            FileBytes.readLong(file, CHECKPOINT_B_OFFSET + CHECKPOINT_POSITION_OFFSET),
+            FileBytes.readLong(file, CHECKPOINT_B_OFFSET + CHECKPOINT_VALUE_OFFSET)};
     }
 
     /** @return the entry the next checkpoint would be written to: the one with the lower Position. */
     private int spareEntry() throws IOException
     {
-        return readLong(CHECKPOINT_A_OFFSET + CHECKPOINT_POSITION_OFFSET) <
-            readLong(CHECKPOINT_B_OFFSET + CHECKPOINT_POSITION_OFFSET) ? CHECKPOINT_A_OFFSET : CHECKPOINT_B_OFFSET;
-    }
-
-    /** Reads while no queue of this JVM has the file open (closing a channel would drop its locks). */
-    private long readLong(final int offset) throws IOException
-    {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
-        {
-            final ByteBuffer bytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            channel.read(bytes, offset);
-            return bytes.getLong(0);
-        }
-    }
-
-    /** Writes while no queue of this JVM has the file open (closing a channel would drop its locks). */
-    private void patchLong(final int offset, final long value) throws IOException
-    {
-        write(offset, ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, value));
-    }
-
-    private void patchInt(final int offset, final int value) throws IOException
-    {
-        write(offset, ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(0, value));
-    }
-
-    private void write(final int offset, final ByteBuffer bytes) throws IOException
-    {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE))
-        {
-            channel.write(bytes, offset);
-        }
+        final long positionA = FileBytes.readLong(file, CHECKPOINT_A_OFFSET + CHECKPOINT_POSITION_OFFSET);
+        final long positionB = FileBytes.readLong(file, CHECKPOINT_B_OFFSET + CHECKPOINT_POSITION_OFFSET);
+        return positionA < positionB ? CHECKPOINT_A_OFFSET : CHECKPOINT_B_OFFSET;
     }
 }

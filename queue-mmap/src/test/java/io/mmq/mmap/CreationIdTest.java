@@ -1,11 +1,7 @@
 package io.mmq.mmap;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 import io.mmq.MessageQueue;
 import io.mmq.Producer;
@@ -50,7 +46,7 @@ class CreationIdTest
             created = queue.creationId();
         }
         assertNotEquals(MessageQueue.NO_CREATION_ID, created);
-        assertEquals(created, headerLong(48), "the id is the header's bytes 48 to 55 (docs/format.md)");
+        assertEquals(created, FileBytes.readLong(file, 48), "the id is the header's bytes 48 to 55 (docs/format.md)");
         try (MappedQueue queue = MappedQueue.open(file))
         {
             assertEquals(created, queue.creationId());
@@ -81,42 +77,13 @@ class CreationIdTest
             assertNotEquals(MessageQueue.NO_CREATION_ID, queue.creationId());
         }
         // Made a version-6 file, whose bytes 48 to 55 are reserved: what they hold is not an id.
-        patchInt(HeaderLayout.VERSION_OFFSET, HeaderLayout.CREATION_ID_VERSION - 1);
+        FileBytes.writeInt(file, HeaderLayout.VERSION_OFFSET, HeaderLayout.CREATION_ID_VERSION - 1);
         try (MappedQueue queue = MappedQueue.open(file, OPTIONS); Producer producer = queue.producer())
         {
             assertEquals(MessageQueue.NO_CREATION_ID, queue.creationId());
             assertTrue(producer.offer(new org.agrona.concurrent.UnsafeBuffer(new byte[8]), 0, 8) > 0);
         }
-        assertEquals(HeaderLayout.CREATION_ID_VERSION - 1, headerInt(HeaderLayout.VERSION_OFFSET),
+        assertEquals(HeaderLayout.CREATION_ID_VERSION - 1, FileBytes.readInt(file, HeaderLayout.VERSION_OFFSET),
             "opening an older file never changes its version");
-    }
-
-    private long headerLong(final int offset) throws Exception
-    {
-        return header().getLong(offset);
-    }
-
-    private int headerInt(final int offset) throws Exception
-    {
-        return header().getInt(offset);
-    }
-
-    private ByteBuffer header() throws Exception
-    {
-        final ByteBuffer header = ByteBuffer.allocate(HeaderLayout.HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
-        {
-            channel.read(header, 0);
-        }
-        return header;
-    }
-
-    private void patchInt(final int offset, final int value) throws Exception
-    {
-        final ByteBuffer bytes = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(0, value);
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE))
-        {
-            channel.write(bytes, offset);
-        }
     }
 }
