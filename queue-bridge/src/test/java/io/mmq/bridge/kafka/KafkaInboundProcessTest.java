@@ -222,15 +222,7 @@ class KafkaInboundProcessTest extends KafkaProcessTests
         final String topic = "short";
         TopicWriter.createTopic(broker.bootstrapServers(), topic, 1);
         final Path file = createQueue("ahead.mmq");
-        final Properties properties = new Properties();
-        properties.put("bootstrap.servers", broker.bootstrapServers());
-        try (KafkaProducer<byte[], byte[]> producer =
-            new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer()))
-        {
-            producer.send(new ProducerRecord<>(topic, 0, null, new byte[10])).get();
-            producer.send(new ProducerRecord<>(topic, 0, null, new byte[MAX_MESSAGE + 1])).get();
-            producer.send(new ProducerRecord<>(topic, 0, null, new byte[10])).get();
-        }
+        send(topic, new byte[10], new byte[MAX_MESSAGE + 1], new byte[10]);
 
         // The record at offset 1 does not fit: the bridge copies offset 0 and stops before offset 1, saying so.
         Child child = inbound("too-large", topic, file, "kafka-log=off");
@@ -268,7 +260,7 @@ class KafkaInboundProcessTest extends KafkaProcessTests
     {
         final String topic = "reborn";
         TopicWriter.createTopic(broker.bootstrapServers(), topic, 1);
-        send(topic, 3);
+        send(topic, tenByteRecords(3));
         final Path file = createQueue("reborn.mmq");
         final Child first = inbound("first", topic, file, "kafka-log=off", "idle-exit=1000");
         assertEquals(0, first.awaitExit(60), first.output() + first.errors());
@@ -296,7 +288,7 @@ class KafkaInboundProcessTest extends KafkaProcessTests
                 }
             }
         }
-        send(topic, 10);
+        send(topic, tenByteRecords(10));
         final long position;
         try (MappedQueue queue = MappedQueue.open(file))
         {
@@ -315,18 +307,24 @@ class KafkaInboundProcessTest extends KafkaProcessTests
         }
     }
 
-    private void send(final String topic, final int count) throws Exception
+    /** Sends each of {@code values} as a record of its own to partition 0 of {@code topic}, one after another. */
+    private static void send(final String topic, final byte[]... values) throws Exception
     {
         final Properties properties = new Properties();
         properties.put("bootstrap.servers", broker.bootstrapServers());
         try (KafkaProducer<byte[], byte[]> producer =
             new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer()))
         {
-            for (int i = 0; i < count; i++)
+            for (final byte[] value : values)
             {
-                producer.send(new ProducerRecord<>(topic, 0, null, new byte[10])).get();
+                producer.send(new ProducerRecord<>(topic, 0, null, value)).get();
             }
         }
+    }
+
+    private static byte[][] tenByteRecords(final int count)
+    {
+        return new byte[count][10];
     }
 
     private void assertRefused(final String uri, final Path file, final String expected, final String... options)
