@@ -264,7 +264,7 @@ public final class KafkaOutbound implements StoppableBridge
             this.events = events;
             this.retriesBefore = counters.retries;
             this.creationIdBytes = MessageQueue.NO_CREATION_ID == queue.creationId() ? null :
-                TopicTail.positionBytes(queue.creationId());
+                TopicTail.headerValue(queue.creationId());
         }
 
         void forward()
@@ -418,7 +418,7 @@ public final class KafkaOutbound implements StoppableBridge
         private ProducerRecord<byte[], byte[]> record(final byte[] value, final long end, final boolean last)
         {
             final RecordHeaders headers = new RecordHeaders();
-            headers.add(TopicTail.POSITION_HEADER, TopicTail.positionBytes(end));
+            headers.add(TopicTail.POSITION_HEADER, TopicTail.headerValue(end));
             if (last)
             {
                 headers.add(TopicTail.QUEUE_HEADER, queueIdBytes);

@@ -241,7 +241,7 @@ public final class TopicTail
     }
 
     /** @return {@code value} as 8 bytes big-endian: the form of {@link #POSITION_HEADER} and {@link #CREATION_HEADER}. */
-    static byte[] positionBytes(final long value)
+    static byte[] headerValue(final long value)
     {
         return ByteBuffer.allocate(Long.BYTES).putLong(value).array();
     }

@@ -74,7 +74,7 @@ final class BridgeRecords implements AutoCloseable
                 final RecordHeaders headers = new RecordHeaders();
                 if (NOT_A_BRIDGE != format) // POSITION_ONLY too
                 {
-                    headers.add(TopicTail.POSITION_HEADER, TopicTail.positionBytes(firstPosition + 64L * i));
+                    headers.add(TopicTail.POSITION_HEADER, TopicTail.headerValue(firstPosition + 64L * i));
                 }
                 if (1 == format || (2 == format && end))
                 {

@@ -63,7 +63,7 @@ final class OlderBridge
                         final byte[] value = new byte[length];
                         buffer.getBytes(offset, value);
                         final RecordHeaders headers = new RecordHeaders();
-                        headers.add(TopicTail.POSITION_HEADER, TopicTail.positionBytes(consumer.position()));
+                        headers.add(TopicTail.POSITION_HEADER, TopicTail.headerValue(consumer.position()));
                         headers.add(TopicTail.QUEUE_HEADER, queueId);
                         records.add(new ProducerRecord<>(topic, 0, null, null, value, headers));
                     }, 1);

@@ -151,7 +151,7 @@ class TopicTailTest extends KafkaProcessTests
         {
             records.transaction(2, 64, 10, true);
             assertEquals(io.mmq.MessageQueue.NO_CREATION_ID, read(topic, new Windows()).creationId(), "none said");
-            records.withCreation(TopicTail.positionBytes(0x0123_4567_89ab_cdefL)).transaction(2, 64 * 11, 10, true);
+            records.withCreation(TopicTail.headerValue(0x0123_4567_89ab_cdefL)).transaction(2, 64 * 11, 10, true);
             assertEquals(0x0123_4567_89ab_cdefL, read(topic, new Windows()).creationId());
             final long last = records.withCreation(new byte[4]).transaction(2, 64 * 21, 10, true);
             final MmqException refused = assertThrows(MmqException.class, () -> read(topic, new Windows()));
