@@ -77,6 +77,11 @@ public final class QueueOptions
     /**
      * Sets the ring size in bytes: a power of two from {@link #MIN_CAPACITY} to {@link #MAX_CAPACITY}.
      * If the maximum message length was larger than the new ring allows, it shrinks to the new limit.
+     *
+     * <p>A ring that fits in the caches is fastest while every consumer keeps its core; when consumers
+     * can be taken off their cores (more busy threads than cores), the producer stops once the ring is full
+     * behind one of them, so the ring should hold several scheduler time slices (milliseconds) of
+     * messages ({@code docs/limits.md}, "Choosing a ring size").
      */
     public QueueOptions withCapacity(final int capacity)
     {
