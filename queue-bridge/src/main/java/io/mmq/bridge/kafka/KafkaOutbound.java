@@ -29,10 +29,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *       back by what the bridge has committed, so while Kafka is slow or down, back-pressure reaches it.</li>
  *   <li>It writes with a <b>transactional producer</b> (idempotent, {@code acks=all}, at most 5 requests in
  *       flight) whose transactional id is the topic's ({@code mmq-bridge:TOPIC}): messages go in
- *       transactions of up to {@link OutboundOptions#batch()} messages, each record carrying the position
- *       just after its message in a header; the last record of each transaction also carries the queue's
- *       identity and the record format ({@link TopicTail}), so the message read last is held back and sent
- *       just before the commit.</li>
+ *       transactions of up to {@link OutboundOptions#batch()} messages; the last record of each transaction
+ *       carries, in headers, the position just after its message, the queue's identity and the record format
+ *       ({@link TopicTail}), so the message read last is held back and sent just before the commit. The other
+ *       records carry the message alone.</li>
  *   <li>It commits its consumer position only after Kafka committed the transaction that holds the
  *       messages.</li>
  *   <li>Each session (the start, and every start again after a Kafka failure) first calls
@@ -399,7 +399,7 @@ public final class KafkaOutbound implements StoppableBridge
             buffer.getBytes(offset, value);
             if (null != heldValue)
             {
-                producer.send(record(heldValue, heldEnd, false));
+                producer.send(new ProducerRecord<>(target.topic(), 0, null, null, heldValue)); // the message alone
             }
             heldValue = value;
             heldEnd = end;
@@ -408,32 +408,30 @@ public final class KafkaOutbound implements StoppableBridge
         }
 
         /**
-         * The queue's identity (about 40 bytes) goes on the transaction's last record only: with it on every
-         * record the bridged path kept 0.67 of Kafka's throughput alone, with it once a transaction 0.83
-         * (docs/benchmarks.md). The last, not the first: the topic's last committed record is the one a bridge
-         * reads when it starts (TopicTail), and retention removes records from the log's start, so that record
-         * is the last to go: while the topic keeps any record, it keeps the identity of the last transaction.
-         * Older bridges read only that record too, so they still read this format.
+         * Only the transaction's last record has headers: its position, the queue's identity (about 40 bytes),
+         * the creation id and the format, together about 100 bytes. With the identity on every record the bridged
+         * path kept 0.67 of Kafka's throughput alone, with the position still on every record 0.80
+         * (docs/benchmarks.md). The last record, not the first: the topic's last committed record is the one a
+         * bridge reads when it starts (TopicTail), and retention removes records from the log's start, so that
+         * record is the last to go: while the topic keeps any record, it keeps where the last transaction ended
+         * and which queue it came from. Older bridges read only that record too, and refuse format 3 by its number.
          */
-        private ProducerRecord<byte[], byte[]> record(final byte[] value, final long end, final boolean last)
+        private ProducerRecord<byte[], byte[]> lastRecord(final byte[] value, final long end)
         {
             final RecordHeaders headers = new RecordHeaders();
             headers.add(TopicTail.POSITION_HEADER, TopicTail.headerValue(end));
-            if (last)
+            headers.add(TopicTail.QUEUE_HEADER, queueIdBytes);
+            if (null != creationIdBytes)
             {
-                headers.add(TopicTail.QUEUE_HEADER, queueIdBytes);
-                if (null != creationIdBytes)
-                {
-                    headers.add(TopicTail.CREATION_HEADER, creationIdBytes);
-                }
-                headers.add(TopicTail.FORMAT_HEADER, TopicTail.FORMAT_BYTES);
+                headers.add(TopicTail.CREATION_HEADER, creationIdBytes);
             }
+            headers.add(TopicTail.FORMAT_HEADER, TopicTail.FORMAT_BYTES);
             return new ProducerRecord<>(target.topic(), 0, null, null, value, headers);
         }
 
         private void commit()
         {
-            producer.send(record(heldValue, heldEnd, true));
+            producer.send(lastRecord(heldValue, heldEnd));
             heldValue = null;
             // Sends what is buffered, waits until every record is acknowledged (acks=all), then commits; it
             // throws if any send failed, and then nothing of the transaction becomes visible.

@@ -18,14 +18,14 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * The last committed record of the bridge's topic partition, and the source position and queue it
  * carries: where a (re)starting outbound bridge must go on from.
  *
- * <p>The topic's record format ({@code docs/bridge.md}, <i>The topic's records</i>): every record carries
- * {@link #POSITION_HEADER}; the last record of every committed transaction also carries
- * {@link #QUEUE_HEADER} and, from format 2 on, {@link #FORMAT_HEADER} and (for a queue file of format 7 on)
- * {@link #CREATION_HEADER}. Format 1 (bridges before the
- * header said a format) put the queue's identity on every record. Either way the last committed record of
- * the partition is the last of its transaction, so it alone says where the topic ends and which queue fed
- * it: retention, which removes records from the start of the log, leaves it as long as any record is
- * left, and no reader ever has to look further back for the identity.
+ * <p>The topic's record format ({@code docs/bridge.md}, <i>The topic's records</i>): in format 3, the last
+ * record of every committed transaction carries {@link #POSITION_HEADER}, {@link #QUEUE_HEADER},
+ * {@link #FORMAT_HEADER} and (for a queue file of format 7 on) {@link #CREATION_HEADER}, and the other
+ * records no header. Format 2 put the position on every record too; format 1 (bridges before the header
+ * said a format) the position and the queue's identity on every record. In every format the last committed
+ * record of the partition is the last of its transaction, so it alone says where the topic ends and which
+ * queue fed it: retention, which removes records from the start of the log, leaves it as long as any
+ * record is left, and no reader ever has to look further back.
  *
  * <p>Read with {@code isolation.level=read_committed}, so records of aborted transactions do not count.
  * Every transaction ends with a control record (its commit or abort marker), which a consumer never
@@ -38,20 +38,23 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  */
 public final class TopicTail
 {
-    /** Header carrying the queue position just after the message (what a commit through it stores), 8 bytes big-endian. */
+    /**
+     * Header carrying the queue position just after the message (what a commit through it stores), 8 bytes
+     * big-endian: on the last record of each transaction (formats 1 and 2: on every record).
+     */
     public static final String POSITION_HEADER = "mmq.position";
     /** Header carrying the source queue's identity, UTF-8: on the last record of each transaction (format 1: on every record). */
     public static final String QUEUE_HEADER = "mmq.queue";
     /**
      * Header carrying the source queue's creation id ({@code MessageQueue.creationId()}), 8 bytes big-endian,
-     * beside {@link #QUEUE_HEADER} in format 2; absent in format 1, and for a queue file older than format 7,
+     * beside {@link #QUEUE_HEADER} from format 2 on; absent in format 1, and for a queue file older than format 7,
      * which has none.
      */
     public static final String CREATION_HEADER = "mmq.creation";
-    /** Header carrying the topic's record format, decimal text ("2"), beside {@link #QUEUE_HEADER}; absent in format 1. */
+    /** Header carrying the topic's record format, decimal text ("3"), beside {@link #QUEUE_HEADER}; absent in format 1. */
     public static final String FORMAT_HEADER = "mmq.record-format";
     /** The record format this bridge writes. */
-    public static final int FORMAT = 2;
+    public static final int FORMAT = 3;
     /** The largest window of offsets read at once. */
     static final long MAX_WINDOW = 8192;
 
@@ -106,7 +109,7 @@ public final class TopicTail
         return creationId;
     }
 
-    /** @return the record format the record was written in: 1 (no {@link #FORMAT_HEADER}) or 2. */
+    /** @return the record format the record was written in: 1 (no {@link #FORMAT_HEADER}), 2 or 3. */
     public int format()
     {
         return format;
@@ -199,11 +202,11 @@ public final class TopicTail
         }
         final Header formatHeader = record.headers().lastHeader(FORMAT_HEADER);
         final int format = null == formatHeader ? 1 : format(formatHeader.value());
-        if (format != 1 && format != FORMAT)
+        if (null != formatHeader && (format < 2 || format > FORMAT)) // format 1 has no header
         {
             throw new MmqException("the last record of topic " + topic + " (offset " + record.offset() + ") is in record " +
                 "format '" + new String(formatHeader.value(), StandardCharsets.UTF_8) + "' (" + FORMAT_HEADER + "), which " +
-                "this bridge does not know: it reads formats 1 and " + FORMAT + "; a newer bridge wrote the topic");
+                "this bridge does not know: it reads formats 1 to " + FORMAT + "; a newer bridge wrote the topic");
         }
         final Header queue = record.headers().lastHeader(QUEUE_HEADER);
         if (null == queue)

@@ -18,9 +18,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Writes records in a topic's formats by hand, with a transactional producer of its own, for tests of what
- * a starting bridge reads ({@link TopicTail}): format 2 (the position on every record, the queue's identity
- * and the format header on each transaction's last), format 1 (older bridges: both headers on every
- * record), no headers at all (a writer that is not a bridge), or {@link #POSITION_ONLY}.
+ * a starting bridge reads ({@link TopicTail}): format 3 (the position, the queue's identity and the format
+ * header on each transaction's last record, no header on the others), format 2 (as 3, and the position on
+ * every record), format 1 (older bridges: position and identity on every record), no headers at all (a
+ * writer that is not a bridge), or {@link #POSITION_ONLY}.
  */
 final class BridgeRecords implements AutoCloseable
 {
@@ -32,7 +33,7 @@ final class BridgeRecords implements AutoCloseable
     private final String bootstrapServers;
     private final String topic;
     private final String queueId;
-    /** What format 2's last records carry as {@link TopicTail#CREATION_HEADER}; null: no such header. */
+    /** What the last records of formats 2 and 3 carry as {@link TopicTail#CREATION_HEADER}; null: no such header. */
     private byte[] creation;
 
     BridgeRecords(final String bootstrapServers, final String topic, final String queueId)
@@ -48,7 +49,7 @@ final class BridgeRecords implements AutoCloseable
         this.queueId = queueId;
     }
 
-    /** Format 2's last records carry {@code bytes} as the queue file's creation id from now on. */
+    /** The last records of formats 2 and 3 carry {@code bytes} as the queue file's creation id from now on. */
     BridgeRecords withCreation(final byte[] bytes)
     {
         creation = bytes;
@@ -57,8 +58,8 @@ final class BridgeRecords implements AutoCloseable
 
     /**
      * One transaction of {@code count} records of 16 bytes in {@code format}, the record {@code i} carrying
-     * position {@code firstPosition + 64 * i}; with {@code withFormat}, a format header of that text on the
-     * last record instead of format 2's.
+     * position {@code firstPosition + 64 * i} (format 3: only the last record has a header); with
+     * {@code withFormat}, a format header of that text on the last record instead of its format's number.
      *
      * @return the offset of its last record.
      */
@@ -72,17 +73,18 @@ final class BridgeRecords implements AutoCloseable
             {
                 final boolean end = i == count - 1;
                 final RecordHeaders headers = new RecordHeaders();
-                if (NOT_A_BRIDGE != format) // POSITION_ONLY too
+                if (NOT_A_BRIDGE != format && (3 != format || end)) // POSITION_ONLY too
                 {
                     headers.add(TopicTail.POSITION_HEADER, TopicTail.headerValue(firstPosition + 64L * i));
                 }
-                if (1 == format || (2 == format && end))
+                if (1 == format || (format >= 2 && end))
                 {
                     headers.add(TopicTail.QUEUE_HEADER, queueId.getBytes(StandardCharsets.UTF_8));
                 }
-                if (2 == format && end)
+                if (format >= 2 && end)
                 {
-                    headers.add(TopicTail.FORMAT_HEADER, (null == withFormat ? "2" : withFormat).getBytes(StandardCharsets.UTF_8));
+                    headers.add(TopicTail.FORMAT_HEADER,
+                        (null == withFormat ? String.valueOf(format) : withFormat).getBytes(StandardCharsets.UTF_8));
                     if (null != creation)
                     {
                         headers.add(TopicTail.CREATION_HEADER, creation);

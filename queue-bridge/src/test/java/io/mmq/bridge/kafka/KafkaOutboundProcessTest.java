@@ -98,10 +98,11 @@ class KafkaOutboundProcessTest extends KafkaProcessTests
 
             reader.readToEnd();
             assertEquals(COUNT, reader.received(), "records in the topic");
-            // Record format 2: the queue's identity on each transaction's last record (checked by the reader), on
-            // no other.
+            // Record format 3: the position and the queue's identity on each transaction's last record (checked by
+            // the reader), no header on any other.
             assertTrue(reader.transactionEnds() > 0, "transactions read");
             assertEquals(0, reader.identifiedInside(), "records inside a transaction carrying the queue's identity");
+            assertEquals(0, reader.positionedInside(), "records inside a transaction carrying a position");
             try (MappedQueue queue = MappedQueue.open(file))
             {
                 final QueueCounters counters = queue.counters();
@@ -396,6 +397,7 @@ class KafkaOutboundProcessTest extends KafkaProcessTests
             assertEquals(end, reader.lastPosition(), "the last record's position header");
             assertEquals(4 * 49, reader.identifiedInside(), "the older bridge's records carry the identity, the new ones' " +
                 "only at each transaction's end");
+            assertEquals(4 * 49, reader.positionedInside(), "and the position, likewise");
         }
 
         final Path copy = createQueue("older-copy.mmq", 1 << 20);

@@ -17,15 +17,16 @@ import org.agrona.concurrent.UnsafeBuffer;
 /**
  * A plain Kafka consumer of the bridge's topic, as a downstream service would read it
  * ({@code read_committed}), checking every record as it comes: record {@code n} must be checked message
- * {@code n} of the producer (length and every byte), its position header must be past the last one's, and
- * its queue header, where it has one, the expected queue. So a record lost, repeated or out of order fails
- * at once, naming it.
+ * {@code n} of the producer (length and every byte), its position header, where it has one, must be past
+ * the last one's, and its queue header, where it has one, the expected queue. So a record lost, repeated
+ * or out of order fails at once, naming it.
  *
- * <p>Both record formats: the last record of every committed transaction must carry the queue header (and,
- * if it says a format, format 2), since that is the record every bridge, older ones too, reads when it
- * starts. The topic's only writer is one producer at a time, so a transaction's records have consecutive
- * offsets and its commit marker takes the next one: a record whose successor is not at the next offset
- * ends a transaction. {@link #identifiedInside()} counts queue headers on other records (format 1's).
+ * <p>Every record format: the last record of every committed transaction must carry the position and the
+ * queue header (and, if it says a format, format 3), since that is the record every bridge, older ones
+ * too, reads when it starts. The topic's only writer is one producer at a time, so a transaction's records
+ * have consecutive offsets and its commit marker takes the next one: a record whose successor is not at
+ * the next offset ends a transaction. {@link #identifiedInside()} and {@link #positionedInside()} count
+ * queue and position headers on other records (format 1 has both, format 2 positions, format 3 neither).
  */
 final class TopicReader implements AutoCloseable
 {
@@ -40,6 +41,7 @@ final class TopicReader implements AutoCloseable
     private ConsumerRecord<byte[], byte[]> previous;
     private long transactionEnds;
     private long identifiedInside;
+    private long positionedInside;
 
     TopicReader(final String bootstrapServers, final String topic, final long seed, final int maxLength, final String queueId)
     {
@@ -116,18 +118,27 @@ final class TopicReader implements AutoCloseable
         return transactionEnds;
     }
 
-    /** @return records that carry the queue header and do not end their transaction: none in format 2. */
+    /** @return records that carry the queue header and do not end their transaction: none from format 2 on. */
     long identifiedInside()
     {
         return identifiedInside;
     }
 
+    /** @return records that carry the position header and do not end their transaction: none in format 3. */
+    long positionedInside()
+    {
+        return positionedInside;
+    }
+
     private void transactionEnd(final ConsumerRecord<byte[], byte[]> record)
     {
-        if (null == record.headers().lastHeader(TopicTail.QUEUE_HEADER))
+        for (final String header : new String[] {TopicTail.POSITION_HEADER, TopicTail.QUEUE_HEADER})
         {
-            throw new AssertionError("record at offset " + record.offset() + " ends a committed transaction without the " +
-                TopicTail.QUEUE_HEADER + " header: a bridge starting on this topic would refuse it");
+            if (null == record.headers().lastHeader(header))
+            {
+                throw new AssertionError("record at offset " + record.offset() + " ends a committed transaction without the " +
+                    header + " header: a bridge starting on this topic would refuse it");
+            }
         }
         transactionEnds++;
     }
@@ -151,9 +162,10 @@ final class TopicReader implements AutoCloseable
             {
                 transactionEnd(previous);
             }
-            else if (null != previous.headers().lastHeader(TopicTail.QUEUE_HEADER))
+            else
             {
-                identifiedInside++;
+                identifiedInside += null == previous.headers().lastHeader(TopicTail.QUEUE_HEADER) ? 0 : 1;
+                positionedInside += null == previous.headers().lastHeader(TopicTail.POSITION_HEADER) ? 0 : 1;
             }
         }
         previous = record;
@@ -168,28 +180,27 @@ final class TopicReader implements AutoCloseable
         }
         final Header position = record.headers().lastHeader(TopicTail.POSITION_HEADER);
         final Header queue = record.headers().lastHeader(TopicTail.QUEUE_HEADER);
-        if (null == position)
-        {
-            throw new AssertionError("record at offset " + record.offset() + " has no " + TopicTail.POSITION_HEADER + " header");
-        }
         final Header format = record.headers().lastHeader(TopicTail.FORMAT_HEADER);
-        if (null != format && (null == queue || !"2".equals(new String(format.value(), StandardCharsets.UTF_8))))
+        if (null != format && (null == queue || !"3".equals(new String(format.value(), StandardCharsets.UTF_8))))
         {
             throw new AssertionError("record at offset " + record.offset() + " says record format '" +
                 new String(format.value(), StandardCharsets.UTF_8) + "'" + (null == queue ? " without the queue header" : ""));
         }
-        final long at = ByteBuffer.wrap(position.value()).getLong();
-        if (at <= lastPosition)
+        if (null != position)
         {
-            throw new AssertionError("record at offset " + record.offset() + " carries position " + at +
-                ", not past the previous record's " + lastPosition);
+            final long at = ByteBuffer.wrap(position.value()).getLong();
+            if (at <= lastPosition)
+            {
+                throw new AssertionError("record at offset " + record.offset() + " carries position " + at +
+                    ", not past the last position before it, " + lastPosition);
+            }
+            lastPosition = at;
         }
         if (null != queue && !queueId.equals(new String(queue.value(), StandardCharsets.UTF_8)))
         {
             throw new AssertionError("record at offset " + record.offset() + " is from queue '" +
                 new String(queue.value(), StandardCharsets.UTF_8) + "', not '" + queueId + "'");
         }
-        lastPosition = at;
         received++;
     }
 

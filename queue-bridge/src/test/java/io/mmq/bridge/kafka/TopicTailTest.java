@@ -56,6 +56,26 @@ class TopicTailTest extends KafkaProcessTests
     @Test
     void theLastTransactionsLastRecordGivesThePositionAndTheQueueFromTheLastTwoOffsets() throws Exception
     {
+        final String topic = "tail-format-3";
+        TopicWriter.createTopic(broker.bootstrapServers(), topic, 1);
+        final long last;
+        try (BridgeRecords records = new BridgeRecords(broker.bootstrapServers(), topic, QUEUE))
+        {
+            records.transaction(3, 64, 10, true);
+            last = records.transaction(3, 64 * 11, 10, true);
+        }
+        final Windows windows = new Windows();
+        final TopicTail tail = read(topic, windows);
+        assertEquals(last, tail.offset());
+        assertEquals(64 * 11 + 64 * 9, tail.position());
+        assertEquals(QUEUE, tail.queueId());
+        assertEquals(3, tail.format());
+        assertEquals("[" + last + ", " + (last + 2) + ") ", windows.text(), "the record and its commit marker");
+    }
+
+    @Test
+    void aTopicTheLastBridgesWroteWithThePositionOnEveryRecordIsReadAsFormatTwo() throws Exception
+    {
         final String topic = "tail-format-2";
         TopicWriter.createTopic(broker.bootstrapServers(), topic, 1);
         final long last;
@@ -64,13 +84,11 @@ class TopicTailTest extends KafkaProcessTests
             records.transaction(2, 64, 10, true);
             last = records.transaction(2, 64 * 11, 10, true);
         }
-        final Windows windows = new Windows();
-        final TopicTail tail = read(topic, windows);
+        final TopicTail tail = read(topic, new Windows());
         assertEquals(last, tail.offset());
         assertEquals(64 * 11 + 64 * 9, tail.position());
         assertEquals(QUEUE, tail.queueId());
         assertEquals(2, tail.format());
-        assertEquals("[" + last + ", " + (last + 2) + ") ", windows.text(), "the record and its commit marker");
     }
 
     @Test
@@ -113,7 +131,7 @@ class TopicTailTest extends KafkaProcessTests
         final long other;
         try (BridgeRecords bridge = new BridgeRecords(broker.bootstrapServers(), after, QUEUE))
         {
-            bridge.transaction(2, 64, 10, true);
+            bridge.transaction(3, 64, 10, true);
             other = bridge.transaction(BridgeRecords.NOT_A_BRIDGE, 0, 3, true);
         }
         final Windows afterWindows = new Windows();
@@ -149,11 +167,11 @@ class TopicTailTest extends KafkaProcessTests
         TopicWriter.createTopic(broker.bootstrapServers(), topic, 1);
         try (BridgeRecords records = new BridgeRecords(broker.bootstrapServers(), topic, QUEUE))
         {
-            records.transaction(2, 64, 10, true);
+            records.transaction(3, 64, 10, true);
             assertEquals(io.mmq.MessageQueue.NO_CREATION_ID, read(topic, new Windows()).creationId(), "none said");
-            records.withCreation(TopicTail.headerValue(0x0123_4567_89ab_cdefL)).transaction(2, 64 * 11, 10, true);
+            records.withCreation(TopicTail.headerValue(0x0123_4567_89ab_cdefL)).transaction(3, 64 * 11, 10, true);
             assertEquals(0x0123_4567_89ab_cdefL, read(topic, new Windows()).creationId());
-            final long last = records.withCreation(new byte[4]).transaction(2, 64 * 21, 10, true);
+            final long last = records.withCreation(new byte[4]).transaction(3, 64 * 21, 10, true);
             final MmqException refused = assertThrows(MmqException.class, () -> read(topic, new Windows()));
             assertEquals("the last record of topic " + topic + " (offset " + last + ") has an mmq.creation header of 4 " +
                 "bytes, not 8: it was not written by an mmq bridge; the bridge writes only into a topic it alone writes",
@@ -164,17 +182,17 @@ class TopicTailTest extends KafkaProcessTests
     @Test
     void aRecordFormatThisBridgeDoesNotKnowIsRefused() throws Exception
     {
-        final String topic = "tail-format-3";
+        final String topic = "tail-format-4";
         TopicWriter.createTopic(broker.bootstrapServers(), topic, 1);
         final long last;
         try (BridgeRecords records = new BridgeRecords(broker.bootstrapServers(), topic, QUEUE))
         {
-            records.transaction(2, 64, 10, true);
-            last = records.transaction(2, 64 * 11, 10, true, "3");
+            records.transaction(3, 64, 10, true);
+            last = records.transaction(3, 64 * 11, 10, true, "4");
         }
         final MmqException refused = assertThrows(MmqException.class, () -> read(topic, new Windows()));
-        assertEquals("the last record of topic " + topic + " (offset " + last + ") is in record format '3' " +
-            "(mmq.record-format), which this bridge does not know: it reads formats 1 and 2; a newer bridge wrote the " +
+        assertEquals("the last record of topic " + topic + " (offset " + last + ") is in record format '4' " +
+            "(mmq.record-format), which this bridge does not know: it reads formats 1 to 3; a newer bridge wrote the " +
             "topic", refused.getMessage());
     }
 
@@ -189,11 +207,11 @@ class TopicTailTest extends KafkaProcessTests
         final long last;
         try (BridgeRecords records = new BridgeRecords(broker.bootstrapServers(), topic, QUEUE))
         {
-            records.transaction(2, 64, 10, true);
-            last = records.transaction(2, 64 * 11, 5, true);
+            records.transaction(3, 64, 10, true);
+            last = records.transaction(3, 64 * 11, 5, true);
             for (int i = 0; i < 4; i++)
             {
-                records.transaction(2, 64 * 16, 5_000, false);
+                records.transaction(3, 64 * 16, 5_000, false);
             }
         }
         final Windows windows = new Windows();
