@@ -7,6 +7,8 @@ import java.util.Properties;
 
 import io.mmq.MmqException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -53,60 +55,26 @@ class TopicTailTest extends KafkaProcessTests
         return TopicTail.read(client(), topic, TIMEOUT, windows);
     }
 
-    @Test
-    void theLastTransactionsLastRecordGivesThePositionAndTheQueueFromTheLastTwoOffsets() throws Exception
+    /** Format 3 is this bridge's; 2 the bridges' of the release before (the position on every record); 1 older ones'. */
+    @ParameterizedTest(name = "record format {0}")
+    @ValueSource(ints = {3, 2, 1})
+    void theLastTransactionsLastRecordGivesThePositionAndTheQueueFromTheLastTwoOffsets(final int format) throws Exception
     {
-        final String topic = "tail-format-3";
+        final String topic = "tail-format-" + format;
         TopicWriter.createTopic(broker.bootstrapServers(), topic, 1);
         final long last;
         try (BridgeRecords records = new BridgeRecords(broker.bootstrapServers(), topic, QUEUE))
         {
-            records.transaction(3, 64, 10, true);
-            last = records.transaction(3, 64 * 11, 10, true);
+            records.transaction(format, 64, 10, true);
+            last = records.transaction(format, 64 * 11, 10, true);
         }
         final Windows windows = new Windows();
         final TopicTail tail = read(topic, windows);
         assertEquals(last, tail.offset());
         assertEquals(64 * 11 + 64 * 9, tail.position());
         assertEquals(QUEUE, tail.queueId());
-        assertEquals(3, tail.format());
+        assertEquals(format, tail.format());
         assertEquals("[" + last + ", " + (last + 2) + ") ", windows.text(), "the record and its commit marker");
-    }
-
-    @Test
-    void aTopicTheLastBridgesWroteWithThePositionOnEveryRecordIsReadAsFormatTwo() throws Exception
-    {
-        final String topic = "tail-format-2";
-        TopicWriter.createTopic(broker.bootstrapServers(), topic, 1);
-        final long last;
-        try (BridgeRecords records = new BridgeRecords(broker.bootstrapServers(), topic, QUEUE))
-        {
-            records.transaction(2, 64, 10, true);
-            last = records.transaction(2, 64 * 11, 10, true);
-        }
-        final TopicTail tail = read(topic, new Windows());
-        assertEquals(last, tail.offset());
-        assertEquals(64 * 11 + 64 * 9, tail.position());
-        assertEquals(QUEUE, tail.queueId());
-        assertEquals(2, tail.format());
-    }
-
-    @Test
-    void aTopicOlderBridgesWroteWithTheQueueOnEveryRecordIsReadAsFormatOne() throws Exception
-    {
-        final String topic = "tail-format-1";
-        TopicWriter.createTopic(broker.bootstrapServers(), topic, 1);
-        final long last;
-        try (BridgeRecords records = new BridgeRecords(broker.bootstrapServers(), topic, QUEUE))
-        {
-            records.transaction(1, 64, 10, true);
-            last = records.transaction(1, 64 * 11, 10, true);
-        }
-        final TopicTail tail = read(topic, new Windows());
-        assertEquals(last, tail.offset());
-        assertEquals(64 * 11 + 64 * 9, tail.position());
-        assertEquals(QUEUE, tail.queueId());
-        assertEquals(1, tail.format());
     }
 
     @Test
@@ -182,7 +150,7 @@ class TopicTailTest extends KafkaProcessTests
     @Test
     void aRecordFormatThisBridgeDoesNotKnowIsRefused() throws Exception
     {
-        final String topic = "tail-format-4";
+        final String topic = "tail-format-unknown";
         TopicWriter.createTopic(broker.bootstrapServers(), topic, 1);
         final long last;
         try (BridgeRecords records = new BridgeRecords(broker.bootstrapServers(), topic, QUEUE))
