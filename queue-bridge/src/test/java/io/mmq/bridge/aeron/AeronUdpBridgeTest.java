@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
 
 import io.aeron.CncFileDescriptor;
 import io.aeron.driver.status.SystemCounterDescriptor;
@@ -785,6 +786,91 @@ class AeronUdpBridgeTest
             final long lost = new SourceWalk(a).check(far.messages(), messages, gaps);
             System.out.printf("aeron udp inbound SIGTERM over %s: %,d of %,d messages lost, in %d reported gaps %s%n",
                 hosts.isNamespaces() ? "namespaces" : "LOOPBACK", lost, count, gaps.size(), gaps);
+        }
+    }
+
+    @Test
+    void twoSourceQueuesSendingAtOnceStopTheInboundBridgeWithOneLineNamingBothAndNothingOfTheSecondIsApplied()
+        throws Exception
+    {
+        final int maxMessage = 256;
+        final CheckedMessages messages = new CheckedMessages(SEED, maxMessage);
+        final long secondFirst = 1_000_000; // the second queue's messages: none of them can pass for the first's
+        final Path a1 = createQueue("a1.mmq", 8 << 20, maxMessage);
+        final Path a2 = createQueue("a2.mmq", 8 << 20, maxMessage);
+        final Path b = createQueue("b.mmq", 8 << 20, maxMessage);
+        final String first = String.format("%016x", creationId(a1));
+        final String second = String.format("%016x", creationId(a2));
+        assertFalse(first.equals(second));
+        final String endpoint = endpoint();
+        try (FarReader far = new FarReader(b))
+        {
+            final Child in = inbound("in", endpoint, b, List.of());
+            in.awaitLine("session", 60);
+            final Child out1 = outbound("out-1", a1, endpoint);
+            out1.awaitLine("session", 60);
+            // The first source streams throughout (1,000 a second): its image is live and sending when the second comes.
+            onA("producer-1", ReportingProducerProcess.class, a1, SEED, maxMessage, 0, 20_000, 1_000);
+            far.readUntil(1_000, 60);
+
+            // The second source queue, with messages waiting, gets a bridge to the same endpoint.
+            produce("producer-2", a2, maxMessage, secondFirst, 500).awaitLine("DONE", 60);
+            final Child out2 = outbound("out-2", a2, endpoint);
+            out2.awaitLine("session", 60);
+            awaitLine(in, "sender", line -> line.endsWith(" source=" + second), 30);
+            final long secondNamed = System.nanoTime();
+
+            assertEquals(2, in.awaitExit(30), "the inbound bridge stops, exit 2: " + in.output());
+            final double stoppedAfter = (System.nanoTime() - secondNamed) / 1e9;
+            assertTrue(stoppedAfter > 8 && stoppedAfter < 20, "it stops after the second source waited 10 s: " +
+                stoppedAfter + " s");
+            assertEquals("mmq: two source queues are sending to " + UdpUri.parse(endpoint).endpoint() +
+                " at once (creation ids " + first + " and " + second + "): one inbound bridge takes one source queue",
+                errorLine(in));
+            final String stopped = in.awaitLine("stopped", 5);
+            assertEquals(0, field(stopped, "source-changes"), stopped);
+            assertEquals(0, field(stopped, "gaps"), stopped);
+            assertFalse(in.output().stream().anyMatch(line -> line.startsWith("source changed") || line.startsWith("gap")),
+                in.output().toString());
+
+            // Queue B holds the first source's messages from its first, in order, and nothing of the second's.
+            far.read();
+            assertEquals(field(stopped, "applied"), far.messages().size(), stopped);
+            final SourceWalk source = new SourceWalk(a1);
+            assertEquals(0, source.checkPrefix(far.messages(), messages, List.of()));
+            try (MappedQueue queueB = MappedQueue.open(b))
+            {
+                assertEquals(source.end(far.messages().size() - 1), queueB.counters().lastCheckpoint(),
+                    "queue B's checkpoint is the first source's position after its last message");
+            }
+            System.out.printf("aeron udp two sources over %s: the inbound stopped %.1f s after the second named its " +
+                "queue, with %,d messages of the first%n", hosts.isNamespaces() ? "namespaces" : "LOOPBACK", stoppedAfter,
+                far.messages().size());
+        }
+    }
+
+    /** @return the one line {@code child} printed on standard error; fails if it printed more (a stack trace) or none. */
+    private static String errorLine(final Child child)
+    {
+        final List<String> lines = child.errors().lines().filter(line -> !line.isBlank()).toList();
+        assertEquals(1, lines.size(), child.name() + ": one line on standard error, no trace: " + child.errors());
+        return lines.get(0);
+    }
+
+    /** Waits for a line of {@code child} that starts with {@code prefix} and passes {@code test}. */
+    private static String awaitLine(final Child child, final String prefix, final Predicate<String> test,
+        final long seconds) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        while (true)
+        {
+            final String line = child.awaitLine(prefix, Math.max(1, (deadline - System.nanoTime()) / 1_000_000_000L));
+            if (test.test(line))
+            {
+                return line;
+            }
+            assertTrue(System.nanoTime() - deadline < 0, child.name() + ": no such line within " + seconds + " s: " +
+                child.output());
         }
     }
 }
