@@ -231,8 +231,7 @@ public final class UdpInbound implements RunnableBridge
                 {
                     // Aeron closes a client (and all it made) whose thread left it alone for its service
                     // interval (10 s): polling on would wait on nothing, forever.
-                    throw new MmqException("the Aeron client closed the subscription on " + listen.endpoint() +
-                        " (was the bridge's thread held up for seconds?); start the bridge again");
+                    throw new MmqException(client.closedMessage("the subscription on " + listen.endpoint()));
                 }
                 fragments = 0;
                 held = false;

@@ -849,6 +849,134 @@ class AeronUdpBridgeTest
         }
     }
 
+    @Test
+    void anOutboundBridgeStalledPastAeronsTimeoutsStopsWithOneLineAndItsSuccessorGoesOnLosingOnlyAReportedGap()
+        throws Exception
+    {
+        final int maxMessage = 256;
+        final long count = 40_000;
+        final CheckedMessages messages = new CheckedMessages(SEED, maxMessage);
+        final Path a = createQueue("a.mmq", 8 << 20, maxMessage); // holds the whole stream, for the walk
+        final Path b = createQueue("b.mmq", 8 << 20, maxMessage);
+        final String endpoint = endpoint();
+        try (FarReader far = new FarReader(b))
+        {
+            final Child in = inbound("in", endpoint, b, List.of());
+            in.awaitLine("session", 60);
+            final Child out1 = outbound("out-1", a, endpoint, "aeron-dir=" + directory.resolve("aeron-out"));
+            out1.awaitLine("session", 60);
+            // Paced (2,000 a second, 20 s in all), so that the stall lands mid-stream.
+            final Child producer = onA("producer", ReportingProducerProcess.class, a, SEED, maxMessage, 0, count, 2_000);
+
+            far.readUntil(2_000, 60);
+            stall(out1, 15);
+            assertEquals(2, out1.awaitExit(30), "the stalled outbound bridge stops, exit 2: " + out1.output());
+            assertStalledPastTheClientTimeout(errorLine(out1), "the publication to " + UdpUri.parse(endpoint).endpoint());
+            final long committed = committed(a, UdpOptions.defaultConsumerName(UdpUri.parse(endpoint)));
+
+            // Started again on the same name and directory, it goes on from its committed position.
+            final Child out2 = outbound("out-2", a, endpoint, "aeron-dir=" + directory.resolve("aeron-out"));
+            assertEquals(committed, field(out2.awaitLine("session", 60), "consumer-position"));
+            assertEquals(count, field(producer.awaitLine("DONE", 60), "published"));
+            final long end = producerPosition(a);
+            awaitSourceEnd(in, far, end);
+            sigterm(out2);
+            assertEquals(SIGTERM_EXIT, out2.awaitExit(30), out2.errors());
+            sigterm(in);
+            assertEquals(SIGTERM_EXIT, in.awaitExit(30), "the inbound bridge went on through the stall: " + in.errors());
+            far.read();
+
+            final List<SourceWalk.Gap> gaps = in.output().stream().filter(gap -> gap.startsWith("gap"))
+                .map(SourceWalk.Gap::of).toList();
+            assertTrue(gaps.size() <= 1 && gaps.stream().allMatch(gap -> gap.to() == committed),
+                "at most one loss, ending where the successor resumed (" + committed + "): " + gaps);
+            final long lost = new SourceWalk(a).check(far.messages(), messages, gaps);
+            System.out.printf("aeron udp outbound stalled 15 s over %s: %,d of %,d messages lost, in %d reported gaps %s%n",
+                hosts.isNamespaces() ? "namespaces" : "LOOPBACK", lost, count, gaps.size(), gaps);
+        }
+    }
+
+    @Test
+    void anInboundBridgeStalledPastAeronsTimeoutsStopsWithOneLineAndItsSuccessorGoesOnLosingOnlyAReportedGap()
+        throws Exception
+    {
+        final int maxMessage = 256;
+        final long count = 40_000;
+        final CheckedMessages messages = new CheckedMessages(SEED, maxMessage);
+        final Path a = createQueue("a.mmq", 8 << 20, maxMessage); // holds the whole stream, for the walk
+        final Path b = createQueue("b.mmq", 8 << 20, maxMessage);
+        final String endpoint = endpoint();
+        try (FarReader far = new FarReader(b))
+        {
+            final Child in1 = inbound("in-1", endpoint, b, List.of(), "aeron-dir=" + directory.resolve("aeron-in"));
+            in1.awaitLine("session", 60);
+            final Child out = outbound("out", a, endpoint);
+            out.awaitLine("session", 60);
+            // Paced (2,000 a second, 20 s in all), so that the stall lands mid-stream.
+            final Child producer = onA("producer", ReportingProducerProcess.class, a, SEED, maxMessage, 0, count, 2_000);
+
+            awaitProgress(in1, "applied", 2_000, 30);
+            stall(in1, 15);
+            assertEquals(2, in1.awaitExit(30), "the stalled inbound bridge stops, exit 2: " + in1.output());
+            assertStalledPastTheClientTimeout(errorLine(in1), "the subscription on " + UdpUri.parse(endpoint).endpoint());
+            final long stoppedAt = field(in1.awaitLine("stopped", 5), "source-position");
+
+            // Started again on the same directory, it resumes after the last message its queue holds.
+            final Child in2 = inbound("in-2", endpoint, b, List.of(), "aeron-dir=" + directory.resolve("aeron-in"));
+            assertEquals(stoppedAt, field(in2.awaitLine("session", 60), "source-position"),
+                "the successor resumes after the last message the stalled bridge applied");
+            assertEquals(count, field(producer.awaitLine("DONE", 60), "published"));
+            final long end = producerPosition(a);
+            assertTrue(stoppedAt < end, "the stall landed mid-stream: at " + stoppedAt + " of " + end);
+            awaitSourceEnd(in2, far, end);
+            sigterm(out);
+            assertEquals(SIGTERM_EXIT, out.awaitExit(30), "the outbound bridge went on through the stall: " + out.errors());
+            sigterm(in2);
+            assertEquals(SIGTERM_EXIT, in2.awaitExit(30), in2.errors());
+            far.read();
+
+            final List<SourceWalk.Gap> gaps = in2.output().stream().filter(gap -> gap.startsWith("gap"))
+                .map(SourceWalk.Gap::of).toList();
+            assertTrue(gaps.size() <= 1 && gaps.stream().allMatch(gap -> gap.from() == stoppedAt),
+                "at most one loss, starting where the stalled bridge stopped (" + stoppedAt + "): " + gaps);
+            final long lost = new SourceWalk(a).check(far.messages(), messages, gaps);
+            System.out.printf("aeron udp inbound stalled 15 s over %s: %,d of %,d messages lost, in %d reported gaps %s%n",
+                hosts.isNamespaces() ? "namespaces" : "LOOPBACK", lost, count, gaps.size(), gaps);
+        }
+    }
+
+    /**
+     * Stops {@code child} with SIGSTOP for {@code seconds}, as a long GC pause or a suspended VM would, then
+     * lets it go on with SIGCONT.
+     */
+    private static void stall(final Child child, final long seconds) throws Exception
+    {
+        signal(child, "STOP");
+        try
+        {
+            Thread.sleep(seconds * 1_000); // the stall itself, not a wait for a condition
+        }
+        finally
+        {
+            signal(child, "CONT");
+        }
+    }
+
+    /** The one line of a bridge whose thread was held up past Aeron's client timeout: what closed, and why. */
+    private static void assertStalledPastTheClientTimeout(final String line, final String what)
+    {
+        assertTrue(line.startsWith("mmq: Aeron closed " + what + " (") &&
+            line.endsWith("): the bridge's thread was held up past Aeron's 10 s client timeout (a long GC pause, a " +
+                "stopped process?); start the bridge again"), line);
+    }
+
+    private static void signal(final Child child, final String signal) throws Exception
+    {
+        final Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(child.process().pid()))
+            .redirectErrorStream(true).start();
+        assertEquals(0, kill.waitFor(), "kill -" + signal + ": " + new String(kill.getInputStream().readAllBytes()));
+    }
+
     /** @return the one line {@code child} printed on standard error; fails if it printed more (a stack trace) or none. */
     private static String errorLine(final Child child)
     {
