@@ -765,6 +765,7 @@ class AeronUdpBridgeTest
             sigterm(in1);
             assertEquals(SIGTERM_EXIT, in1.awaitExit(30), in1.errors());
             final long stoppedAt = field(in1.awaitLine("stopped", 5), "source-position");
+            awaitProgress(out, "notconnected", 10); // it held while the receiver was silent
 
             final Child in2 = inbound("in-2", endpoint, b, List.of(), "aeron-dir=" + directory.resolve("aeron-in"));
             assertEquals(stoppedAt, field(in2.awaitLine("session", 60), "source-position"),
@@ -870,6 +871,7 @@ class AeronUdpBridgeTest
 
             far.readUntil(2_000, 60);
             stall(out1, 15);
+            in.awaitLine("images count=0", 5); // its image timed out meanwhile (5 s)
             assertEquals(2, out1.awaitExit(30), "the stalled outbound bridge stops, exit 2: " + out1.output());
             assertStalledPastTheClientTimeout(errorLine(out1), "the publication to " + UdpUri.parse(endpoint).endpoint());
             final long committed = committed(a, UdpOptions.defaultConsumerName(UdpUri.parse(endpoint)));
@@ -920,6 +922,7 @@ class AeronUdpBridgeTest
             assertEquals(2, in1.awaitExit(30), "the stalled inbound bridge stops, exit 2: " + in1.output());
             assertStalledPastTheClientTimeout(errorLine(in1), "the subscription on " + UdpUri.parse(endpoint).endpoint());
             final long stoppedAt = field(in1.awaitLine("stopped", 5), "source-position");
+            awaitProgress(out, "notconnected", 10); // it held while the receiver was silent
 
             // Started again on the same directory, it resumes after the last message its queue holds.
             final Child in2 = inbound("in-2", endpoint, b, List.of(), "aeron-dir=" + directory.resolve("aeron-in"));
