@@ -5,9 +5,12 @@ import java.nio.file.Path;
 import io.aeron.Aeron;
 import io.aeron.exceptions.AeronException;
 import io.aeron.exceptions.DriverTimeoutException;
+import io.aeron.exceptions.TimeoutException;
 import io.mmq.MmqException;
 import org.agrona.CloseHelper;
+import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentInvoker;
+import org.agrona.concurrent.AgentTerminationException;
 
 /**
  * A connection to the media driver of one Aeron directory, in this process: what links are made from.
@@ -21,20 +24,24 @@ import org.agrona.concurrent.AgentInvoker;
  * themselves never wait, and allocate only to grow the buffer in which an {@link InboundLink} puts a
  * fragmented message together. If the driver stops answering (its heartbeat is older than the driver
  * timeout, 10 s by default), or an invoked client is not invoked for as long (Aeron's service interval),
- * Aeron reports it on standard error through its default error handler and closes the client, and with it
- * every link: an offer then returns {@link OutboundLink#CLOSED}, a subscription is closed.
+ * Aeron closes the client, and with it every link: an offer then returns {@link OutboundLink#CLOSED}, a
+ * subscription is closed. A client with a conductor thread reports it on standard error through Aeron's
+ * default error handler (a stack trace); an invoked one keeps it for its owner to name ({@link #closedBy()})
+ * and prints any other error of Aeron's as one line.
  */
 public final class AeronClient implements AutoCloseable
 {
     private final Path directory;
     private final Aeron aeron;
     private final AgentInvoker driverInvoker;
+    private final InvokedErrors errors;
 
-    private AeronClient(final Path directory, final Aeron aeron, final AgentInvoker driverInvoker)
+    private AeronClient(final Path directory, final Aeron aeron, final AgentInvoker driverInvoker, final InvokedErrors errors)
     {
         this.directory = directory;
         this.aeron = aeron;
         this.driverInvoker = driverInvoker;
+        this.errors = errors;
     }
 
     /**
@@ -67,13 +74,14 @@ public final class AeronClient implements AutoCloseable
     private static AeronClient connect(final Path absolute, final AgentInvoker driverInvoker)
     {
         final Aeron.Context context = new Aeron.Context().aeronDirectoryName(absolute.toString());
+        final InvokedErrors errors = null == driverInvoker ? null : new InvokedErrors();
         if (null != driverInvoker)
         {
-            context.useConductorAgentInvoker(true).driverAgentInvoker(driverInvoker);
+            context.useConductorAgentInvoker(true).driverAgentInvoker(driverInvoker).errorHandler(errors);
         }
         try
         {
-            return new AeronClient(absolute, Aeron.connect(context), driverInvoker);
+            return new AeronClient(absolute, Aeron.connect(context), driverInvoker, errors);
         }
         catch (final DriverTimeoutException ex)
         {
@@ -95,6 +103,27 @@ public final class AeronClient implements AutoCloseable
         }
         // Both: the client's conductor runs the driver's duty cycle only while it waits for an answer from it.
         return driverInvoker.invoke() + aeron.conductorAgentInvoker().invoke();
+    }
+
+    /**
+     * @return for an invoked client that Aeron closed, why, in one line (Aeron's timeout: {@code service interval
+     *         exceeded ...}, {@code client timeout from driver} or the driver's keepalive); else null.
+     */
+    public String closedBy()
+    {
+        return null == errors ? null : errors.closedBy;
+    }
+
+    /**
+     * @param what what was closed with the client, such as {@code "the publication to HOST:PORT"}.
+     * @return one line for the user: Aeron closed it, why, and what to do.
+     */
+    String closedMessage(final String what)
+    {
+        final String closedBy = closedBy();
+        // Each of Aeron's timeouts, for a client and a driver both run by one thread, means that thread stood still.
+        return "Aeron closed " + what + (null == closedBy ? "" : " (" + closedBy + "): the bridge's thread was " +
+            "held up past Aeron's 10 s client timeout (a long GC pause, a stopped process?)") + "; start the bridge again";
     }
 
     /**
@@ -161,6 +190,35 @@ public final class AeronClient implements AutoCloseable
     public void close()
     {
         CloseHelper.close(aeron);
+    }
+
+    /**
+     * Aeron's error handler for an invoked client, instead of Aeron's default, which prints a stack trace (and on
+     * a driver timeout ends the JVM from a thread of its own). Every call comes from the owner's thread. A
+     * timeout is Aeron closing the client (its owner's thread did not invoke it for 10 s): kept, for the
+     * owner's one line when it finds its publication or subscription closed. Anything else is one line on
+     * standard error, as it comes.
+     */
+    private static final class InvokedErrors implements ErrorHandler
+    {
+        private String closedBy;
+
+        @Override
+        public void onError(final Throwable error)
+        {
+            if (error instanceof AgentTerminationException)
+            {
+                return; // the conductor ending, once the client was closed: nothing new
+            }
+            if (!(error instanceof TimeoutException))
+            {
+                System.err.println("mmq: Aeron reported: " + UdpOutbound.oneLine(error));
+            }
+            else if (null == closedBy)
+            {
+                closedBy = UdpOutbound.oneLine(error);
+            }
+        }
     }
 
     @Override

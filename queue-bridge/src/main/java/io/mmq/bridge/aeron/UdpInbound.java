@@ -61,7 +61,9 @@ public final class UdpInbound implements RunnableBridge
 
     /**
      * How long a message of a new source queue waits for older images to deliver the old one's messages and
-     * time out: twice their peer timeout. Longer means two source queues are sending at once.
+     * time out: twice their peer timeout. Longer means two source queues are sending at once. Messages the
+     * older images deliver meanwhile do not make it wait longer (a live sender delivers them for ever); time
+     * while the queue is full does not count (no image can deliver then).
      */
     private static final long SOURCE_CHANGE_WAIT_NS = 2 * EmbeddedMediaDriver.UDP_PEER_TIMEOUT_NS;
 
@@ -229,8 +231,7 @@ public final class UdpInbound implements RunnableBridge
                 {
                     // Aeron closes a client (and all it made) whose thread left it alone for its service
                     // interval (10 s): polling on would wait on nothing, forever.
-                    throw new MmqException("the Aeron client closed the subscription on " + listen.endpoint() +
-                        " (was the bridge's thread held up for seconds?); start the bridge again");
+                    throw new MmqException(client.closedMessage("the subscription on " + listen.endpoint()));
                 }
                 fragments = 0;
                 held = false;
@@ -351,10 +352,10 @@ public final class UdpInbound implements RunnableBridge
                 counters.backPressured.increment();
             }
             held = true; // the queue is full: Aeron keeps the message, and its flow control holds the sender
+            sourceChangeWaitSince = 0; // nor can an older image deliver what it holds: that time does not count
             return Action.ABORT;
         }
         queueFull = false;
-        sourceChangeWaitSince = 0;
         if (newSource)
         {
             counters.sourceChanges.increment();
@@ -385,7 +386,8 @@ public final class UdpInbound implements RunnableBridge
     /**
      * A message of a new source queue waits while older images may still hold the old one's messages, which
      * end when their sender is gone (its image times out): but not for ever, since a sender that keeps
-     * sending is a second source queue, and one inbound bridge takes one at a time.
+     * sending is a second source queue, and one inbound bridge takes one at a time. The wait starts again
+     * when no message waited in a turn, or the queue was full.
      */
     private void waitForOlderImages(final long source)
     {

@@ -361,10 +361,14 @@ public final class UdpOutbound implements RunnableBridge
 
     private void requireOpen(final long offerResult)
     {
-        if (offerResult == Publication.CLOSED || offerResult == Publication.MAX_POSITION_EXCEEDED)
+        if (offerResult == Publication.CLOSED)
+        {
+            throw new MmqException(client.closedMessage("the publication to " + target.endpoint()));
+        }
+        if (offerResult == Publication.MAX_POSITION_EXCEEDED)
         {
             throw new MmqException("the Aeron publication to " + target.endpoint() + " refused a message: " +
-                (offerResult == Publication.CLOSED ? "CLOSED" : "MAX_POSITION_EXCEEDED") + "; start the bridge again");
+                "MAX_POSITION_EXCEEDED; start the bridge again");
         }
     }
 

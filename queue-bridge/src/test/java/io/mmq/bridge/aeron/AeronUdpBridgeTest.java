@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
 
 import io.aeron.CncFileDescriptor;
 import io.aeron.driver.status.SystemCounterDescriptor;
@@ -764,6 +765,7 @@ class AeronUdpBridgeTest
             sigterm(in1);
             assertEquals(SIGTERM_EXIT, in1.awaitExit(30), in1.errors());
             final long stoppedAt = field(in1.awaitLine("stopped", 5), "source-position");
+            awaitProgress(out, "notconnected", 10); // it held while the receiver was silent
 
             final Child in2 = inbound("in-2", endpoint, b, List.of(), "aeron-dir=" + directory.resolve("aeron-in"));
             assertEquals(stoppedAt, field(in2.awaitLine("session", 60), "source-position"),
@@ -785,6 +787,221 @@ class AeronUdpBridgeTest
             final long lost = new SourceWalk(a).check(far.messages(), messages, gaps);
             System.out.printf("aeron udp inbound SIGTERM over %s: %,d of %,d messages lost, in %d reported gaps %s%n",
                 hosts.isNamespaces() ? "namespaces" : "LOOPBACK", lost, count, gaps.size(), gaps);
+        }
+    }
+
+    @Test
+    void twoSourceQueuesSendingAtOnceStopTheInboundBridgeWithOneLineNamingBothAndNothingOfTheSecondIsApplied()
+        throws Exception
+    {
+        final int maxMessage = 256;
+        final CheckedMessages messages = new CheckedMessages(SEED, maxMessage);
+        final long secondFirst = 1_000_000; // the second queue's messages: none of them can pass for the first's
+        final Path a1 = createQueue("a1.mmq", 8 << 20, maxMessage);
+        final Path a2 = createQueue("a2.mmq", 8 << 20, maxMessage);
+        final Path b = createQueue("b.mmq", 8 << 20, maxMessage);
+        final String first = String.format("%016x", creationId(a1));
+        final String second = String.format("%016x", creationId(a2));
+        assertFalse(first.equals(second));
+        final String endpoint = endpoint();
+        try (FarReader far = new FarReader(b))
+        {
+            final Child in = inbound("in", endpoint, b, List.of());
+            in.awaitLine("session", 60);
+            final Child out1 = outbound("out-1", a1, endpoint);
+            out1.awaitLine("session", 60);
+            // The first source streams throughout (1,000 a second): its image is live and sending when the second comes.
+            onA("producer-1", ReportingProducerProcess.class, a1, SEED, maxMessage, 0, 20_000, 1_000);
+            far.readUntil(1_000, 60);
+
+            // The second source queue, with messages waiting, gets a bridge to the same endpoint.
+            produce("producer-2", a2, maxMessage, secondFirst, 500).awaitLine("DONE", 60);
+            final Child out2 = outbound("out-2", a2, endpoint);
+            out2.awaitLine("session", 60);
+            awaitLine(in, "sender", line -> line.endsWith(" source=" + second), 30);
+            final long secondNamed = System.nanoTime();
+
+            assertEquals(2, in.awaitExit(30), "the inbound bridge stops, exit 2: " + in.output());
+            final double stoppedAfter = (System.nanoTime() - secondNamed) / 1e9;
+            assertTrue(stoppedAfter > 8 && stoppedAfter < 20, "it stops after the second source waited 10 s: " +
+                stoppedAfter + " s");
+            assertEquals("mmq: two source queues are sending to " + UdpUri.parse(endpoint).endpoint() +
+                " at once (creation ids " + first + " and " + second + "): one inbound bridge takes one source queue",
+                errorLine(in));
+            final String stopped = in.awaitLine("stopped", 5);
+            assertEquals(0, field(stopped, "source-changes"), stopped);
+            assertEquals(0, field(stopped, "gaps"), stopped);
+            assertFalse(in.output().stream().anyMatch(line -> line.startsWith("source changed") || line.startsWith("gap")),
+                in.output().toString());
+
+            // Queue B holds the first source's messages from its first, in order, and nothing of the second's.
+            far.read();
+            assertEquals(field(stopped, "applied"), far.messages().size(), stopped);
+            final SourceWalk source = new SourceWalk(a1);
+            assertEquals(0, source.checkPrefix(far.messages(), messages, List.of()));
+            try (MappedQueue queueB = MappedQueue.open(b))
+            {
+                assertEquals(source.end(far.messages().size() - 1), queueB.counters().lastCheckpoint(),
+                    "queue B's checkpoint is the first source's position after its last message");
+            }
+            System.out.printf("aeron udp two sources over %s: the inbound stopped %.1f s after the second named its " +
+                "queue, with %,d messages of the first%n", hosts.isNamespaces() ? "namespaces" : "LOOPBACK", stoppedAfter,
+                far.messages().size());
+        }
+    }
+
+    @Test
+    void anOutboundBridgeStalledPastAeronsTimeoutsStopsWithOneLineAndItsSuccessorGoesOnLosingOnlyAReportedGap()
+        throws Exception
+    {
+        final int maxMessage = 256;
+        final long count = 40_000;
+        final CheckedMessages messages = new CheckedMessages(SEED, maxMessage);
+        final Path a = createQueue("a.mmq", 8 << 20, maxMessage); // holds the whole stream, for the walk
+        final Path b = createQueue("b.mmq", 8 << 20, maxMessage);
+        final String endpoint = endpoint();
+        try (FarReader far = new FarReader(b))
+        {
+            final Child in = inbound("in", endpoint, b, List.of());
+            in.awaitLine("session", 60);
+            final Child out1 = outbound("out-1", a, endpoint, "aeron-dir=" + directory.resolve("aeron-out"));
+            out1.awaitLine("session", 60);
+            // Paced (2,000 a second, 20 s in all), so that the stall lands mid-stream.
+            final Child producer = onA("producer", ReportingProducerProcess.class, a, SEED, maxMessage, 0, count, 2_000);
+
+            far.readUntil(2_000, 60);
+            stall(out1, 15);
+            in.awaitLine("images count=0", 5); // its image timed out meanwhile (5 s)
+            assertEquals(2, out1.awaitExit(30), "the stalled outbound bridge stops, exit 2: " + out1.output());
+            assertStalledPastTheClientTimeout(errorLine(out1), "the publication to " + UdpUri.parse(endpoint).endpoint());
+            final long committed = committed(a, UdpOptions.defaultConsumerName(UdpUri.parse(endpoint)));
+
+            // Started again on the same name and directory, it goes on from its committed position.
+            final Child out2 = outbound("out-2", a, endpoint, "aeron-dir=" + directory.resolve("aeron-out"));
+            assertEquals(committed, field(out2.awaitLine("session", 60), "consumer-position"));
+            assertEquals(count, field(producer.awaitLine("DONE", 60), "published"));
+            final long end = producerPosition(a);
+            awaitSourceEnd(in, far, end);
+            sigterm(out2);
+            assertEquals(SIGTERM_EXIT, out2.awaitExit(30), out2.errors());
+            sigterm(in);
+            assertEquals(SIGTERM_EXIT, in.awaitExit(30), "the inbound bridge went on through the stall: " + in.errors());
+            far.read();
+
+            final List<SourceWalk.Gap> gaps = in.output().stream().filter(gap -> gap.startsWith("gap"))
+                .map(SourceWalk.Gap::of).toList();
+            assertTrue(gaps.size() <= 1 && gaps.stream().allMatch(gap -> gap.to() == committed),
+                "at most one loss, ending where the successor resumed (" + committed + "): " + gaps);
+            final long lost = new SourceWalk(a).check(far.messages(), messages, gaps);
+            System.out.printf("aeron udp outbound stalled 15 s over %s: %,d of %,d messages lost, in %d reported gaps %s%n",
+                hosts.isNamespaces() ? "namespaces" : "LOOPBACK", lost, count, gaps.size(), gaps);
+        }
+    }
+
+    @Test
+    void anInboundBridgeStalledPastAeronsTimeoutsStopsWithOneLineAndItsSuccessorGoesOnLosingOnlyAReportedGap()
+        throws Exception
+    {
+        final int maxMessage = 256;
+        final long count = 40_000;
+        final CheckedMessages messages = new CheckedMessages(SEED, maxMessage);
+        final Path a = createQueue("a.mmq", 8 << 20, maxMessage); // holds the whole stream, for the walk
+        final Path b = createQueue("b.mmq", 8 << 20, maxMessage);
+        final String endpoint = endpoint();
+        try (FarReader far = new FarReader(b))
+        {
+            final Child in1 = inbound("in-1", endpoint, b, List.of(), "aeron-dir=" + directory.resolve("aeron-in"));
+            in1.awaitLine("session", 60);
+            final Child out = outbound("out", a, endpoint);
+            out.awaitLine("session", 60);
+            // Paced (2,000 a second, 20 s in all), so that the stall lands mid-stream.
+            final Child producer = onA("producer", ReportingProducerProcess.class, a, SEED, maxMessage, 0, count, 2_000);
+
+            awaitProgress(in1, "applied", 2_000, 30);
+            stall(in1, 15);
+            assertEquals(2, in1.awaitExit(30), "the stalled inbound bridge stops, exit 2: " + in1.output());
+            assertStalledPastTheClientTimeout(errorLine(in1), "the subscription on " + UdpUri.parse(endpoint).endpoint());
+            final long stoppedAt = field(in1.awaitLine("stopped", 5), "source-position");
+            awaitProgress(out, "notconnected", 10); // it held while the receiver was silent
+
+            // Started again on the same directory, it resumes after the last message its queue holds.
+            final Child in2 = inbound("in-2", endpoint, b, List.of(), "aeron-dir=" + directory.resolve("aeron-in"));
+            assertEquals(stoppedAt, field(in2.awaitLine("session", 60), "source-position"),
+                "the successor resumes after the last message the stalled bridge applied");
+            assertEquals(count, field(producer.awaitLine("DONE", 60), "published"));
+            final long end = producerPosition(a);
+            assertTrue(stoppedAt < end, "the stall landed mid-stream: at " + stoppedAt + " of " + end);
+            awaitSourceEnd(in2, far, end);
+            sigterm(out);
+            assertEquals(SIGTERM_EXIT, out.awaitExit(30), "the outbound bridge went on through the stall: " + out.errors());
+            sigterm(in2);
+            assertEquals(SIGTERM_EXIT, in2.awaitExit(30), in2.errors());
+            far.read();
+
+            final List<SourceWalk.Gap> gaps = in2.output().stream().filter(gap -> gap.startsWith("gap"))
+                .map(SourceWalk.Gap::of).toList();
+            assertTrue(gaps.size() <= 1 && gaps.stream().allMatch(gap -> gap.from() == stoppedAt),
+                "at most one loss, starting where the stalled bridge stopped (" + stoppedAt + "): " + gaps);
+            final long lost = new SourceWalk(a).check(far.messages(), messages, gaps);
+            System.out.printf("aeron udp inbound stalled 15 s over %s: %,d of %,d messages lost, in %d reported gaps %s%n",
+                hosts.isNamespaces() ? "namespaces" : "LOOPBACK", lost, count, gaps.size(), gaps);
+        }
+    }
+
+    /**
+     * Stops {@code child} with SIGSTOP for {@code seconds}, as a long GC pause or a suspended VM would, then
+     * lets it go on with SIGCONT.
+     */
+    private static void stall(final Child child, final long seconds) throws Exception
+    {
+        signal(child, "STOP");
+        try
+        {
+            Thread.sleep(seconds * 1_000); // the stall itself, not a wait for a condition
+        }
+        finally
+        {
+            signal(child, "CONT");
+        }
+    }
+
+    /** The one line of a bridge whose thread was held up past Aeron's client timeout: what closed, and why. */
+    private static void assertStalledPastTheClientTimeout(final String line, final String what)
+    {
+        assertTrue(line.startsWith("mmq: Aeron closed " + what + " (") &&
+            line.endsWith("): the bridge's thread was held up past Aeron's 10 s client timeout (a long GC pause, a " +
+                "stopped process?); start the bridge again"), line);
+    }
+
+    private static void signal(final Child child, final String signal) throws Exception
+    {
+        final Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(child.process().pid()))
+            .redirectErrorStream(true).start();
+        assertEquals(0, kill.waitFor(), "kill -" + signal + ": " + new String(kill.getInputStream().readAllBytes()));
+    }
+
+    /** @return the one line {@code child} printed on standard error; fails if it printed more (a stack trace) or none. */
+    private static String errorLine(final Child child)
+    {
+        final List<String> lines = child.errors().lines().filter(line -> !line.isBlank()).toList();
+        assertEquals(1, lines.size(), child.name() + ": one line on standard error, no trace: " + child.errors());
+        return lines.get(0);
+    }
+
+    /** Waits for a line of {@code child} that starts with {@code prefix} and passes {@code test}. */
+    private static String awaitLine(final Child child, final String prefix, final Predicate<String> test,
+        final long seconds) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        while (true)
+        {
+            final String line = child.awaitLine(prefix, Math.max(1, (deadline - System.nanoTime()) / 1_000_000_000L));
+            if (test.test(line))
+            {
+                return line;
+            }
+            assertTrue(System.nanoTime() - deadline < 0, child.name() + ": no such line within " + seconds + " s: " +
+                child.output());
         }
     }
 }
