@@ -41,9 +41,12 @@ import org.apache.kafka.clients.admin.NewTopic;
  * starting with the other; a row gives the median of its rounds. Results: {@code results.md} and one
  * HdrHistogram percentile file (microseconds) per latency run, in {@code --results}.
  *
- * <p>Options: {@code --engines kafka,aeron --messages 200000 --latency-messages 20000 --warmup 10000
- * --rate 5000 --size 256 --rounds 3 --results bridge-bench-results}. Every run first sends {@code --warmup}
- * messages, checked but not measured (see {@link Receipts}).
+ * <p>Options: {@code --engines kafka,aeron --messages 1000000 --latency-messages 40000 --warmup 10000
+ * --rate 5000 --size 256 --rounds 3 --halves no --results bridge-bench-results}. Every run first sends
+ * {@code --warmup} messages, checked but not measured (see {@link Receipts}). {@code --halves yes} adds two Kafka
+ * paths that bridge one end only, to tell where the bridged path's time goes: {@code bridged-out} (queue A, the
+ * outbound bridge, the topic read by a plain consumer) and {@code bridged-in} (a plain producer into the topic,
+ * the inbound bridge, queue B).
  */
 public final class BridgeBenchmark
 {
@@ -52,8 +55,8 @@ public final class BridgeBenchmark
     private static final int STREAM = 1001;
 
     private final Map<String, String> options = new LinkedHashMap<>(Map.of(
-        "engines", "kafka,aeron", "messages", "200000", "latency-messages", "20000", "warmup", "10000",
-        "rate", "5000", "size", "256", "rounds", "3", "results", "bridge-bench-results"));
+        "engines", "kafka,aeron", "messages", "1000000", "latency-messages", "40000", "warmup", "10000",
+        "rate", "5000", "size", "256", "rounds", "3", "halves", "no", "results", "bridge-bench-results"));
     private final Path results;
     private final List<Run> runs = new ArrayList<>();
     private KafkaBroker broker;
@@ -160,7 +163,7 @@ public final class BridgeBenchmark
         return receiver.awaitLine("RECEIVED", 1); // fails, with the receiver's output
     }
 
-    private static void targets(final StringBuilder out, final Map<String, Run> medians, final String engine)
+    private void targets(final StringBuilder out, final Map<String, Run> medians, final String engine)
     {
         final Run bridgedThroughput = medians.get(engine + "/bridged/throughput");
         final Run aloneThroughput = best(medians, engine, "throughput",
@@ -183,7 +186,7 @@ public final class BridgeBenchmark
         }
     }
 
-    private static Run best(final Map<String, Run> medians, final String engine, final String kind,
+    private Run best(final Map<String, Run> medians, final String engine, final String kind,
         final java.util.Comparator<Run> better)
     {
         return paths(engine).stream().filter(path -> path.startsWith("alone"))
@@ -191,9 +194,14 @@ public final class BridgeBenchmark
             .sorted(better).findFirst().orElse(null);
     }
 
-    private static List<String> paths(final String engine)
+    private List<String> paths(final String engine)
     {
-        return engine.equals("aeron") ? List.of("alone", "alone-invoked", "bridged") : List.of("alone", "bridged");
+        if (engine.equals("aeron"))
+        {
+            return List.of("alone", "alone-invoked", "bridged");
+        }
+        return "yes".equals(options.get("halves")) ? List.of("alone", "bridged", "bridged-out", "bridged-in") :
+            List.of("alone", "bridged");
     }
 
     private void stopBroker() throws Exception
@@ -248,15 +256,34 @@ public final class BridgeBenchmark
                         total, size, rate, threading);
                 }
             }
+            else if (path.equals("bridged-out"))
+            {
+                final Path queueA = createQueue(work.resolve("a.mmq"));
+                final String topic = createTopic(name);
+                receiver = start(children, "receiver", KafkaReceiver.class, broker.bootstrapServers(), topic, total, warmup,
+                    hgrm);
+                receiver.awaitLine("JOINED", 120);
+                start(children, "bridge-out", BridgeProcess.class, queueA, broker.uri(topic)).awaitLine("started", 120);
+                sender = start(children, "sender", QueueSender.class, queueA, total, size, rate);
+            }
+            else if (path.equals("bridged-in"))
+            {
+                final Path queueB = createQueue(work.resolve("b.mmq"));
+                final String topic = createTopic(name);
+                receiver = start(children, "receiver", QueueReceiver.class, queueB, total, warmup, hgrm, "blocking");
+                receiver.awaitLine("JOINED", 120);
+                start(children, "bridge-in", BridgeProcess.class, broker.uri(topic), queueB).awaitLine("started", 120);
+                sender = start(children, "sender", KafkaSender.class, broker.bootstrapServers(), topic, total, size, rate);
+            }
             else
             {
                 final Path queueA = work.resolve("a.mmq");
                 final Path queueB = work.resolve("b.mmq");
-                for (final Path queue : List.of(queueA, queueB))
-                {
-                    MappedQueue.create(queue, QueueOptions.defaults().withCapacity(QUEUE_CAPACITY)).close();
-                }
-                receiver = start(children, "receiver", QueueReceiver.class, queueB, total, warmup, hgrm);
+                createQueue(queueA);
+                createQueue(queueB);
+                // The reader of queue B waits as the engine's own receiver does: Kafka's in poll, Aeron's with a backoff.
+                receiver = start(children, "receiver", QueueReceiver.class, queueB, total, warmup, hgrm,
+                    engine.equals("kafka") ? "blocking" : "backoff");
                 receiver.awaitLine("JOINED", 120);
                 if (engine.equals("kafka"))
                 {
@@ -275,8 +302,10 @@ public final class BridgeBenchmark
                 sender = start(children, "sender", QueueSender.class, queueA, total, size, rate);
             }
             sender.awaitLine("READY", 120);
+            final long busyBefore = MachineCpu.busyNanos();
             sender.send("GO");
             final String received = awaitReceived(receiver, sender);
+            final long cpuPerMessage = (MachineCpu.busyNanos() - busyBefore) / total;
             final String sent = sender.awaitLine("SENT", 60);
             sender.send("END");
             if (throughput)
@@ -285,9 +314,11 @@ public final class BridgeBenchmark
             }
             final Run run = new Run(engine, path, kind, round, count, Child.field(received, "rate"),
                 Child.field(received, "p50"), Child.field(received, "p99"), Child.field(received, "p999"),
-                Child.field(received, "max"), Child.field(sent, "late-p50"), Child.field(sent, "late-p99"), null);
-            System.out.printf(throughput ? "    %,d msg/s%n" : "    %,d msg/s  p50 %s us  p99 %s us  p99.9 %s us%n",
-                run.rate, micros(run.p50), micros(run.p99), micros(run.p999));
+                Child.field(received, "max"), Child.field(sent, "late-p50"), Child.field(sent, "late-p99"), cpuPerMessage,
+                null);
+            System.out.printf(throughput ? "    %,d msg/s  CPU %s us/msg%n" :
+                "    %,d msg/s  CPU %s us/msg  p50 %s us  p99 %s us  p99.9 %s us%n",
+                run.rate, micros(run.cpuPerMessage), micros(run.p50), micros(run.p99), micros(run.p999));
             return run;
         }
         catch (final AssertionError | RuntimeException failure)
@@ -306,7 +337,7 @@ public final class BridgeBenchmark
                     cause = child.name() + " died: " + thrown;
                 }
             }
-            return new Run(engine, path, kind, round, count, -1, -1, -1, -1, -1, -1, -1, cause);
+            return new Run(engine, path, kind, round, count, -1, -1, -1, -1, -1, -1, -1, -1, cause);
         }
         finally
         {
@@ -324,6 +355,12 @@ public final class BridgeBenchmark
             }
             deleteTree(work);
         }
+    }
+
+    private static Path createQueue(final Path queue)
+    {
+        MappedQueue.create(queue, QueueOptions.defaults().withCapacity(QUEUE_CAPACITY)).close();
+        return queue;
     }
 
     private static Child start(final List<Child> children, final String name, final Class<?> main, final Object... args)
@@ -359,10 +396,12 @@ public final class BridgeBenchmark
             .append(" messages to warm up, checked and not measured. Throughput runs: the sender flat out, the rate")
             .append(" the receiver's from its first measured message to its last. Latency runs: the sender paced at ")
             .append(options.get("rate")).append(" messages/s, sleeping between messages; each message timed from when")
-            .append(" it was due (or, when the sender slept for it, from when the sender woke) to its receipt\n\n");
-        out.append("| engine | path | kind | messages | msg/s | p50 us | p99 us | p99.9 us | max us | sender woke late,")
-            .append(" p50 / p99 us | rounds |\n");
-        out.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            .append(" it was due (or, when the sender slept for it, from when the sender woke) to its receipt.")
+            .append(" CPU: the busy time of the whole machine (every process of the path, the broker too) from the")
+            .append(" sender's start to the last message's receipt, over every message sent, warm-up included\n\n");
+        out.append("| engine | path | kind | messages | msg/s | CPU us/msg | p50 us | p99 us | p99.9 us | max us | sender woke")
+            .append(" late, p50 / p99 us | rounds |\n");
+        out.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         final Map<String, Run> medians = new LinkedHashMap<>();
         for (final Run first : runs)
         {
@@ -375,23 +414,25 @@ public final class BridgeBenchmark
                 r.rate >= 0).toList();
             final Run median = rows.isEmpty() ? null : new Run(first.engine, first.path, first.kind, 0, first.count,
                 median(rows, Run::rate), median(rows, Run::p50), median(rows, Run::p99), median(rows, Run::p999),
-                median(rows, Run::max), median(rows, Run::lateP50), median(rows, Run::lateP99), null);
+                median(rows, Run::max), median(rows, Run::lateP50), median(rows, Run::lateP99),
+                median(rows, Run::cpuPerMessage), null);
             medians.put(key, median);
             if (null == median)
             {
-                out.append(String.format("| %s | %s | %s | %,d | failed | | | | | | 0 |%n", first.engine, first.path,
+                out.append(String.format("| %s | %s | %s | %,d | failed | | | | | | | 0 |%n", first.engine, first.path,
                     first.kind, first.count));
                 continue;
             }
             if (median.kind.equals("throughput"))
             {
                 // A flat-out sender's messages wait in queues and buffers: their latency measures the backlog.
-                out.append(String.format("| %s | %s | %s | %,d | %,d | | | | | | %d |%n", median.engine, median.path,
-                    median.kind, median.count, median.rate, rows.size()));
+                out.append(String.format("| %s | %s | %s | %,d | %,d | %s | | | | | | %d |%n", median.engine, median.path,
+                    median.kind, median.count, median.rate, micros(median.cpuPerMessage), rows.size()));
                 continue;
             }
-            out.append(String.format("| %s | %s | %s | %,d | %,d | %s | %s | %s | %s | %s / %s | %d |%n", median.engine,
-                median.path, median.kind, median.count, median.rate, micros(median.p50), micros(median.p99),
+            out.append(String.format("| %s | %s | %s | %,d | %,d | %s | %s | %s | %s | %s | %s / %s | %d |%n", median.engine,
+                median.path, median.kind, median.count, median.rate, micros(median.cpuPerMessage), micros(median.p50),
+                micros(median.p99),
                 micros(median.p999), micros(median.max), micros(median.lateP50), micros(median.lateP99), rows.size()));
         }
         final List<Run> failed = runs.stream().filter(run -> null != run.failure).toList();
@@ -450,7 +491,7 @@ public final class BridgeBenchmark
 
     /** One run's outcome, nanoseconds for latencies; -1 everywhere, and why, for a run that failed. */
     private record Run(String engine, String path, String kind, int round, long count, long rate, long p50, long p99,
-        long p999, long max, long lateP50, long lateP99, String failure)
+        long p999, long max, long lateP50, long lateP99, long cpuPerMessage, String failure)
     {
     }
 }
