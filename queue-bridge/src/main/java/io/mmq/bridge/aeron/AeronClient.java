@@ -4,6 +4,7 @@ import java.nio.file.Path;
 
 import io.aeron.Aeron;
 import io.aeron.exceptions.AeronException;
+import io.aeron.exceptions.ChannelEndpointException;
 import io.aeron.exceptions.DriverTimeoutException;
 import io.aeron.exceptions.TimeoutException;
 import io.mmq.MmqException;
@@ -102,7 +103,13 @@ public final class AeronClient implements AutoCloseable
             return 0;
         }
         // Both: the client's conductor runs the driver's duty cycle only while it waits for an answer from it.
-        return driverInvoker.invoke() + aeron.conductorAgentInvoker().invoke();
+        final int work = driverInvoker.invoke() + aeron.conductorAgentInvoker().invoke();
+        if (null != errors.channelFailure)
+        {
+            // A channel in error carries nothing more: going on would wait on it for ever.
+            throw new MmqException("Aeron failed on a channel: " + oneLine(errors.channelFailure) + "; start the bridge again");
+        }
+        return work;
     }
 
     /**
@@ -124,6 +131,13 @@ public final class AeronClient implements AutoCloseable
         // Each of Aeron's timeouts, for a client and a driver both run by one thread, means that thread stood still.
         return "Aeron closed " + what + (null == closedBy ? "" : " (" + closedBy + "): the bridge's thread was " +
             "held up past Aeron's 10 s client timeout (a long GC pause, a stopped process?)") + "; start the bridge again";
+    }
+
+    /** @return the error's message (or, without one, its class) on one line. */
+    static String oneLine(final Throwable error)
+    {
+        final String message = null == error.getMessage() ? error.getClass().getSimpleName() : error.getMessage();
+        return message.replace('\n', ' ').replace('\r', ' ');
     }
 
     /**
@@ -194,14 +208,16 @@ public final class AeronClient implements AutoCloseable
 
     /**
      * Aeron's error handler for an invoked client, instead of Aeron's default, which prints a stack trace (and on
-     * a driver timeout ends the JVM from a thread of its own). Every call comes from the owner's thread. A
-     * timeout is Aeron closing the client (its owner's thread did not invoke it for 10 s): kept, for the
-     * owner's one line when it finds its publication or subscription closed. Anything else is one line on
-     * standard error, as it comes.
+     * a driver timeout ends the JVM from a thread of its own). Every call comes from the owner's thread, inside
+     * {@link #invoke()}. A timeout is Aeron closing the client (its owner's thread did not invoke it for its
+     * client timeout, 10 s by default): kept, for the owner's one line when it finds its publication or
+     * subscription closed. A channel's failure ends the bridge from {@link #invoke()}. Anything else (Aeron
+     * goes on after it) is a warning line on standard error, as it comes, with the error's class.
      */
     private static final class InvokedErrors implements ErrorHandler
     {
         private String closedBy;
+        private Throwable channelFailure;
 
         @Override
         public void onError(final Throwable error)
@@ -210,13 +226,18 @@ public final class AeronClient implements AutoCloseable
             {
                 return; // the conductor ending, once the client was closed: nothing new
             }
-            if (!(error instanceof TimeoutException))
+            if (error instanceof ChannelEndpointException)
             {
-                System.err.println("mmq: Aeron reported: " + UdpOutbound.oneLine(error));
+                channelFailure = null == channelFailure ? error : channelFailure;
+            }
+            else if (!(error instanceof TimeoutException))
+            {
+                System.err.println("mmq: warning: Aeron reported " + error.getClass().getSimpleName() + ": " +
+                    oneLine(error) + " (the bridge goes on)");
             }
             else if (null == closedBy)
             {
-                closedBy = UdpOutbound.oneLine(error);
+                closedBy = oneLine(error);
             }
         }
     }

@@ -95,8 +95,10 @@ public final class UdpInbound implements RunnableBridge
     private long lastApplied;
     /** The creation id of the source queue {@link #lastApplied} counts in, or {@code NO_SOURCE} if unknown. */
     private long appliedSource;
-    /** When a message of a new source queue began to wait for older images, or 0. */
-    private long sourceChangeWaitSince;
+    /** How long a message of a new source queue has waited for older images, time while the queue was full left out. */
+    private long sourceChangeWaitedNs;
+    /** When it last waited, or 0: it was not waiting, or the queue was full since (that time does not count). */
+    private long sourceChangeWaitTurn;
     /** Whether a message of a new source queue waited in this turn. */
     private boolean waitedForOlderImages;
     private int imageIndex;
@@ -151,7 +153,7 @@ public final class UdpInbound implements RunnableBridge
             }
             catch (final AeronException ex)
             {
-                throw new MmqException("cannot listen on " + listen.endpoint() + ": " + UdpOutbound.oneLine(ex), ex);
+                throw new MmqException("cannot listen on " + listen.endpoint() + ": " + AeronClient.oneLine(ex), ex);
             }
             final Producer producer = queue.producer();
             // A queue with a creation id (format 7 on) also keeps a checkpoint's source.
@@ -241,7 +243,8 @@ public final class UdpInbound implements RunnableBridge
                 guard.rethrow(); // what stopped the poll at a message the bridge cannot apply
                 if (!waitedForOlderImages)
                 {
-                    sourceChangeWaitSince = 0;
+                    sourceChangeWaitedNs = 0;
+                    sourceChangeWaitTurn = 0;
                 }
                 if (imageIndex != images)
                 {
@@ -352,7 +355,7 @@ public final class UdpInbound implements RunnableBridge
                 counters.backPressured.increment();
             }
             held = true; // the queue is full: Aeron keeps the message, and its flow control holds the sender
-            sourceChangeWaitSince = 0; // nor can an older image deliver what it holds: that time does not count
+            sourceChangeWaitTurn = 0; // nor can an older image deliver what it holds: the wait pauses until the next turn
             return Action.ABORT;
         }
         queueFull = false;
@@ -386,18 +389,20 @@ public final class UdpInbound implements RunnableBridge
     /**
      * A message of a new source queue waits while older images may still hold the old one's messages, which
      * end when their sender is gone (its image times out): but not for ever, since a sender that keeps
-     * sending is a second source queue, and one inbound bridge takes one at a time. The wait starts again
-     * when no message waited in a turn, or the queue was full.
+     * sending is a second source queue, and one inbound bridge takes one at a time. The time between two
+     * turns that waited counts, unless the queue was full in between (then no image could deliver); the wait
+     * ends, and starts from nothing next time, in a turn where no message waited.
      */
     private void waitForOlderImages(final long source)
     {
         waitedForOlderImages = true;
         final long now = System.nanoTime();
-        if (0 == sourceChangeWaitSince)
+        if (0 != sourceChangeWaitTurn)
         {
-            sourceChangeWaitSince = now | 1;
+            sourceChangeWaitedNs += now - sourceChangeWaitTurn;
         }
-        else if (now - sourceChangeWaitSince > SOURCE_CHANGE_WAIT_NS)
+        sourceChangeWaitTurn = now | 1;
+        if (sourceChangeWaitedNs > SOURCE_CHANGE_WAIT_NS)
         {
             throw new MmqException("two source queues are sending to " + listen.endpoint() + " at once (creation ids " +
                 hex(appliedSource) + " and " + hex(source) + "): one inbound bridge takes one source queue");

@@ -157,7 +157,7 @@ public final class UdpOutbound implements RunnableBridge
             }
             catch (final AeronException ex)
             {
-                throw new MmqException("cannot send to " + target.endpoint() + ": " + oneLine(ex), ex);
+                throw new MmqException("cannot send to " + target.endpoint() + ": " + AeronClient.oneLine(ex), ex);
             }
             final long deadline = System.nanoTime() + options.timeout().toNanos();
             while (!publication.isConnected())
@@ -503,11 +503,5 @@ public final class UdpOutbound implements RunnableBridge
     {
         final long millis = duration.toMillis();
         return millis % 1000 == 0 ? millis / 1000 + " s" : String.format(Locale.ROOT, "%.1f s", millis / 1000.0);
-    }
-
-    static String oneLine(final Throwable error)
-    {
-        final String message = null == error.getMessage() ? error.getClass().getSimpleName() : error.getMessage();
-        return message.replace('\n', ' ').replace('\r', ' ');
     }
 }

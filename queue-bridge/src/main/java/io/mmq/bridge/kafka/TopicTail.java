@@ -206,7 +206,8 @@ public final class TopicTail
         {
             throw new MmqException("the last record of topic " + topic + " (offset " + record.offset() + ") is in record " +
                 "format '" + new String(formatHeader.value(), StandardCharsets.UTF_8) + "' (" + FORMAT_HEADER + "), which " +
-                "this bridge does not know: it reads formats 1 to " + FORMAT + "; a newer bridge wrote the topic");
+                "this bridge does not know: it reads formats 1 to " + FORMAT +
+                (format > FORMAT ? "; a newer bridge wrote the topic" : "; no mmq bridge writes it"));
         }
         final Header queue = record.headers().lastHeader(QUEUE_HEADER);
         if (null == queue)

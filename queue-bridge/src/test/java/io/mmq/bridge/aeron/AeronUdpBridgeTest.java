@@ -890,8 +890,10 @@ class AeronUdpBridgeTest
 
             final List<SourceWalk.Gap> gaps = in.output().stream().filter(gap -> gap.startsWith("gap"))
                 .map(SourceWalk.Gap::of).toList();
-            assertTrue(gaps.size() <= 1 && gaps.stream().allMatch(gap -> gap.to() == committed),
-                "at most one loss, ending where the successor resumed (" + committed + "): " + gaps);
+            // The messages offered on waking (up to a poll's) are lost with the closed client, or, should Aeron's
+            // sender still send them, arrive: the gap ends at the successor's position or before it.
+            assertTrue(gaps.size() <= 1 && gaps.stream().allMatch(gap -> gap.to() <= committed),
+                "at most one loss, ending where the successor resumed (" + committed + ") or before: " + gaps);
             final long lost = new SourceWalk(a).check(far.messages(), messages, gaps);
             System.out.printf("aeron udp outbound stalled 15 s over %s: %,d of %,d messages lost, in %d reported gaps %s%n",
                 hosts.isNamespaces() ? "namespaces" : "LOOPBACK", lost, count, gaps.size(), gaps);
