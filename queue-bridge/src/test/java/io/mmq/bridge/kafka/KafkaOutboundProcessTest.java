@@ -22,6 +22,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static io.mmq.mmap.process.Child.field;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -359,15 +361,17 @@ class KafkaOutboundProcessTest extends KafkaProcessTests
         }
     }
 
-    @Test
-    void aTopicAnOlderBridgeWroteIsResumedWhereItEndsAndBothFormatsReachTheInboundQueue() throws Exception
+    /** Format 1: the identity and the position on every record; format 2: the position on every record. */
+    @ParameterizedTest(name = "record format {0}")
+    @ValueSource(ints = {1, 2})
+    void aTopicAnOlderBridgeWroteIsResumedWhereItEndsAndBothFormatsReachTheInboundQueue(final int format) throws Exception
     {
-        // An older bridge (the queue's identity on every record) forwarded 200 messages and died between Kafka's
-        // commit of its last transaction and the queue's; this bridge goes on after the topic's end, and the
-        // inbound bridge copies the topic of both formats into another queue.
-        final String topic = "older";
+        // An older bridge forwarded 200 messages and died between Kafka's commit of its last transaction and the
+        // queue's; this bridge goes on after the topic's end, and the inbound bridge copies the topic of both
+        // formats into another queue.
+        final String topic = "older-" + format;
         createTopicOfOnePartition(topic);
-        final Path file = createQueue("older.mmq", 1 << 20);
+        final Path file = createQueue("older-" + format + ".mmq", 1 << 20);
         final CheckedMessages messages = new CheckedMessages(SEED, MAX_BODY);
         final long olderCommitted;
         final long olderEnd;
@@ -378,7 +382,7 @@ class KafkaOutboundProcessTest extends KafkaProcessTests
             olderEnd = publish(producer, messages, 150, 50);
             end = publish(producer, messages, 200, 300);
         }
-        OlderBridge.forward(file, broker.bootstrapServers(), topic, 200, 50, 150);
+        OlderBridge.forward(file, broker.bootstrapServers(), topic, 200, 50, 150, format);
 
         final Child bridge = bridge("bridge", file, topic, "idle-exit=1000");
         final String session = bridge.awaitLine("session", 120);
@@ -395,12 +399,13 @@ class KafkaOutboundProcessTest extends KafkaProcessTests
             reader.readToEnd();
             assertEquals(500, reader.received(), "records in the topic");
             assertEquals(end, reader.lastPosition(), "the last record's position header");
-            assertEquals(4 * 49, reader.identifiedInside(), "the older bridge's records carry the identity, the new ones' " +
-                "only at each transaction's end");
-            assertEquals(4 * 49, reader.positionedInside(), "and the position, likewise");
+            assertEquals(1 == format ? 4 * 49 : 0, reader.identifiedInside(), "format 1's records carry the identity, " +
+                "the others' only at each transaction's end");
+            assertEquals(4 * 49, reader.positionedInside(), "the older bridge's records carry the position, the new " +
+                "ones' only at each transaction's end");
         }
 
-        final Path copy = createQueue("older-copy.mmq", 1 << 20);
+        final Path copy = createQueue("older-copy-" + format + ".mmq", 1 << 20);
         final Child inbound = start("inbound", BridgeProcess.class, broker.uri(topic), copy, "idle-exit=1000");
         assertEquals(500, field(inbound.awaitLine("stopped", 120), "applied"));
         assertEquals(0, inbound.awaitExit(30));

@@ -15,10 +15,11 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * What an outbound bridge before record format 2 wrote, to leave a topic as such a bridge leaves it: the
+ * What an outbound bridge of an older record format wrote, to leave a topic as such a bridge leaves it: the
  * same named consumer ({@code bridge:TOPIC}, explicit commits), the same transactional id
- * ({@code mmq-bridge:TOPIC}), each record with the position after its message and the queue's identity,
- * and no format header.
+ * ({@code mmq-bridge:TOPIC}), each record with the position after its message; in format 1 each record with
+ * the queue's identity too and no format header, in format 2 the identity, the creation id and the format
+ * header ({@code 2}) on each transaction's last record only.
  */
 final class OlderBridge
 {
@@ -32,7 +33,7 @@ final class OlderBridge
      * fewer than {@code count} is a bridge killed between Kafka's commit and the queue's.
      */
     static void forward(final Path file, final String bootstrapServers, final String topic, final int count,
-        final int perTransaction, final int committedMessages) throws Exception
+        final int perTransaction, final int committedMessages, final int format) throws Exception
     {
         final Properties properties = new Properties();
         properties.put("bootstrap.servers", bootstrapServers);
@@ -64,9 +65,19 @@ final class OlderBridge
                         buffer.getBytes(offset, value);
                         final RecordHeaders headers = new RecordHeaders();
                         headers.add(TopicTail.POSITION_HEADER, TopicTail.headerValue(consumer.position()));
-                        headers.add(TopicTail.QUEUE_HEADER, queueId);
+                        if (1 == format)
+                        {
+                            headers.add(TopicTail.QUEUE_HEADER, queueId);
+                        }
                         records.add(new ProducerRecord<>(topic, 0, null, null, value, headers));
                     }, 1);
+                }
+                if (2 == format)
+                {
+                    records.get(records.size() - 1).headers()
+                        .add(TopicTail.QUEUE_HEADER, queueId)
+                        .add(TopicTail.CREATION_HEADER, TopicTail.headerValue(queue.creationId()))
+                        .add(TopicTail.FORMAT_HEADER, "2".getBytes(StandardCharsets.UTF_8));
                 }
                 producer.beginTransaction();
                 records.forEach(producer::send);

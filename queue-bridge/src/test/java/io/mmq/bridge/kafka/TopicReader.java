@@ -22,8 +22,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * or out of order fails at once, naming it.
  *
  * <p>Every record format: the last record of every committed transaction must carry the position and the
- * queue header (and, if it says a format, format 3), since that is the record every bridge, older ones
- * too, reads when it starts. The topic's only writer is one producer at a time, so a transaction's records
+ * queue header (and, if it says a format, format 3, or 2 from an older bridge), since that is the record
+ * every bridge, older ones too, reads when it starts. The topic's only writer is one producer at a time, so a transaction's records
  * have consecutive offsets and its commit marker takes the next one: a record whose successor is not at
  * the next offset ends a transaction. {@link #identifiedInside()} and {@link #positionedInside()} count
  * queue and position headers on other records (format 1 has both, format 2 positions, format 3 neither).
@@ -181,7 +181,8 @@ final class TopicReader implements AutoCloseable
         final Header position = record.headers().lastHeader(TopicTail.POSITION_HEADER);
         final Header queue = record.headers().lastHeader(TopicTail.QUEUE_HEADER);
         final Header format = record.headers().lastHeader(TopicTail.FORMAT_HEADER);
-        if (null != format && (null == queue || !"3".equals(new String(format.value(), StandardCharsets.UTF_8))))
+        final String formatText = null == format ? null : new String(format.value(), StandardCharsets.UTF_8);
+        if (null != format && (null == queue || !("3".equals(formatText) || "2".equals(formatText))))
         {
             throw new AssertionError("record at offset " + record.offset() + " says record format '" +
                 new String(format.value(), StandardCharsets.UTF_8) + "'" + (null == queue ? " without the queue header" : ""));
