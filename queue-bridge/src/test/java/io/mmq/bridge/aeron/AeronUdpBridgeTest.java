@@ -746,48 +746,12 @@ class AeronUdpBridgeTest
     void anInboundBridgeStoppedBySigtermMidStreamAppliesNothingTwiceAndItsSuccessorReportsExactlyWhatIsMissing()
         throws Exception
     {
-        final int maxMessage = 256;
-        final long count = 20_000;
-        final CheckedMessages messages = new CheckedMessages(SEED, maxMessage);
-        final Path a = createQueue("a.mmq", 8 << 20, maxMessage); // holds the whole stream, for the walk
-        final Path b = createQueue("b.mmq", 8 << 20, maxMessage);
-        final String endpoint = endpoint();
-        try (FarReader far = new FarReader(b))
+        // Paced (5,000 a second, 4 s in all), so that the stop lands mid-stream.
+        inboundStoppedMidStreamThenASuccessorLosesOnlyAReportedGap("SIGTERM", 20_000, 5_000, (in1, endpoint) ->
         {
-            final Child in1 = inbound("in-1", endpoint, b, List.of(), "aeron-dir=" + directory.resolve("aeron-in"));
-            in1.awaitLine("session", 60);
-            final Child out = outbound("out", a, endpoint);
-            out.awaitLine("session", 60);
-            // Paced (5,000 a second, 4 s in all), so that the stop lands mid-stream.
-            final Child producer = onA("producer", ReportingProducerProcess.class, a, SEED, maxMessage, 0, count, 5_000);
-
-            awaitProgress(in1, "applied", 2_000, 30);
             sigterm(in1);
             assertEquals(SIGTERM_EXIT, in1.awaitExit(30), in1.errors());
-            final long stoppedAt = field(in1.awaitLine("stopped", 5), "source-position");
-            awaitProgress(out, "notconnected", 10); // it held while the receiver was silent
-
-            final Child in2 = inbound("in-2", endpoint, b, List.of(), "aeron-dir=" + directory.resolve("aeron-in"));
-            assertEquals(stoppedAt, field(in2.awaitLine("session", 60), "source-position"),
-                "the successor resumes after the last message the stopped bridge applied");
-            assertEquals(count, field(producer.awaitLine("DONE", 60), "published"));
-            final long end = producerPosition(a);
-            assertTrue(stoppedAt < end, "the stop landed mid-stream: at " + stoppedAt + " of " + end);
-            awaitSourceEnd(in2, far, end);
-            sigterm(out);
-            out.awaitExit(30);
-            sigterm(in2);
-            in2.awaitExit(30);
-            far.read();
-
-            final List<SourceWalk.Gap> gaps = in2.output().stream().filter(line -> line.startsWith("gap"))
-                .map(SourceWalk.Gap::of).toList();
-            assertTrue(gaps.size() <= 1 && gaps.stream().allMatch(gap -> gap.from() == stoppedAt),
-                "at most one loss, starting where the stop was: " + gaps);
-            final long lost = new SourceWalk(a).check(far.messages(), messages, gaps);
-            System.out.printf("aeron udp inbound SIGTERM over %s: %,d of %,d messages lost, in %d reported gaps %s%n",
-                hosts.isNamespaces() ? "namespaces" : "LOOPBACK", lost, count, gaps.size(), gaps);
-        }
+        });
     }
 
     @Test
@@ -904,8 +868,31 @@ class AeronUdpBridgeTest
     void anInboundBridgeStalledPastAeronsTimeoutsStopsWithOneLineAndItsSuccessorGoesOnLosingOnlyAReportedGap()
         throws Exception
     {
+        // Paced (2,000 a second, 20 s in all), so that the stall lands mid-stream.
+        inboundStoppedMidStreamThenASuccessorLosesOnlyAReportedGap("stalled 15 s", 40_000, 2_000, (in1, endpoint) ->
+        {
+            stall(in1, 15);
+            assertEquals(2, in1.awaitExit(30), "the stalled inbound bridge stops, exit 2: " + in1.output());
+            assertStalledPastTheClientTimeout(errorLine(in1), "the subscription on " + UdpUri.parse(endpoint).endpoint());
+        });
+    }
+
+    /** How a test stops the first inbound bridge (listening at {@code endpoint}) mid-stream, and what it checks of that. */
+    private interface InboundStop
+    {
+        void stop(Child inbound, String endpoint) throws Exception;
+    }
+
+    /**
+     * A paced stream through both bridges; the first inbound bridge is stopped by {@code stop} after 2,000
+     * messages; meanwhile the outbound counts the receiver gone (notconnected); a successor on the same Aeron
+     * directory resumes after the last message the first applied; at the end, queue B walked against queue A
+     * has each message once, in order, and at most one reported gap, starting where the first stopped.
+     */
+    private void inboundStoppedMidStreamThenASuccessorLosesOnlyAReportedGap(final String what, final long count,
+        final int rate, final InboundStop stop) throws Exception
+    {
         final int maxMessage = 256;
-        final long count = 40_000;
         final CheckedMessages messages = new CheckedMessages(SEED, maxMessage);
         final Path a = createQueue("a.mmq", 8 << 20, maxMessage); // holds the whole stream, for the walk
         final Path b = createQueue("b.mmq", 8 << 20, maxMessage);
@@ -916,36 +903,33 @@ class AeronUdpBridgeTest
             in1.awaitLine("session", 60);
             final Child out = outbound("out", a, endpoint);
             out.awaitLine("session", 60);
-            // Paced (2,000 a second, 20 s in all), so that the stall lands mid-stream.
-            final Child producer = onA("producer", ReportingProducerProcess.class, a, SEED, maxMessage, 0, count, 2_000);
+            final Child producer = onA("producer", ReportingProducerProcess.class, a, SEED, maxMessage, 0, count, rate);
 
             awaitProgress(in1, "applied", 2_000, 30);
-            stall(in1, 15);
-            assertEquals(2, in1.awaitExit(30), "the stalled inbound bridge stops, exit 2: " + in1.output());
-            assertStalledPastTheClientTimeout(errorLine(in1), "the subscription on " + UdpUri.parse(endpoint).endpoint());
+            stop.stop(in1, endpoint);
             final long stoppedAt = field(in1.awaitLine("stopped", 5), "source-position");
             awaitProgress(out, "notconnected", 10); // it held while the receiver was silent
 
             // Started again on the same directory, it resumes after the last message its queue holds.
             final Child in2 = inbound("in-2", endpoint, b, List.of(), "aeron-dir=" + directory.resolve("aeron-in"));
             assertEquals(stoppedAt, field(in2.awaitLine("session", 60), "source-position"),
-                "the successor resumes after the last message the stalled bridge applied");
+                "the successor resumes after the last message the stopped bridge applied");
             assertEquals(count, field(producer.awaitLine("DONE", 60), "published"));
             final long end = producerPosition(a);
-            assertTrue(stoppedAt < end, "the stall landed mid-stream: at " + stoppedAt + " of " + end);
+            assertTrue(stoppedAt < end, "the stop landed mid-stream: at " + stoppedAt + " of " + end);
             awaitSourceEnd(in2, far, end);
             sigterm(out);
-            assertEquals(SIGTERM_EXIT, out.awaitExit(30), "the outbound bridge went on through the stall: " + out.errors());
+            assertEquals(SIGTERM_EXIT, out.awaitExit(30), "the outbound bridge went on throughout: " + out.errors());
             sigterm(in2);
             assertEquals(SIGTERM_EXIT, in2.awaitExit(30), in2.errors());
             far.read();
 
-            final List<SourceWalk.Gap> gaps = in2.output().stream().filter(gap -> gap.startsWith("gap"))
+            final List<SourceWalk.Gap> gaps = in2.output().stream().filter(line -> line.startsWith("gap"))
                 .map(SourceWalk.Gap::of).toList();
             assertTrue(gaps.size() <= 1 && gaps.stream().allMatch(gap -> gap.from() == stoppedAt),
-                "at most one loss, starting where the stalled bridge stopped (" + stoppedAt + "): " + gaps);
+                "at most one loss, starting where the first inbound stopped (" + stoppedAt + "): " + gaps);
             final long lost = new SourceWalk(a).check(far.messages(), messages, gaps);
-            System.out.printf("aeron udp inbound stalled 15 s over %s: %,d of %,d messages lost, in %d reported gaps %s%n",
+            System.out.printf("aeron udp inbound %s over %s: %,d of %,d messages lost, in %d reported gaps %s%n", what,
                 hosts.isNamespaces() ? "namespaces" : "LOOPBACK", lost, count, gaps.size(), gaps);
         }
     }
