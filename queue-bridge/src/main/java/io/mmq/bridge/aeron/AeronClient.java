@@ -27,8 +27,9 @@ import org.agrona.concurrent.AgentTerminationException;
  * timeout, 10 s by default), or an invoked client is not invoked for as long (Aeron's service interval),
  * Aeron closes the client, and with it every link: an offer then returns {@link OutboundLink#CLOSED}, a
  * subscription is closed. A client with a conductor thread reports it on standard error through Aeron's
- * default error handler (a stack trace); an invoked one keeps it for its owner to name ({@link #closedBy()})
- * and prints any other error of Aeron's as one line.
+ * default error handler (a stack trace); an invoked one keeps it for its owner to name ({@link #closedBy()}),
+ * ends its owner on a channel's failure (from {@link #invoke()}) and prints any other error of Aeron's as a
+ * warning line.
  */
 public final class AeronClient implements AutoCloseable
 {

@@ -410,13 +410,14 @@ public final class KafkaOutbound implements StoppableBridge
         /**
          * Only the transaction's last record has headers: its position, the queue's identity (about 40 bytes),
          * the creation id and the format, together about 100 bytes. Flat out the bridged path is CPU-bound, and
-         * each header byte is paid by the broker and every reader: with the identity on every record it kept 0.67
-         * of Kafka's throughput alone; this format moved 132,239 messages a second where format 2 (the position still
-         * on every record) moved 121,286, in one run each the same day (docs/bridge.md, "The topic's records"). The
-         * last record, not the first: the topic's last committed record is the one a
+         * each header byte is paid by the broker and every reader: with the identity on every record it kept
+         * 0.67 of Kafka's throughput alone; this format moved 132,239 messages a second where format 2 (the
+         * position still on every record) moved 121,286, in one run each the same day (docs/bridge.md, "The
+         * topic's records"). The last record, not the first: the topic's last committed record is the one a
          * bridge reads when it starts (TopicTail), and retention removes records from the log's start, so that
          * record is the last to go: while the topic keeps any record, it keeps where the last transaction ended
-         * and which queue it came from. Older bridges read only that record too, and refuse format 3 by its number.
+         * and which queue it came from. Older bridges read only that record too: a format-1 bridge resumes
+         * after it, a format-2 bridge refuses format 3 by its number.
          */
         private ProducerRecord<byte[], byte[]> lastRecord(final byte[] value, final long end)
         {
