@@ -616,13 +616,9 @@ class AeronUdpBridgeTest
             in.awaitExit(30);
             far.read();
 
-            final List<SourceWalk.Gap> gaps = new ArrayList<>();
-            in1.output().stream().filter(line -> line.startsWith("gap")).map(SourceWalk.Gap::of).forEach(gaps::add);
-            in.output().stream().filter(line -> line.startsWith("gap")).map(SourceWalk.Gap::of).forEach(gaps::add);
+            final List<SourceWalk.Gap> gaps = SourceWalk.Gap.reportedBy(in1, in);
             assertEquals(List.of(SourceWalk.Gap.of(outboundGap), SourceWalk.Gap.of(inboundGap)), gaps, "one gap per crash");
-            final long lost = new SourceWalk(a).check(far.messages(), messages, gaps);
-            System.out.printf("aeron udp crashes over %s: %,d of %,d messages lost, in %d reported gaps %s%n",
-                hosts.isNamespaces() ? "namespaces" : "LOOPBACK", lost, count, gaps.size(), gaps);
+            printLoss("crashes", new SourceWalk(a).check(far.messages(), messages, gaps), count, gaps);
         }
     }
 
@@ -669,8 +665,7 @@ class AeronUdpBridgeTest
             final long end = producerPosition(a);
             awaitSourceEnd(in, far, end);
             far.read();
-            final List<SourceWalk.Gap> gaps = in.output().stream().filter(line -> line.startsWith("gap"))
-                .map(SourceWalk.Gap::of).toList();
+            final List<SourceWalk.Gap> gaps = SourceWalk.Gap.reportedBy(in);
             assertTrue(gaps.size() <= 1, "at most one gap, for the long silence: " + gaps);
             final long lost = new SourceWalk(a).check(far.messages(), messages, gaps);
             System.out.printf("aeron udp silences over namespaces: 2 s lost nothing; 7 s lost %,d of %,d messages, " +
@@ -852,15 +847,12 @@ class AeronUdpBridgeTest
             assertEquals(SIGTERM_EXIT, in.awaitExit(30), "the inbound bridge went on through the stall: " + in.errors());
             far.read();
 
-            final List<SourceWalk.Gap> gaps = in.output().stream().filter(gap -> gap.startsWith("gap"))
-                .map(SourceWalk.Gap::of).toList();
+            final List<SourceWalk.Gap> gaps = SourceWalk.Gap.reportedBy(in);
             // The messages offered on waking (up to a poll's) are lost with the closed client, or, should Aeron's
             // sender still send them, arrive: the gap ends at the successor's position or before it.
             assertTrue(gaps.size() <= 1 && gaps.stream().allMatch(gap -> gap.to() <= committed),
                 "at most one loss, ending where the successor resumed (" + committed + ") or before: " + gaps);
-            final long lost = new SourceWalk(a).check(far.messages(), messages, gaps);
-            System.out.printf("aeron udp outbound stalled 15 s over %s: %,d of %,d messages lost, in %d reported gaps %s%n",
-                hosts.isNamespaces() ? "namespaces" : "LOOPBACK", lost, count, gaps.size(), gaps);
+            printLoss("outbound stalled 15 s", new SourceWalk(a).check(far.messages(), messages, gaps), count, gaps);
         }
     }
 
@@ -924,14 +916,18 @@ class AeronUdpBridgeTest
             assertEquals(SIGTERM_EXIT, in2.awaitExit(30), in2.errors());
             far.read();
 
-            final List<SourceWalk.Gap> gaps = in2.output().stream().filter(line -> line.startsWith("gap"))
-                .map(SourceWalk.Gap::of).toList();
+            final List<SourceWalk.Gap> gaps = SourceWalk.Gap.reportedBy(in2);
             assertTrue(gaps.size() <= 1 && gaps.stream().allMatch(gap -> gap.from() == stoppedAt),
                 "at most one loss, starting where the first inbound stopped (" + stoppedAt + "): " + gaps);
-            final long lost = new SourceWalk(a).check(far.messages(), messages, gaps);
-            System.out.printf("aeron udp inbound %s over %s: %,d of %,d messages lost, in %d reported gaps %s%n", what,
-                hosts.isNamespaces() ? "namespaces" : "LOOPBACK", lost, count, gaps.size(), gaps);
+            printLoss("inbound " + what, new SourceWalk(a).check(far.messages(), messages, gaps), count, gaps);
         }
+    }
+
+    /** One line of what a fault test lost, for the test's log: the walk proved the rest. */
+    private void printLoss(final String what, final long lost, final long count, final List<SourceWalk.Gap> gaps)
+    {
+        System.out.printf("aeron udp %s over %s: %,d of %,d messages lost, in %d reported gaps %s%n", what,
+            hosts.isNamespaces() ? "namespaces" : "LOOPBACK", lost, count, gaps.size(), gaps);
     }
 
     /**

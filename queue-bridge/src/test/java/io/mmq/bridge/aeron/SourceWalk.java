@@ -8,6 +8,7 @@ import io.mmq.Consumer;
 import io.mmq.StartPosition;
 import io.mmq.mmap.CheckedMessages;
 import io.mmq.mmap.MappedQueue;
+import io.mmq.mmap.process.Child;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,7 +31,18 @@ final class SourceWalk
     {
         static Gap of(final String line)
         {
-            return new Gap(io.mmq.mmap.process.Child.field(line, "from"), io.mmq.mmap.process.Child.field(line, "to"));
+            return new Gap(Child.field(line, "from"), Child.field(line, "to"));
+        }
+
+        /** @return every {@code gap from=F to=T} line the bridges printed, the first bridge's first. */
+        static List<Gap> reportedBy(final Child... bridges)
+        {
+            final List<Gap> gaps = new ArrayList<>();
+            for (final Child bridge : bridges)
+            {
+                bridge.output().stream().filter(line -> line.startsWith("gap")).map(Gap::of).forEach(gaps::add);
+            }
+            return gaps;
         }
     }
 
