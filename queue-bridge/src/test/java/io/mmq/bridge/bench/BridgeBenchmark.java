@@ -235,70 +235,52 @@ public final class BridgeBenchmark
         {
             final Child receiver;
             final Child sender;
-            if (path.startsWith("alone"))
+            if (engine.equals("kafka"))
+            {
+                // Each end is Kafka's own client, or a queue and its bridge: alone is neither, bridged both.
+                final boolean outBridged = path.equals("bridged") || path.equals("bridged-out");
+                final boolean inBridged = path.equals("bridged") || path.equals("bridged-in");
+                final Path queueA = outBridged ? createQueue(work.resolve("a.mmq")) : null;
+                final Path queueB = inBridged ? createQueue(work.resolve("b.mmq")) : null;
+                final String topic = createTopic(name);
+                // The reader of queue B waits as the Kafka consumer it stands in for does: in the kernel.
+                receiver = inBridged ?
+                    start(children, "receiver", QueueReceiver.class, queueB, total, warmup, hgrm, "blocking") :
+                    start(children, "receiver", KafkaReceiver.class, broker.bootstrapServers(), topic, total, warmup, hgrm);
+                receiver.awaitLine("JOINED", 120);
+                if (inBridged)
+                {
+                    start(children, "bridge-in", BridgeProcess.class, broker.uri(topic), queueB).awaitLine("started", 120);
+                }
+                if (outBridged)
+                {
+                    start(children, "bridge-out", BridgeProcess.class, queueA, broker.uri(topic)).awaitLine("started", 120);
+                }
+                sender = outBridged ? start(children, "sender", QueueSender.class, queueA, total, size, rate) :
+                    start(children, "sender", KafkaSender.class, broker.bootstrapServers(), topic, total, size, rate);
+            }
+            else if (path.startsWith("alone"))
             {
                 final String threading = path.equals("alone-invoked") ? "INVOKER" : "SHARED";
-                if (engine.equals("kafka"))
-                {
-                    final String topic = createTopic(name);
-                    receiver = start(children, "receiver", KafkaReceiver.class, broker.bootstrapServers(), topic, total, warmup,
-                        hgrm);
-                    receiver.awaitLine("JOINED", 120);
-                    sender = start(children, "sender", KafkaSender.class, broker.bootstrapServers(), topic, total, size, rate);
-                }
-                else
-                {
-                    final String channel = "aeron:udp?endpoint=127.0.0.1:" + LoopbackPort.freeUdp();
-                    receiver = start(children, "receiver", AeronReceiver.class, work.resolve("aeron-in"), channel, STREAM,
-                        total, warmup, hgrm, threading);
-                    receiver.awaitLine("JOINED", 120);
-                    sender = start(children, "sender", AeronSender.class, work.resolve("aeron-out"), channel, STREAM,
-                        total, size, rate, threading);
-                }
-            }
-            else if (path.equals("bridged-out"))
-            {
-                final Path queueA = createQueue(work.resolve("a.mmq"));
-                final String topic = createTopic(name);
-                receiver = start(children, "receiver", KafkaReceiver.class, broker.bootstrapServers(), topic, total, warmup,
-                    hgrm);
+                final String channel = "aeron:udp?endpoint=127.0.0.1:" + LoopbackPort.freeUdp();
+                receiver = start(children, "receiver", AeronReceiver.class, work.resolve("aeron-in"), channel, STREAM,
+                    total, warmup, hgrm, threading);
                 receiver.awaitLine("JOINED", 120);
-                start(children, "bridge-out", BridgeProcess.class, queueA, broker.uri(topic)).awaitLine("started", 120);
-                sender = start(children, "sender", QueueSender.class, queueA, total, size, rate);
-            }
-            else if (path.equals("bridged-in"))
-            {
-                final Path queueB = createQueue(work.resolve("b.mmq"));
-                final String topic = createTopic(name);
-                receiver = start(children, "receiver", QueueReceiver.class, queueB, total, warmup, hgrm, "blocking");
-                receiver.awaitLine("JOINED", 120);
-                start(children, "bridge-in", BridgeProcess.class, broker.uri(topic), queueB).awaitLine("started", 120);
-                sender = start(children, "sender", KafkaSender.class, broker.bootstrapServers(), topic, total, size, rate);
+                sender = start(children, "sender", AeronSender.class, work.resolve("aeron-out"), channel, STREAM,
+                    total, size, rate, threading);
             }
             else
             {
-                final Path queueA = work.resolve("a.mmq");
-                final Path queueB = work.resolve("b.mmq");
-                createQueue(queueA);
-                createQueue(queueB);
-                // The reader of queue B waits as the engine's own receiver does: Kafka's in poll, Aeron's with a backoff.
-                receiver = start(children, "receiver", QueueReceiver.class, queueB, total, warmup, hgrm,
-                    engine.equals("kafka") ? "blocking" : "backoff");
+                final Path queueA = createQueue(work.resolve("a.mmq"));
+                final Path queueB = createQueue(work.resolve("b.mmq"));
+                // The reader of queue B idles as Aeron's subscriber does: with Aeron's backoff.
+                receiver = start(children, "receiver", QueueReceiver.class, queueB, total, warmup, hgrm, "backoff");
                 receiver.awaitLine("JOINED", 120);
-                if (engine.equals("kafka"))
-                {
-                    final String uri = broker.uri(createTopic(name));
-                    start(children, "bridge-in", BridgeProcess.class, uri, queueB).awaitLine("started", 120);
-                    start(children, "bridge-out", BridgeProcess.class, queueA, uri).awaitLine("started", 120);
-                }
-                else
-                {
-                    final String uri = "aeron:udp?endpoint=127.0.0.1:" + LoopbackPort.freeUdp();
-                    start(children, "bridge-in", UdpBridgeProcess.class, "in", uri, queueB,
-                        "aeron-dir=" + work.resolve("aeron-in")).awaitLine("started", 120);
-                    start(children, "bridge-out", UdpBridgeProcess.class, "out", queueA, uri,
-                        "aeron-dir=" + work.resolve("aeron-out")).awaitLine("started", 120);
-                }
+                final String uri = "aeron:udp?endpoint=127.0.0.1:" + LoopbackPort.freeUdp();
+                start(children, "bridge-in", UdpBridgeProcess.class, "in", uri, queueB,
+                    "aeron-dir=" + work.resolve("aeron-in")).awaitLine("started", 120);
+                start(children, "bridge-out", UdpBridgeProcess.class, "out", queueA, uri,
+                    "aeron-dir=" + work.resolve("aeron-out")).awaitLine("started", 120);
                 sender = start(children, "sender", QueueSender.class, queueA, total, size, rate);
             }
             sender.awaitLine("READY", 120);
