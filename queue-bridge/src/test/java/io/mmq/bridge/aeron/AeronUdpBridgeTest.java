@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 import io.aeron.CncFileDescriptor;
@@ -784,28 +785,84 @@ class AeronUdpBridgeTest
             final double stoppedAfter = (System.nanoTime() - secondNamed) / 1e9;
             assertTrue(stoppedAfter > 8 && stoppedAfter < 20, "it stops after the second source waited 10 s: " +
                 stoppedAfter + " s");
-            assertEquals("mmq: two source queues are sending to " + UdpUri.parse(endpoint).endpoint() +
-                " at once (creation ids " + first + " and " + second + "): one inbound bridge takes one source queue",
-                errorLine(in));
-            final String stopped = in.awaitLine("stopped", 5);
-            assertEquals(0, field(stopped, "source-changes"), stopped);
-            assertEquals(0, field(stopped, "gaps"), stopped);
-            assertFalse(in.output().stream().anyMatch(line -> line.startsWith("source changed") || line.startsWith("gap")),
-                in.output().toString());
-
-            // Queue B holds the first source's messages from its first, in order, and nothing of the second's.
-            far.read();
-            assertEquals(field(stopped, "applied"), far.messages().size(), stopped);
-            final SourceWalk source = new SourceWalk(a1);
-            assertEquals(0, source.checkPrefix(far.messages(), messages, List.of()));
-            try (MappedQueue queueB = MappedQueue.open(b))
-            {
-                assertEquals(source.end(far.messages().size() - 1), queueB.counters().lastCheckpoint(),
-                    "queue B's checkpoint is the first source's position after its last message");
-            }
+            assertStoppedOnTheSecondSourceHavingAppliedTheFirstsInOrder(in, far, endpoint, a1, a2, messages);
             System.out.printf("aeron udp two sources over %s: the inbound stopped %.1f s after the second named its " +
                 "queue, with %,d messages of the first%n", hosts.isNamespaces() ? "namespaces" : "LOOPBACK", stoppedAfter,
                 far.messages().size());
+        }
+    }
+
+    /**
+     * The end of a two-sources test: one line naming both creation ids, no source change and no gap reported, and
+     * queue B holding the first source's messages from its first, in order, with nothing of the second's.
+     */
+    private void assertStoppedOnTheSecondSourceHavingAppliedTheFirstsInOrder(final Child in, final FarReader far,
+        final String endpoint, final Path a1, final Path a2, final CheckedMessages messages) throws Exception
+    {
+        assertEquals("mmq: two source queues are sending to " + UdpUri.parse(endpoint).endpoint() +
+            " at once (creation ids " + String.format("%016x", creationId(a1)) + " and " +
+            String.format("%016x", creationId(a2)) + "): one inbound bridge takes one source queue", errorLine(in));
+        final String stopped = in.awaitLine("stopped", 5);
+        assertEquals(0, field(stopped, "source-changes"), stopped);
+        assertEquals(0, field(stopped, "gaps"), stopped);
+        assertFalse(in.output().stream().anyMatch(line -> line.startsWith("source changed") || line.startsWith("gap")),
+            in.output().toString());
+
+        far.read();
+        assertEquals(field(stopped, "applied"), far.messages().size(), stopped);
+        final SourceWalk source = new SourceWalk(a1);
+        assertEquals(0, source.checkPrefix(far.messages(), messages, List.of()));
+        try (MappedQueue queueB = MappedQueue.open(far.file()))
+        {
+            assertEquals(source.end(far.messages().size() - 1), queueB.counters().lastCheckpoint(),
+                "queue B's checkpoint is the first source's position after its last message");
+        }
+    }
+
+    @Test
+    void theWaitForTheOlderSourceToEndPausesWhileTheFarQueueIsFullForNoOlderImageCanDeliverMeanwhile() throws Exception
+    {
+        final int maxMessage = 256;
+        final CheckedMessages messages = new CheckedMessages(SEED, maxMessage);
+        final Path a1 = createQueue("a1.mmq", 8 << 20, maxMessage);
+        final Path a2 = createQueue("a2.mmq", 8 << 20, maxMessage);
+        final Path b = createQueue("b.mmq", 64 * 1024, maxMessage); // full within a second of the far side stalling
+        final String second = String.format("%016x", creationId(a2));
+        final String endpoint = endpoint();
+        try (FarReader far = new FarReader(b))
+        {
+            final Child in = inbound("in", endpoint, b, List.of());
+            in.awaitLine("session", 60);
+            final Child out1 = outbound("out-1", a1, endpoint);
+            out1.awaitLine("session", 60);
+            // 1,000 a second for a minute: queue A1 (8 MiB) keeps taking them while the far side stalls.
+            onA("producer-1", ReportingProducerProcess.class, a1, SEED, maxMessage, 0, 60_000, 1_000);
+            far.readUntil(1_000, 60);
+
+            // The far side stalls: queue B fills and the first source's image waits on it.
+            awaitProgress(in, "backpressured", 30);
+            produce("producer-2", a2, maxMessage, 1_000_000, 500).awaitLine("DONE", 60);
+            final Child out2 = outbound("out-2", a2, endpoint);
+            out2.awaitLine("session", 60);
+            awaitLine(in, "sender", line -> line.endsWith(" source=" + second), 30);
+
+            // Half as long again as the 10 s wait: none of it counts while queue B is full.
+            assertFalse(in.process().waitFor(15, TimeUnit.SECONDS),
+                "the inbound bridge waits on while queue B is full: " + in.output() + " " + in.errors());
+            final long released = System.nanoTime();
+            while (in.process().isAlive() && System.nanoTime() - released < 30_000_000_000L)
+            {
+                far.read();
+                Thread.sleep(5);
+            }
+            assertEquals(2, in.awaitExit(1), "the inbound bridge stops, exit 2: " + in.output());
+            final double stoppedAfter = (System.nanoTime() - released) / 1e9;
+            assertTrue(stoppedAfter > 8 && stoppedAfter < 20, "it stops once the second source has waited 10 s " +
+                "with queue B read: " + stoppedAfter + " s after the far side resumed");
+            assertStoppedOnTheSecondSourceHavingAppliedTheFirstsInOrder(in, far, endpoint, a1, a2, messages);
+            System.out.printf("aeron udp two sources, far side stalled over %s: the inbound waited on while queue B " +
+                "was full and stopped %.1f s after it was read again%n", hosts.isNamespaces() ? "namespaces" : "LOOPBACK",
+                stoppedAfter);
         }
     }
 

@@ -14,12 +14,14 @@ import io.mmq.mmap.MappedQueue;
  */
 final class FarReader implements AutoCloseable
 {
+    private final Path file;
     private final MappedQueue queue;
     private final Consumer consumer;
     private final List<byte[]> messages = new ArrayList<>();
 
     FarReader(final Path file)
     {
+        this.file = file;
         queue = MappedQueue.open(file);
         consumer = queue.consumer(StartPosition.EARLIEST);
     }
@@ -63,6 +65,11 @@ final class FarReader implements AutoCloseable
     long lag()
     {
         return consumer.lag();
+    }
+
+    Path file()
+    {
+        return file;
     }
 
     List<byte[]> messages()
