@@ -75,6 +75,16 @@ public final class UdpOutbound implements RunnableBridge
 
     /** The longest the bridge's thread sleeps on an empty queue without running the driver's duty cycle. */
     private static final long DRIVER_INTERVAL_MICROS = 1_000;
+
+    /**
+     * A clock read this long after the one before it in the same poll (a thousand times the poll's 1 ms wait, a
+     * tenth of Aeron's 10 s service interval) follows a stall of the whole process: the driver's duty cycle runs
+     * before the next message is offered, to learn whether Aeron closed the client meanwhile.
+     */
+    private static final long STALL_NS = TimeUnit.SECONDS.toNanos(1);
+
+    /** The handler reads the clock before the first message of a poll and every this many after it. */
+    private static final int MESSAGES_PER_CLOCK_READ = 8;
     private static final int MIN_TERM_LENGTH = 64 * 1024;
     private static final int MAX_AERON_MESSAGE = 16 * 1024 * 1024;
 
@@ -100,6 +110,8 @@ public final class UdpOutbound implements RunnableBridge
     private io.mmq.Consumer consumer;
     private long reservedValue;
     private long previousEnd;
+    private long clockReadNs;
+    private int messagesInPoll;
     private volatile boolean stopping;
 
     private UdpOutbound(final MessageQueue queue, final UdpUri target, final UdpOptions options, final String consumerName,
@@ -290,6 +302,8 @@ public final class UdpOutbound implements RunnableBridge
                 }
             }
             final int polled;
+            clockReadNs = System.nanoTime();
+            messagesInPoll = 0;
             try
             {
                 // The driver's duty cycle first: it sends what the last poll offered, and takes in status
@@ -328,6 +342,15 @@ public final class UdpOutbound implements RunnableBridge
 
     private void onMessage(final DirectBuffer buffer, final int offset, final int length)
     {
+        if (messagesInPoll++ % MESSAGES_PER_CLOCK_READ == 0)
+        {
+            final long now = System.nanoTime();
+            if (now - clockReadNs > STALL_NS)
+            {
+                requireClientAfterStall();
+            }
+            clockReadNs = now;
+        }
         final long end = consumer.position();
         if (end > SourcePosition.MAX_POSITION)
         {
@@ -343,6 +366,23 @@ public final class UdpOutbound implements RunnableBridge
         counters.committedPosition.set(end);
         // Committed once the handler returns: the message is in the publication's log, Aeron delivers it.
         consumer.commit();
+    }
+
+    /**
+     * The process stood still inside the poll (a long GC pause, SIGSTOP, a suspended VM). If it was longer than
+     * Aeron's service interval, Aeron closes the client at its next duty cycle; until then the publication
+     * still takes offers, which nobody would send: messages committed and lost. So the duty cycle runs first,
+     * and a closed client stops the bridge with this message uncommitted. The clock is read only every
+     * {@link #MESSAGES_PER_CLOCK_READ} messages (a read costs tens of nanoseconds), so up
+     * to that many less one may still be offered after a stall; the inbound bridge reports them in its gap.
+     */
+    private void requireClientAfterStall()
+    {
+        client.invoke();
+        if (publication.isClosed())
+        {
+            throw new MmqException(client.closedMessage("the publication to " + target.endpoint()));
+        }
     }
 
     /**
