@@ -106,6 +106,16 @@ class BadInputTest
     }
 
     @Test
+    void anEvictionLagShorterThanOneLargestFrameRoundedUpToEightBytesIsRefused() throws Exception
+    {
+        // A largest frame of 8 + 509 = 517 bytes takes 520 in the ring: a lag of 517 could evict a reader of it.
+        MappedQueue.create(file, OPTIONS.withMaxMessageLength(509)
+            .withSlowConsumerPolicy(io.mmq.SlowConsumerPolicy.evictAfterLag(520))).close();
+        FileBytes.writeLong(file, HeaderLayout.EVICTION_LAG_OFFSET, 517);
+        assertRefusedUnchanged("eviction lag is 517, neither 0 nor from one largest frame (520)", null);
+    }
+
+    @Test
     void aGeometryOtherThanTheOneAskedForIsRefused() throws Exception
     {
         createQueue();

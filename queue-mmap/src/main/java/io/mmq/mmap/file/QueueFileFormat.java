@@ -256,10 +256,12 @@ public final class QueueFileFormat
                 ", outside 1 to " + QueueOptions.MAX_CONSUMER_SLOTS);
         }
         final long evictionLag = header.getLong(EVICTION_LAG_OFFSET);
-        if (evictionLag != 0 && (evictionLag < FrameLayout.maxFrameLength(maxMessageLength) || evictionLag > capacity))
+        // What a largest frame takes in the ring, padded to 8 bytes: the least lag a reader of one may have.
+        final int largestFrame = FrameLayout.alignedLength(FrameLayout.maxFrameLength(maxMessageLength));
+        if (evictionLag != 0 && (evictionLag < largestFrame || evictionLag > capacity))
         {
             throw new QueueFormatException(file, "eviction lag is " + evictionLag + ", neither 0 nor from one largest frame (" +
-                FrameLayout.maxFrameLength(maxMessageLength) + ") to the capacity (" + capacity + ")");
+                largestFrame + ") to the capacity (" + capacity + ")");
         }
         final QueueGeometry geometry = new QueueGeometry(capacity, maxMessageLength, consumerSlots, evictionLag);
         requireField(file, "ring offset", header.getInt(RING_OFFSET_OFFSET), geometry.ringOffset());
