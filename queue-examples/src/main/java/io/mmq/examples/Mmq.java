@@ -72,6 +72,7 @@ public final class Mmq implements Runnable
     public static int execute(final PrintWriter out, final PrintWriter err, final String... args)
     {
         final CommandLine commandLine = new CommandLine(new Mmq());
+        versionEverywhere(commandLine, commandLine.getCommandSpec().version());
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setParameterExceptionHandler((ex, arguments) ->
@@ -92,6 +93,16 @@ public final class Mmq implements Runnable
             return 1;
         });
         return commandLine.execute(args);
+    }
+
+    /** Every command offers {@code --version} (its standard options): each prints mmq's. */
+    private static void versionEverywhere(final CommandLine commandLine, final String[] version)
+    {
+        for (final CommandLine subcommand : commandLine.getSubcommands().values())
+        {
+            subcommand.getCommandSpec().version(version);
+            versionEverywhere(subcommand, version);
+        }
     }
 
     private static String hint(final CommandLine commandLine)

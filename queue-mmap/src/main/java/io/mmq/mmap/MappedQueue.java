@@ -2,6 +2,7 @@ package io.mmq.mmap;
 
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -81,7 +82,8 @@ public final class MappedQueue implements MessageQueue
         }
         catch (final FileAlreadyExistsException ex)
         {
-            throw new MmqException(path + ": cannot create the queue, a file already exists there", ex);
+            throw new MmqException(path + ": cannot create the queue, a " +
+                (Files.isDirectory(path) ? "directory" : "file") + " already exists there", ex);
         }
         return open(path, options);
     }
@@ -105,7 +107,7 @@ public final class MappedQueue implements MessageQueue
         }
         catch (final IOException ex)
         {
-            throw new MmqException(path + ": cannot create the queue: " + ex, ex);
+            throw new MmqException(path + ": cannot create the queue: " + IoReasons.of(ex), ex);
         }
     }
 
@@ -135,7 +137,7 @@ public final class MappedQueue implements MessageQueue
         }
         catch (final IOException ex)
         {
-            throw new MmqException(path + ": cannot open the queue: " + ex, ex);
+            throw new MmqException(path + ": cannot open the queue: " + IoReasons.of(ex), ex);
         }
     }
 
@@ -168,7 +170,7 @@ public final class MappedQueue implements MessageQueue
             }
             catch (final IOException ex)
             {
-                throw new MmqException(path + ": cannot open the queue: " + ex, ex);
+                throw new MmqException(path + ": cannot open the queue: " + IoReasons.of(ex), ex);
             }
         }
         throw new MmqException(path + ": the name exists but no queue file can be opened through it " +

@@ -1,7 +1,10 @@
 package io.mmq.examples.cli;
 
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 import io.mmq.QueueOptions;
@@ -11,6 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a queue file.")
@@ -34,7 +38,8 @@ public final class CreateCommand implements Callable<Integer>
     int consumers;
 
     @Option(names = "--permissions", defaultValue = "rw-------",
-        description = "Permissions of the new file, as ls shows them (default: ${DEFAULT-VALUE}).")
+        description = "Permissions of the new file, as ls shows them (rw-rw----) or in octal (660, 0660); the owner " +
+            "must read and write (default: ${DEFAULT-VALUE}).")
     String permissions;
 
     @Option(names = "--evict-after-lag", converter = ByteSize.class,
@@ -45,16 +50,86 @@ public final class CreateCommand implements Callable<Integer>
     @Override
     public Integer call()
     {
-        QueueOptions options = QueueOptions.defaults().withCapacity(capacity).withConsumerSlots(consumers)
-            .withPermissions(PosixFilePermissions.fromString(permissions));
-        options = options.withMaxMessageLength(null == maxMessage ? QueueOptions.maxMessageLengthLimit(capacity) : maxMessage);
-        if (null != evictAfterLag)
-        {
-            options = options.withSlowConsumerPolicy(SlowConsumerPolicy.evictAfterLag(evictAfterLag));
-        }
+        final QueueOptions options = options();
         MappedQueue.create(file, options.withPretouch(false)).close();
         spec.commandLine().getOut().printf("created %s: %d-byte ring, messages up to %d bytes, %d consumer slots, slow consumers: %s%n",
             file, options.capacity(), options.maxMessageLength(), options.consumerSlots(), options.slowConsumerPolicy());
         return 0;
+    }
+
+    /**
+     * The queue's options from the flags, each checked here so that a mistake is told in the flags' own
+     * names, not in the API's.
+     */
+    private QueueOptions options()
+    {
+        if (capacity < QueueOptions.MIN_CAPACITY || capacity > QueueOptions.MAX_CAPACITY || Integer.bitCount(capacity) != 1)
+        {
+            throw mistake("--capacity must be a power of two from 4k to 1g: " + capacity);
+        }
+        final int limit = QueueOptions.maxMessageLengthLimit(capacity);
+        final int max = null == maxMessage ? limit : maxMessage;
+        if (max < 0 || max > limit)
+        {
+            throw mistake("--max-message must be from 0 to an eighth of the capacity (" + limit + " bytes for " +
+                capacity + "): " + max);
+        }
+        if (consumers < 1 || consumers > QueueOptions.MAX_CONSUMER_SLOTS)
+        {
+            throw mistake("--consumers must be from 1 to " + QueueOptions.MAX_CONSUMER_SLOTS + ": " + consumers);
+        }
+        QueueOptions options = QueueOptions.defaults().withCapacity(capacity).withMaxMessageLength(max)
+            .withConsumerSlots(consumers).withPermissions(permissions());
+        if (null != evictAfterLag)
+        {
+            final long largestFrame = (8L + max + 7) & ~7L;
+            if (evictAfterLag < largestFrame || evictAfterLag > capacity)
+            {
+                throw mistake("--evict-after-lag must be from one largest message with its header (" + largestFrame +
+                    " bytes) to the capacity (" + capacity + " bytes): " + evictAfterLag);
+            }
+            options = options.withSlowConsumerPolicy(SlowConsumerPolicy.evictAfterLag(evictAfterLag));
+        }
+        return options;
+    }
+
+    /** {@link #permissions} as ls shows them ({@code rw-r-----}) or in octal ({@code 640}, {@code 0640}). */
+    private Set<PosixFilePermission> permissions()
+    {
+        final Set<PosixFilePermission> parsed;
+        if (permissions.matches("0?[0-7]{3}"))
+        {
+            final int mode = Integer.parseInt(permissions, 8);
+            final PosixFilePermission[] bits = PosixFilePermission.values(); // OWNER_READ first: bit 8 down to bit 0
+            parsed = EnumSet.noneOf(PosixFilePermission.class);
+            for (int i = 0; i < bits.length; i++)
+            {
+                if ((mode & (1 << (bits.length - 1 - i))) != 0)
+                {
+                    parsed.add(bits[i]);
+                }
+            }
+        }
+        else
+        {
+            try
+            {
+                parsed = PosixFilePermissions.fromString(permissions);
+            }
+            catch (final IllegalArgumentException notLikeLs)
+            {
+                throw mistake("--permissions must be as ls shows them (rw-r-----) or octal (640): " + permissions);
+            }
+        }
+        if (!parsed.contains(PosixFilePermission.OWNER_READ) || !parsed.contains(PosixFilePermission.OWNER_WRITE))
+        {
+            throw mistake("--permissions must let the owner read and write: " + permissions);
+        }
+        return parsed;
+    }
+
+    private ParameterException mistake(final String message)
+    {
+        return new ParameterException(spec.commandLine(), file + ": " + message);
     }
 }

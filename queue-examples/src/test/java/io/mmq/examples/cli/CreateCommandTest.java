@@ -1,0 +1,84 @@
+package io.mmq.examples.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+
+import io.mmq.examples.Mmq;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * {@code mmq create} in its users' words: permissions as ls shows them or in octal, and a name that is a
+ * directory, or a place where no file can be made, told in one line without Java's class names.
+ */
+class CreateCommandTest
+{
+    @TempDir
+    Path directory;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int mmq(final String... args)
+    {
+        out.getBuffer().setLength(0);
+        err.getBuffer().setLength(0);
+        return Mmq.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    }
+
+    @Test
+    @DisabledOnOs(OS.WINDOWS)
+    void permissionsAreTakenAsLsShowsThemOrInOctal() throws Exception
+    {
+        final Path octal = directory.resolve("octal.mmq");
+        assertEquals(0, mmq("create", octal.toString(), "--capacity", "4k", "--permissions", "0640"), err.toString());
+        assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(octal)));
+
+        final Path threeDigits = directory.resolve("three.mmq");
+        assertEquals(0, mmq("create", threeDigits.toString(), "--capacity", "4k", "--permissions", "664"), err.toString());
+        assertEquals("rw-rw-r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(threeDigits)));
+
+        final Path likeLs = directory.resolve("ls.mmq");
+        assertEquals(0, mmq("create", likeLs.toString(), "--capacity", "4k", "--permissions", "rw-rw----"), err.toString());
+        assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(likeLs)));
+    }
+
+    @Test
+    void aDirectoryIsNamedAsOneAndNoJavaClassNameReachesTheUser() throws Exception
+    {
+        final String here = directory.toString();
+        assertOneLine(here + ": cannot create the queue, a directory already exists there", "create", here);
+        assertOneLine(here + ": cannot open the queue: is a directory", "stat", here);
+        assertOneLine(here + ": cannot open the queue: is a directory", "tail", here);
+    }
+
+    @Test
+    void aSubcommandsVersionIsMmqs() throws Exception
+    {
+        assertEquals(0, mmq("--version"));
+        final String version = out.toString().strip();
+        assertTrue(version.startsWith("mmq "), version);
+        for (final List<String> command : List.of(List.of("create"), List.of("stat"), List.of("example", "pub-sub")))
+        {
+            final List<String> args = new java.util.ArrayList<>(command);
+            args.add("--version");
+            assertEquals(0, mmq(args.toArray(String[]::new)), String.join(" ", args) + ": " + err);
+            assertEquals(version, out.toString().strip(), String.join(" ", args));
+        }
+    }
+
+    private void assertOneLine(final String expected, final String... args)
+    {
+        assertEquals(Mmq.USER_ERROR, mmq(args), String.join(" ", args) + ": " + err);
+        final List<String> lines = err.toString().lines().toList();
+        assertEquals(List.of("mmq: " + expected), lines);
+    }
+}
