@@ -50,8 +50,8 @@ public final class Demo
         final QueueOptions options = plan.queueOptions();
         final int consumers = plan.consumers();
         MappedQueue.create(file, options).close();
-        System.out.printf("mmq demo: 1 producer and %d consumers, each its own JVM (and a Python consumer if" +
-            " python3 is here), sharing %s (%d KiB ring)%n", consumers, file, options.capacity() / 1024);
+        System.out.printf("mmq demo: 1 producer and %d Java consumers, each its own JVM, sharing %s (%d KiB ring)%n",
+            consumers, file, options.capacity() / 1024);
         System.out.printf("  phase 1: %,d messages of %d bytes, as fast as the slowest consumer reads%n",
             plan.messages(), plan.size());
         System.out.printf("  phase 2: %,d messages at %,d per second, one-way latency measured by each consumer%s%n%n",
@@ -72,7 +72,7 @@ public final class Demo
                 }
             }
             final ChildProcess python = null == plan.pythonDirectory() ? null :
-                ChildProcess.startPython("python", plan.pythonDirectory(), file);
+                ChildProcess.startPython("python", plan.pythonDirectory(), file, plan.results());
             if (null != python)
             {
                 readers.add(python);
@@ -80,6 +80,12 @@ public final class Demo
                 {
                     throw new IllegalStateException("the Python consumer did not join: " + python.errors());
                 }
+                System.out.printf("  and a Python consumer (%s)%n%n", plan.pythonDirectory());
+            }
+            else if (null != plan.pythonDirectory())
+            {
+                System.out.printf("  no Python consumer: python3, or the Python reader in %s, is not here%n%n",
+                    plan.pythonDirectory());
             }
             final long total = plan.messages() + plan.latencyMessages() + 1;
             writer = ChildProcess.start("producer", "demo-producer", file,
@@ -109,7 +115,8 @@ public final class Demo
         {
             Thread.sleep(1000);
             final long now = System.nanoTime();
-            final long published = writer.count();
+            // What a consumer received was published, whether or not the producer has said so yet.
+            final long published = Math.max(writer.count(), readers.stream().mapToLong(ChildProcess::count).max().orElse(0));
             final StringBuilder line = new StringBuilder(String.format("[%5.1fs] published %,13d (%6.2f M msg/s)",
                 (now - start) / 1e9, published, (published - lastPublished) * 1e3 / (now - lastAt)));
             for (final ChildProcess reader : readers)

@@ -52,6 +52,20 @@ class DemoTest
         {
             assertTrue(summary.contains("received=51001"), summary);
         }
+
+        // The Python consumer's latency distribution too, in HdrHistogram's percentile text, its p50 the one it reported.
+        final String python = demo.summaries().stream().filter(summary -> summary.contains("-python.hgrm")).findFirst()
+            .orElseThrow(() -> new AssertionError("no summary names a Python percentile file: " + demo.summaries()));
+        final Path file = Path.of(ChildProcess.text(python, "file"));
+        assertEquals(results, file.getParent());
+        final List<String> lines = Files.readAllLines(file);
+        assertTrue(lines.stream().anyMatch(line -> line.startsWith("#[Max") && line.endsWith("Total count    =         1000]")),
+            "every latency-phase message counted: " + lines);
+        final double p50 = lines.stream().map(String::trim).map(line -> line.split("\\s+"))
+            .filter(cells -> cells.length == 4 && cells[1].equals("0.500000000000"))
+            .mapToDouble(cells -> Double.parseDouble(cells[0])).findFirst()
+            .orElseThrow(() -> new AssertionError("no 50th percentile row: " + lines));
+        assertEquals(Double.parseDouble(ChildProcess.text(python, "p50")), p50, 0.05, "the file's p50 is the summary's");
     }
 
     @Test
