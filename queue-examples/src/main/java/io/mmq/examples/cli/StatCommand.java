@@ -8,6 +8,8 @@ import io.mmq.MessageQueue;
 import io.mmq.bridge.BridgeStatus;
 import io.mmq.mmap.MappedQueue;
 import io.mmq.mmap.QueueCounters;
+import io.mmq.mmap.os.LockHolders;
+import io.mmq.mmap.os.LockId;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -15,7 +17,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "stat", mixinStandardHelpOptions = true,
-    description = "Show a queue's geometry, producer and consumers, read-only, without disturbing it.")
+    description = "Show a queue's geometry, producer and consumers, without disturbing it: on Linux it asks the " +
+        "kernel who holds the queue's locks instead of trying them.")
 public final class StatCommand implements Callable<Integer>
 {
     @Spec
@@ -28,6 +31,9 @@ public final class StatCommand implements Callable<Integer>
         description = "Refresh every SECONDS (at least 0.1) until interrupted.")
     Double watch;
 
+    /** Who holds the queue's locks, or null where the kernel cannot be asked (then slot locks are tried). */
+    private LockHolders holders;
+
     @Override
     public Integer call() throws Exception
     {
@@ -37,6 +43,7 @@ public final class StatCommand implements Callable<Integer>
         }
         try (MappedQueue queue = MappedQueue.open(file))
         {
+            holders = LockHolders.of(file);
             final QueueCounters counters = queue.counters();
             do
             {
@@ -60,10 +67,13 @@ public final class StatCommand implements Callable<Integer>
             queue.options().slowConsumerPolicy(),
             queue.creationId() == MessageQueue.NO_CREATION_ID ? "" : String.format("  id %016x", queue.creationId()));
         final long checkpoint = counters.lastCheckpoint();
-        spec.commandLine().getOut().printf("producer  position %,d  join %,d  reclaim %,d  last pid %d%s%s%n",
-            producerPosition, counters.joinPosition(), counters.reclaimPosition(), counters.producerPid(),
+        final long producer = null == holders ? LockHolders.FREE : holders.holder(LockId.producer());
+        final boolean producing = null == holders || producer != LockHolders.FREE;
+        spec.commandLine().getOut().printf("producer  position %,d  join %,d  reclaim %,d  %s%s%s%n",
+            producerPosition, counters.joinPosition(), counters.reclaimPosition(), describeProducer(producer, counters),
             checkpoint == io.mmq.Producer.NO_CHECKPOINT ? "" : "  checkpoint " + checkpoint,
-            counters.producerAwaitsSpace() ? "  asleep on a full ring" : "");
+            producing && counters.producerAwaitsSpace() ? "  asleep on a full ring" : "");
+        boolean anyConsumerAlive = false;
         int active = 0;
         for (int slot = 0; slot < counters.consumerSlots(); slot++)
         {
@@ -81,10 +91,15 @@ public final class StatCommand implements Callable<Integer>
                     "group    %4d '%s'  unclaimed from %,d  lag %,d B  orphaned claims %d  since %s%n", slot, name,
                     position, producerPosition - position, counters.groupOrphans(slot),
                     Instant.ofEpochMilli(counters.consumerJoinedAt(slot)));
-                case "MEMBER" -> spec.commandLine().getOut().printf("member   %4d of '%s'  %s  pid %d%s  since %s%n",
-                    slot, groupName(counters, slot), describeClaim(counters, slot, position),
-                    counters.consumerPid(slot), counters.consumerAlive(slot) ? " (alive)" : " (dead, not reaped yet)",
-                    Instant.ofEpochMilli(counters.consumerJoinedAt(slot)));
+                case "MEMBER" ->
+                {
+                    final boolean alive = alive(counters, slot);
+                    anyConsumerAlive |= alive;
+                    spec.commandLine().getOut().printf("member   %4d of '%s'  %s  pid %d%s  since %s%n",
+                        slot, groupName(counters, slot), describeClaim(counters, slot, position),
+                        counters.consumerPid(slot), alive ? " (alive)" : " (dead, not reaped yet)",
+                        Instant.ofEpochMilli(counters.consumerJoinedAt(slot)));
+                }
                 case "ORPHANED" -> spec.commandLine().getOut().printf(
                     "orphaned %4d of '%s'  %s  left by pid %d, waits for a member%n", slot,
                     groupName(counters, slot), describeClaim(counters, slot, position),
@@ -92,16 +107,20 @@ public final class StatCommand implements Callable<Integer>
                 default ->
                 {
                     final boolean absent = "DORMANT".equals(state) || "LAPPED".equals(state);
+                    final boolean alive = !absent && alive(counters, slot);
+                    anyConsumerAlive |= alive;
                     spec.commandLine().getOut().printf("consumer %4d%s  position %,d  lag %,d B  %s  since %s%s%n", slot,
                         null == name ? "" : " '" + name + "'", position, producerPosition - position,
                         absent ? "nobody holds it" : "pid " + counters.consumerPid(slot) +
-                            (counters.consumerAlive(slot) ? " (alive)" : " (dead, not reaped yet)"),
+                            (alive ? " (alive)" : " (dead, not reaped yet)"),
                         Instant.ofEpochMilli(counters.consumerJoinedAt(slot)), describe(state));
                 }
             }
         }
+        // The wake-wanted flag outlives the sleeper that set it (a reader that found a message after all, or left):
+        // it says something only while a consumer is there to sleep.
         spec.commandLine().getOut().printf("%d of %d consumer slots held%s%n", active, counters.consumerSlots(),
-            counters.consumerAwaitsWakeUp() ? "; a consumer is asleep, waiting for messages" : "");
+            anyConsumerAlive && counters.consumerAwaitsWakeUp() ? "; a consumer asked to be woken by the next message" : "");
         printBridges();
     }
 
@@ -120,6 +139,27 @@ public final class StatCommand implements Callable<Integer>
                 bridge.name(), bridge.direction(), bridge.from(), bridge.to(), bridge.liveState(), bridge.pid(),
                 (now - bridge.updated()) / 1000.0, bridge.counters());
         }
+    }
+
+    private String describeProducer(final long holder, final QueueCounters counters)
+    {
+        if (null == holders)
+        {
+            return "last pid " + counters.producerPid();
+        }
+        if (holder == LockHolders.FREE)
+        {
+            return "no producer (the last was pid " + counters.producerPid() + ")";
+        }
+        return 0 == holder ?
+            "pid " + counters.producerPid() + " (alive, in a pid namespace this one cannot see)" :
+            "pid " + holder + " (alive)";
+    }
+
+    /** Whether a live process holds {@code slot}'s lock: asked of the kernel, or, where it cannot be, tried. */
+    private boolean alive(final QueueCounters counters, final int slot)
+    {
+        return null == holders ? counters.consumerAlive(slot) : holders.holder(LockId.slot(slot)) != LockHolders.FREE;
     }
 
     /** The group of a member or orphan, which may have left between two reads of a queue in use. */

@@ -1,0 +1,85 @@
+package io.mmq.examples.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+
+import io.mmq.Producer;
+import io.mmq.QueueOptions;
+import io.mmq.examples.Mmq;
+import io.mmq.mmap.MappedQueue;
+import io.mmq.mmap.process.Child;
+import io.mmq.mmap.process.SleepingConsumerProcess;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * {@code mmq stat} tells who is there now, not who was: whether a producer holds the queue and which
+ * consumers are alive, asked of the kernel (Linux) without taking any lock, and a sleeper's wake-up request
+ * only while a consumer is there to sleep.
+ */
+@EnabledOnOs(value = OS.LINUX, disabledReason = "the kernel is asked through fcntl(F_OFD_GETLK), Linux only")
+class StatCommandTest
+{
+    @TempDir
+    Path directory;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private String stat(final Path queue)
+    {
+        out.getBuffer().setLength(0);
+        err.getBuffer().setLength(0);
+        assertEquals(0, Mmq.execute(new PrintWriter(out, true), new PrintWriter(err, true), "stat", queue.toString()),
+            err.toString());
+        return out.toString();
+    }
+
+    @Test
+    void aProducerIsShownAliveWhileItHoldsTheQueueEvenInTheAskingProcessAndGoneOnceClosed() throws Exception
+    {
+        final Path file = directory.resolve("q.mmq");
+        final long self = ProcessHandle.current().pid();
+        try (MappedQueue queue = MappedQueue.create(file, QueueOptions.defaults().withCapacity(64 * 1024)))
+        {
+            try (Producer producer = queue.producer())
+            {
+                assertTrue(stat(file).contains("producer  position 0  join 0  reclaim 0  pid " + self + " (alive)"), out.toString());
+            }
+            assertTrue(stat(file).contains("no producer (the last was pid " + self + ")"), out.toString());
+            // Asking took no lock: a producer can still be made (a lock tried and kept would refuse it).
+            queue.producer().close();
+        }
+    }
+
+    @Test
+    void aConsumerIsAliveAndAskingToBeWokenUntilItIsKilledThenDeadAndNoLongerAsking() throws Exception
+    {
+        final Path file = directory.resolve("q.mmq");
+        MappedQueue.create(file, QueueOptions.defaults().withCapacity(64 * 1024)).close();
+        try (Child sleeper = Child.start("sleeper", SleepingConsumerProcess.class, file))
+        {
+            sleeper.awaitLine("JOINED", 60);
+            final String pid = " pid " + sleeper.process().pid() + " (alive)";
+            final long deadline = System.nanoTime() + 30_000_000_000L;
+            while (!stat(file).contains("a consumer asked to be woken by the next message"))
+            {
+                assertTrue(System.nanoTime() < deadline, "the sleeper asked to be woken: " + out);
+                Thread.sleep(10);
+            }
+            assertTrue(out.toString().contains(pid), out.toString());
+
+            sleeper.process().destroyForcibly();
+            assertNotEquals(0, sleeper.awaitExit(30));
+            final String after = stat(file);
+            assertTrue(after.contains(" pid " + sleeper.process().pid() + " (dead, not reaped yet)"), after);
+            assertTrue(after.lines().anyMatch(line -> line.equals("1 of 16 consumer slots held")),
+                "no wake-up request without a live consumer: " + after);
+        }
+    }
+}
