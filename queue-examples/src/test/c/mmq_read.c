@@ -26,7 +26,7 @@
  * Usage: mmq_read [--start earliest|latest] [--follow] [--max N] FILE
  *   --start   where to join: the Join Position (earliest, the default) or the Producer Position (latest)
  *   --follow  at the tail, wait for more instead of stopping; stop at the tail once no process holds the
- *             producer lock, after one was seen holding it (or after 10 s with no producer at all)
+ *             producer lock, after one was seen holding it (or after 30 s with no producer at all)
  *   --max N   stop after N messages
  *
  * Standard output, one line each:
@@ -627,7 +627,7 @@ int main(int argc, char **argv)
             }
             struct timespec now;
             clock_gettime(CLOCK_MONOTONIC, &now);
-            if (producer_seen || now.tv_sec - started.tv_sec >= 10)
+            if (producer_seen || now.tv_sec - started.tv_sec >= 30)
             {
                 break;
             }
