@@ -18,7 +18,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "stat", mixinStandardHelpOptions = true,
     description = "Show a queue's geometry, producer and consumers, without disturbing it: on Linux it asks the " +
-        "kernel who holds the queue's locks instead of trying them.")
+        "kernel who holds the queue's locks instead of trying them. Like every participant, it needs read and " +
+        "write access to the file (docs/security.md).")
 public final class StatCommand implements Callable<Integer>
 {
     @Spec
