@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
  * {@code mmq bench}: the cross-process benchmark harness; see {@link CrossProcessBenchmark}.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
+    header = "Measure latency and throughput across processes: mmq beside Agrona, Aeron IPC and sockets.",
     description = {"Measure round-trip latency and one-way throughput across processes: mmq beside Agrona's",
         "ring buffer over a mapped file, Aeron IPC, Unix-domain sockets and TCP over loopback, with a C",
         "cache-line bounce and memcpy as references, in rounds: a row gives the medians over its rounds and its",

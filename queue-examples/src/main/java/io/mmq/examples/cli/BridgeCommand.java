@@ -27,6 +27,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "bridge", mixinStandardHelpOptions = true,
+    header = "Forward a queue into Kafka or over Aeron UDP to another host, and back into a queue.",
     description = {
         "Forward a queue into a Kafka topic, exactly once and in order, across crashes of the bridge and " +
             "restarts of the broker; copy a topic into a queue the same way; or carry a queue to a queue on another " +
@@ -50,8 +51,9 @@ import picocli.CommandLine.Spec;
             "checkpoint), backpressured. --start says where to begin while the queue has no checkpoint; --name, " +
             "--no-create-topic, --batch and --queue-id are outbound only.",
         "",
-        "  mmq bridge --from /dev/shm/orders.mmq --to aeron:udp?endpoint=10.0.0.2:40123     (on host A)",
-        "  mmq bridge --from aeron:udp?endpoint=10.0.0.2:40123 --to /dev/shm/orders.mmq     (on host B)",
+        "On host A, then on host B (10.0.0.2):",
+        "  mmq bridge --from /dev/shm/orders.mmq --to 'aeron:udp?endpoint=10.0.0.2:40123'",
+        "  mmq bridge --from 'aeron:udp?endpoint=10.0.0.2:40123' --to /dev/shm/orders.mmq",
         "",
         "Aeron: each bridge runs its own media driver (--aeron-dir). The outbound bridge reads the queue as a " +
             "named consumer (bridge:aeron:HOST:PORT, or --name) that commits what Aeron took, so a stalled far side " +

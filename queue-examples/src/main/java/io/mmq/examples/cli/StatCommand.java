@@ -17,6 +17,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "stat", mixinStandardHelpOptions = true,
+    header = "Show a queue's geometry, producer and consumers, without disturbing it.",
     description = "Show a queue's geometry, producer and consumers, without disturbing it: on Linux it asks the " +
         "kernel who holds the queue's locks instead of trying them. Like every participant, it needs read and " +
         "write access to the file (docs/security.md).")

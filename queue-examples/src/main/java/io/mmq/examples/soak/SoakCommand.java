@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "soak", mixinStandardHelpOptions = true,
+    header = "Crash soak: kill producer and consumer JVMs at random, then check every message.",
     subcommands = {SoakProducerRole.class, SoakConsumerRole.class},
     description = {
         "Crash soak: a producer and consumers in separate JVMs over one queue; SIGKILL one of them at random " +
