@@ -6,11 +6,15 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 
 import io.mmq.MmqException;
 import io.mmq.bridge.BridgeStatus;
 import io.mmq.mmap.MappedQueue;
+import io.mmq.mmap.os.LockHolders;
+import io.mmq.mmap.os.LockId;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -23,8 +27,8 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "delete", mixinStandardHelpOptions = true,
     description = {"Delete a queue file; refuses a file that is not a queue.",
-        "Processes that still have it open keep using the deleted file (Linux, macOS); " +
-        "Windows refuses while any process has it open."})
+        "Processes that still have it open keep using the deleted file (Linux, macOS), and on Linux the command " +
+        "names them in a warning; Windows refuses while any process has it open."})
 public final class DeleteCommand implements Callable<Integer>
 {
     private static final boolean WINDOWS =
@@ -40,7 +44,11 @@ public final class DeleteCommand implements Callable<Integer>
     public Integer call() throws Exception
     {
         // Opening checks that it is a queue; closing unmaps it before the delete.
-        MappedQueue.open(file).close();
+        final Set<Long> users;
+        try (MappedQueue queue = MappedQueue.open(file))
+        {
+            users = liveUsers(queue);
+        }
         try
         {
             Files.delete(file);
@@ -54,6 +62,12 @@ public final class DeleteCommand implements Callable<Integer>
             throw new MmqException(whyNotDeleted(file, ex, WINDOWS), ex);
         }
         spec.commandLine().getOut().println("deleted " + file);
+        if (!users.isEmpty())
+        {
+            spec.commandLine().getErr().println("mmq: warning: " + file + " was in use (" + describe(users) + "): they " +
+                "go on with the deleted file, which no new process can reach; stop them, or they wait for each other " +
+                "in vain");
+        }
         final int statuses = BridgeStatus.deleteAll(file);
         if (statuses > 0)
         {
@@ -61,6 +75,44 @@ public final class DeleteCommand implements Callable<Integer>
                 BridgeStatus.directoryOf(file));
         }
         return 0;
+    }
+
+    /**
+     * @return the processes holding the queue's producer or a consumer slot, as the kernel tells (Linux; 0 for
+     *         one in a pid namespace this one cannot see); empty where it cannot be asked.
+     */
+    private Set<Long> liveUsers(final MappedQueue queue)
+    {
+        final Set<Long> users = new TreeSet<>();
+        final LockHolders holders = LockHolders.of(file);
+        if (null == holders)
+        {
+            return users;
+        }
+        final long producer = holders.holder(LockId.producer());
+        if (producer != LockHolders.FREE)
+        {
+            users.add(producer);
+        }
+        for (int slot = 0; slot < queue.counters().consumerSlots(); slot++)
+        {
+            final long consumer = holders.holder(LockId.slot(slot));
+            if (consumer != LockHolders.FREE)
+            {
+                users.add(consumer);
+            }
+        }
+        return users;
+    }
+
+    private static String describe(final Set<Long> users)
+    {
+        final StringBuilder text = new StringBuilder();
+        for (final long pid : users)
+        {
+            text.append(text.length() == 0 ? "" : ", ").append(0 == pid ? "a process in another pid namespace" : "pid " + pid);
+        }
+        return text.toString();
     }
 
     /**

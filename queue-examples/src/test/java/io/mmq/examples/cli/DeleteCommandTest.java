@@ -47,7 +47,22 @@ class DeleteCommandTest
             assertEquals(0, delete(file), err.toString());
             assertFalse(Files.exists(file));
             assertTrue(consumer.process().isAlive(), "the consumer keeps its mapping of the deleted file");
+            if (OS.LINUX.isCurrentOs())
+            {
+                assertEquals(List.of("mmq: warning: " + file + " was in use (pid " + consumer.process().pid() + "): " +
+                    "they go on with the deleted file, which no new process can reach; stop them, or they wait for " +
+                    "each other in vain"), err.toString().lines().toList(), "the consumer is named");
+            }
         }
+    }
+
+    @Test
+    void aQueueNobodyHasOpenIsDeletedWithoutAWarning() throws Exception
+    {
+        final Path file = createQueue(directory);
+        assertEquals(0, delete(file), err.toString());
+        assertFalse(Files.exists(file));
+        assertEquals("", err.toString());
     }
 
     @Test
