@@ -112,8 +112,7 @@ public final class ConsumerSlots
             }
             if (null == claim)
             {
-                throw new QueueBusyException(path, "all " + geometry.consumerSlots() +
-                    " consumer slots are held by live consumers; close one or create the queue with more slots");
+                throw new QueueBusyException(path, allSlotsHeld() + " by live consumers; close one or create the queue with more slots");
             }
             return claim;
         });
@@ -203,7 +202,7 @@ public final class ConsumerSlots
             }
             if (null == claim)
             {
-                throw new QueueBusyException(path, "all " + geometry.consumerSlots() + " consumer slots are held, " +
+                throw new QueueBusyException(path, allSlotsHeld() + ", " +
                     "by live or named consumers; close or delete one, or create the queue with more slots");
             }
             return claim;
@@ -256,7 +255,7 @@ public final class ConsumerSlots
                 {
                     buffer.putIntVolatile(geometry.slotOffset(groupSlot) + STATE_OFFSET, FREE);
                 }
-                throw new QueueBusyException(path, "all " + geometry.consumerSlots() + " consumer slots are held, " +
+                throw new QueueBusyException(path, allSlotsHeld() + ", " +
                     "by live consumers, named consumers or groups; close or delete one, or create the queue with more slots");
             }
             return new MemberClaim(member.slot(), member.lock(), groupSlot, group, created);
@@ -288,7 +287,7 @@ public final class ConsumerSlots
         }
         if (null == free)
         {
-            throw new QueueBusyException(path, "all " + geometry.consumerSlots() + " consumer slots are held; " +
+            throw new QueueBusyException(path, allSlotsHeld() + "; " +
                 "a new group needs one for itself and one for its member");
         }
         // Nobody holds a group's slot: its lock is taken only to claim it as any slot is, and given back.
@@ -692,6 +691,12 @@ public final class ConsumerSlots
         {
             tableLock.release();
         }
+    }
+
+    private String allSlotsHeld()
+    {
+        return 1 == geometry.consumerSlots() ? "its one consumer slot is held" :
+            "all " + geometry.consumerSlots() + " consumer slots are held";
     }
 
     private HeldLock acquireTableLock()
