@@ -4,8 +4,11 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
+import io.mmq.Consumer;
+import io.mmq.StartPosition;
 import io.mmq.examples.Mmq;
 import io.mmq.mmap.MappedQueue;
 import org.junit.jupiter.api.Test;
@@ -211,6 +214,50 @@ class MmqCommandTest
         final Path lines = directory.resolve("long.txt");
         Files.write(lines, List.of("short", "x".repeat(1000)));
         assertOneLineError("line 2 is 1000 bytes", "publish", file, "--input", lines.toString());
+    }
+
+    @Test
+    void publishedLinesAreTheirBytesUnchangedWithoutTheNewline() throws Exception
+    {
+        final String file = directory.resolve("bytes.mmq").toString();
+        assertEquals(0, mmq("create", file, "--capacity", "64k"));
+        final Path lines = directory.resolve("bytes.bin");
+        Files.write(lines, new byte[] {(byte)0xff, (byte)0xfe, '\n', 'a', '\r', '\n', '\n', 'z', (byte)0xc3});
+        assertEquals(0, mmq("publish", file, "--input", lines.toString()), err.toString());
+        assertEquals("published 4 messages to " + file, err.toString().strip());
+        try (MappedQueue queue = MappedQueue.open(Path.of(file)); Consumer consumer = queue.consumer(StartPosition.EARLIEST))
+        {
+            final List<String> hex = new ArrayList<>();
+            consumer.poll((buffer, offset, length) ->
+            {
+                final byte[] bytes = new byte[length];
+                buffer.getBytes(offset, bytes);
+                hex.add(java.util.HexFormat.of().formatHex(bytes));
+            }, 10);
+            assertEquals(List.of("fffe", "610d", "", "7ac3"), hex,
+                "invalid UTF-8 kept, '\\r' kept, an empty line, a last line without a newline");
+        }
+    }
+
+    @Test
+    void anInputThatCannotBeReadIsNamed() throws Exception
+    {
+        final String file = directory.resolve("q.mmq").toString();
+        assertEquals(0, mmq("create", file, "--capacity", "64k"));
+        assertOneLineError("mmq: " + directory + ": is a directory, not a file of lines",
+            "publish", file, "--input", directory.toString());
+        assertEquals(List.of(), messages(file));
+    }
+
+    /** Every message in the queue file, as UTF-8 text. */
+    private static List<String> messages(final String file)
+    {
+        try (MappedQueue queue = MappedQueue.open(Path.of(file)); Consumer consumer = queue.consumer(StartPosition.EARLIEST))
+        {
+            final List<String> messages = new ArrayList<>();
+            consumer.poll((buffer, offset, length) -> messages.add(buffer.getStringWithoutLengthUtf8(offset, length)), 1000);
+            return messages;
+        }
     }
 
     private void assertOneLineError(final String expected, final String... args)
