@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 import io.mmq.MmqException;
 import io.mmq.Producer;
@@ -26,6 +27,12 @@ import picocli.CommandLine.Parameters;
         "Stopped by a signal (Ctrl-C), it says on standard error how many messages it published."})
 public final class PublishCommand implements Callable<Integer>
 {
+    /** The longest a full ring keeps a publish from noticing that a signal asked it to stop. */
+    private static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    /** How long a signal waits for a publish under way to end before it reports the count. */
+    private static final long SIGNAL_WAIT_SECONDS = 2;
+
     @Spec
     CommandSpec spec;
 
@@ -39,15 +46,25 @@ public final class PublishCommand implements Callable<Integer>
         description = "Give up when the ring stays full this long (default: ${DEFAULT-VALUE}).")
     double timeout;
 
+    /**
+     * Held while a message is published and when the count is read, so that the count is always the number
+     * of messages committed to the queue. A shutdown hook takes it and never gives it back: nothing is
+     * published after the count it reports. Fair, so that the hook gets it between two slices of a wait on a
+     * full ring.
+     */
+    private final ReentrantLock publishing = new ReentrantLock(true);
+    private volatile long published; // written by the main thread only, holding publishing
+    private boolean reported; // guarded by publishing: the count has been said, by the command or the hook
+
     @Override
     public Integer call() throws Exception
     {
-        long published = 0;
         final String source = null == input ? "standard input" : input.toString();
         if (null != input && Files.isDirectory(input))
         {
             throw new IllegalArgumentException(input + ": is a directory, not a file of lines");
         }
+        final Thread onSignal = new Thread(this::reportOnSignal, "mmq-publish-signal");
         try (InputStream in = null == input ? new FilterInputStream(System.in)
             {
                 @Override
@@ -58,6 +75,7 @@ public final class PublishCommand implements Callable<Integer>
             } : Files.newInputStream(input);
              MappedQueue queue = MappedQueue.open(file); Producer producer = queue.producer())
         {
+            Runtime.getRuntime().addShutdownHook(onSignal);
             final Lines lines = new Lines(in, source, producer.maxMessageLength());
             final UnsafeBuffer message = new UnsafeBuffer(lines.bytes);
             long length;
@@ -65,19 +83,107 @@ public final class PublishCommand implements Callable<Integer>
             {
                 if (length > producer.maxMessageLength())
                 {
-                    throw new IllegalArgumentException("line " + (published + 1) + " is " + length +
-                        " bytes, more than the queue's max message length of " + producer.maxMessageLength());
+                    throw new IllegalArgumentException(file + ": line " + (published + 1) + " is " + length +
+                        " bytes, more than the queue's largest message (" + producer.maxMessageLength() + " bytes); " +
+                        "published " + messages(published) + " before it");
                 }
-                if (producer.offer(message, 0, (int)length, (long)(timeout * 1e9), TimeUnit.NANOSECONDS) < 0)
+                publish(producer, message, (int)length);
+            }
+            publishing.lock();
+            reported = true;
+            spec.commandLine().getErr().println("published " + messages(published) + " to " + file);
+            publishing.unlock();
+        }
+        finally
+        {
+            removeHook(onSignal);
+        }
+        return 0;
+    }
+
+    private void publish(final Producer producer, final UnsafeBuffer message, final int length)
+    {
+        final long timeoutNanos = (long)(timeout * 1e9); // saturates at Long.MAX_VALUE
+        final long start = System.nanoTime();
+        while (true)
+        {
+            final long waited = System.nanoTime() - start;
+            final long result;
+            publishing.lock();
+            try
+            {
+                result = producer.offer(message, 0, length, Math.max(0, Math.min(SLICE_NANOS, timeoutNanos - waited)),
+                    TimeUnit.NANOSECONDS);
+                if (result >= 0)
                 {
-                    throw new MmqException(file + ": the ring stayed full for " + timeout + " s after " + published +
-                        " messages; are its consumers reading?");
+                    published++;
+                    return;
                 }
-                published++;
+            }
+            finally
+            {
+                publishing.unlock();
+            }
+            if (result == Producer.CLOSED)
+            {
+                throw new MmqException(file + ": the producer was closed; published " + messages(published));
+            }
+            if (System.nanoTime() - start >= timeoutNanos)
+            {
+                throw new MmqException(file + ": the ring stayed full for " + seconds(timeout) + " s at line " +
+                    (published + 1) + "; published " + messages(published) + " before it; are its consumers reading?");
             }
         }
-        spec.commandLine().getErr().println("published " + published + " messages to " + file);
-        return 0;
+    }
+
+    /**
+     * The shutdown hook: after a signal (Ctrl-C), says how many messages were published. It waits for a
+     * message under way, then keeps the lock, so the count stays true until the JVM halts.
+     */
+    private void reportOnSignal()
+    {
+        try
+        {
+            if (!publishing.tryLock(SIGNAL_WAIT_SECONDS, TimeUnit.SECONDS))
+            {
+                spec.commandLine().getErr().println("mmq: " + file + ": interrupted; published at least " +
+                    messages(published) + " (a publish under way did not end within " + SIGNAL_WAIT_SECONDS + " s)");
+                spec.commandLine().getErr().flush();
+                return;
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            return;
+        }
+        if (!reported)
+        {
+            reported = true;
+            spec.commandLine().getErr().println("mmq: " + file + ": interrupted; published " + messages(published));
+            spec.commandLine().getErr().flush();
+        }
+    }
+
+    private static void removeHook(final Thread hook)
+    {
+        try
+        {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        }
+        catch (final IllegalStateException shuttingDown)
+        {
+            // The hook runs, or has run: it reports the count.
+        }
+    }
+
+    static String messages(final long count)
+    {
+        return count + (count == 1 ? " message" : " messages");
+    }
+
+    private static String seconds(final double seconds)
+    {
+        return seconds == Math.rint(seconds) && seconds < 1e15 ? String.valueOf((long)seconds) : String.valueOf(seconds);
     }
 
     /**

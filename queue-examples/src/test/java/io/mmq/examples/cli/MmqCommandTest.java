@@ -207,13 +207,15 @@ class MmqCommandTest
     }
 
     @Test
-    void aLineLongerThanTheMaximumMessageIsRefusedWithItsNumber() throws Exception
+    void aLineLongerThanTheLargestMessageStopsThePublishNamingTheQueueAndWhatWasPublishedBeforeIt() throws Exception
     {
         final String file = directory.resolve("small.mmq").toString();
         assertEquals(0, mmq("create", file, "--capacity", "4k"));
         final Path lines = directory.resolve("long.txt");
-        Files.write(lines, List.of("short", "x".repeat(1000)));
-        assertOneLineError("line 2 is 1000 bytes", "publish", file, "--input", lines.toString());
+        Files.write(lines, List.of("short", "x".repeat(1000), "after"));
+        assertOneLineError("mmq: " + file + ": line 2 is 1000 bytes, more than the queue's largest message (512 bytes); " +
+            "published 1 message before it", "publish", file, "--input", lines.toString());
+        assertEquals(List.of("short"), messages(file), "the lines before it are in the queue, none after");
     }
 
     @Test
@@ -236,6 +238,37 @@ class MmqCommandTest
             }, 10);
             assertEquals(List.of("fffe", "610d", "", "7ac3"), hex,
                 "invalid UTF-8 kept, '\\r' kept, an empty line, a last line without a newline");
+        }
+    }
+
+    @Test
+    void oneMessageIsOneMessage() throws Exception
+    {
+        final String file = directory.resolve("one.mmq").toString();
+        assertEquals(0, mmq("create", file, "--capacity", "64k"));
+        assertEquals(0, mmq("publish", file, "--input", writeLines("only").toString()));
+        assertEquals("published 1 message to " + file, err.toString().strip());
+    }
+
+    @Test
+    void aRingThatStaysFullStopsThePublishSayingHowManyWerePublished() throws Exception
+    {
+        final String file = directory.resolve("full.mmq").toString();
+        assertEquals(0, mmq("create", file, "--capacity", "4k"));
+        final String[] lines = new String[100];
+        java.util.Arrays.fill(lines, "y".repeat(100));
+        try (MappedQueue queue = MappedQueue.open(Path.of(file)); Consumer stalled = queue.consumer(StartPosition.LATEST))
+        {
+            assertEquals(Mmq.USER_ERROR, mmq("publish", file, "--input", writeLines(lines).toString(), "--timeout", "0.2"));
+            final java.util.regex.Matcher error = java.util.regex.Pattern.compile(
+                "mmq: " + java.util.regex.Pattern.quote(file) + ": the ring stayed full for 0.2 s at line (\\d+); " +
+                    "published (\\d+) messages before it; are its consumers reading\\?").matcher(err.toString().strip());
+            assertTrue(error.matches(), err.toString());
+            final int published = Integer.parseInt(error.group(2));
+            assertEquals(published + 1, Integer.parseInt(error.group(1)));
+            assertEquals(published, stalled.poll((buffer, offset, length) -> { }, 1000),
+                "the count is what the ring holds");
+            assertTrue(published > 1 && published < 100, err.toString());
         }
     }
 
