@@ -13,6 +13,8 @@ import io.mmq.StartPosition;
 import io.mmq.mmap.MappedQueue;
 import org.agrona.DirectBuffer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
@@ -34,7 +36,8 @@ public final class TailCommand implements Callable<Integer>
     @Option(names = "--format", defaultValue = "text", description = "text, hex or length (default: ${DEFAULT-VALUE}).")
     Format format;
 
-    @Option(names = "--from", defaultValue = "LATEST", description = "LATEST or EARLIEST (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--from", defaultValue = "LATEST", converter = StartPositionConverter.class,
+        description = "LATEST or EARLIEST, in either case (default: ${DEFAULT-VALUE}).")
     StartPosition from;
 
     @Option(names = "--name", description = "Read as the named consumer NAME: resume where it stopped, and keep " +
@@ -107,6 +110,24 @@ public final class TailCommand implements Callable<Integer>
             return queue.groupMember(GroupOptions.member(group).startingAt(from).withBatch(batch));
         }
         return null == name ? queue.consumer(from) : queue.consumer(ConsumerOptions.named(name).startingAt(from));
+    }
+
+    /** LATEST or EARLIEST in either case, as the Python reader takes them. */
+    static final class StartPositionConverter implements ITypeConverter<StartPosition>
+    {
+        @Override
+        public StartPosition convert(final String value)
+        {
+            for (final StartPosition position : StartPosition.values())
+            {
+                if (position.name().equalsIgnoreCase(value))
+                {
+                    return position;
+                }
+            }
+            throw new TypeConversionException("expected one of " + java.util.Arrays.toString(StartPosition.values()) +
+                " (in either case), not '" + value + "'");
+        }
     }
 
     private void print(final DirectBuffer buffer, final int offset, final int length)

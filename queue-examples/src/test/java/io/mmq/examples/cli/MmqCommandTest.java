@@ -282,6 +282,20 @@ class MmqCommandTest
         assertEquals(List.of(), messages(file));
     }
 
+    @Test
+    void tailTakesTheStartPositionInEitherCase() throws Exception
+    {
+        final String file = directory.resolve("q.mmq").toString();
+        assertEquals(0, mmq("create", file, "--capacity", "64k"));
+        assertEquals(0, mmq("publish", file, "--input", writeLines("a", "b").toString()));
+        assertEquals(0, mmq("tail", file, "--from", "earliest", "--count", "2"), err.toString());
+        assertEquals(List.of("a", "b"), out.toString().lines().toList());
+        assertEquals(0, mmq("tail", file, "--from", "Latest", "--idle-exit", "0"), err.toString());
+        assertEquals(List.of(), out.toString().lines().toList());
+        assertOneLineError("mmq: Invalid value for option '--from': expected one of [LATEST, EARLIEST] (in either case), " +
+            "not 'middle'", "tail", file, "--from", "middle");
+    }
+
     /** Every message in the queue file, as UTF-8 text. */
     private static List<String> messages(final String file)
     {
