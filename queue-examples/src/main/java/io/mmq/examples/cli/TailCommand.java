@@ -3,6 +3,7 @@ package io.mmq.examples.cli;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import io.mmq.Consumer;
@@ -22,7 +23,9 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "tail", mixinStandardHelpOptions = true,
-    description = "Print messages as they arrive, as a consumer of the queue.")
+    description = {"Print messages as they arrive, as a consumer of the queue.",
+        "Ctrl-C or SIGTERM stops it as --count and --idle-exit do: the consumer leaves the queue cleanly (a named " +
+            "one keeps its place after the last message printed)."})
 public final class TailCommand implements Callable<Integer>
 {
     @Spec
@@ -54,7 +57,12 @@ public final class TailCommand implements Callable<Integer>
     @Option(names = "--idle-exit", paramLabel = "SECONDS", description = "Stop when no message arrives for this long.")
     Double idleExit;
 
+    /** How long a signal waits for the consumer to be closed before the JVM ends anyway. */
+    private static final long SIGNAL_WAIT_SECONDS = 5;
+
     private long printed;
+    private volatile boolean stopping;
+    private final CountDownLatch stopped = new CountDownLatch(1);
 
     /** A named consumer that was lapped while away says so once, on standard error, and goes on. */
     private int pollReportingLaps(final Consumer consumer, final int limit)
@@ -75,30 +83,70 @@ public final class TailCommand implements Callable<Integer>
     public Integer call()
     {
         out = spec.commandLine().getOut();
-        final long idleNanos = null == idleExit ? Long.MAX_VALUE : (long)(idleExit * 1e9);
         if (null != name && null != group)
         {
             throw new ParameterException(spec.commandLine(), "--name and --group cannot be used together");
         }
-        try (MappedQueue queue = MappedQueue.open(file); Consumer consumer = open(queue))
+        final long idleNanos = null == idleExit ? Long.MAX_VALUE : (long)(idleExit * 1e9);
+        final Thread onSignal = new Thread(this::stopOnSignal, "mmq-tail-signal");
+        Runtime.getRuntime().addShutdownHook(onSignal);
+        try
         {
-            long idleSince = System.nanoTime();
-            while (null == count || printed < count)
+            try (MappedQueue queue = MappedQueue.open(file); Consumer consumer = open(queue))
             {
-                final int limit = null == count ? 1024 : (int)Math.min(1024, count - printed);
-                if (pollReportingLaps(consumer, limit) > 0)
+                long idleSince = System.nanoTime();
+                while (!stopping && (null == count || printed < count))
                 {
-                    out.flush();
-                    idleSince = System.nanoTime();
-                }
-                else if (System.nanoTime() - idleSince >= idleNanos)
-                {
-                    break;
+                    final int limit = null == count ? 1024 : (int)Math.min(1024, count - printed);
+                    if (pollReportingLaps(consumer, limit) > 0)
+                    {
+                        out.flush();
+                        idleSince = System.nanoTime();
+                    }
+                    else if (System.nanoTime() - idleSince >= idleNanos)
+                    {
+                        break;
+                    }
                 }
             }
+            out.flush();
         }
-        out.flush();
+        finally
+        {
+            stopped.countDown();
+            removeHook(onSignal);
+        }
         return 0;
+    }
+
+    /**
+     * The shutdown hook: a signal (Ctrl-C, SIGTERM) asks the main thread, which owns the consumer, to stop
+     * and close it, and waits for that (a poll wakes within its 100 ms timeout), so that the slot is left
+     * free, or a named consumer dormant at the position it printed up to, instead of held by a dead process.
+     */
+    private void stopOnSignal()
+    {
+        stopping = true;
+        try
+        {
+            stopped.await(SIGNAL_WAIT_SECONDS, TimeUnit.SECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void removeHook(final Thread hook)
+    {
+        try
+        {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        }
+        catch (final IllegalStateException shuttingDown)
+        {
+            // The hook runs, or has run, and has found the consumer closed.
+        }
     }
 
     private Consumer open(final MappedQueue queue)
