@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "publish", mixinStandardHelpOptions = true,
@@ -43,7 +44,7 @@ public final class PublishCommand implements Callable<Integer>
     Path input;
 
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10",
-        description = "Give up when the ring stays full this long (default: ${DEFAULT-VALUE}).")
+        description = "Give up when the ring stays full this long (0 or more; default: ${DEFAULT-VALUE}).")
     double timeout;
 
     /**
@@ -59,6 +60,10 @@ public final class PublishCommand implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
+        if (!(timeout >= 0))
+        {
+            throw new ParameterException(spec.commandLine(), "--timeout must be 0 or more seconds, not " + seconds(timeout));
+        }
         final String source = null == input ? "standard input" : input.toString();
         if (null != input && Files.isDirectory(input))
         {
@@ -181,7 +186,7 @@ public final class PublishCommand implements Callable<Integer>
         return count + (count == 1 ? " message" : " messages");
     }
 
-    private static String seconds(final double seconds)
+    static String seconds(final double seconds)
     {
         return seconds == Math.rint(seconds) && seconds < 1e15 ? String.valueOf((long)seconds) : String.valueOf(seconds);
     }

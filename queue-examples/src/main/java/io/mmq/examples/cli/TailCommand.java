@@ -51,10 +51,11 @@ public final class TailCommand implements Callable<Integer>
         "its other members, each message going to one of them (a new group starts at --from).")
     String group;
 
-    @Option(names = "--count", description = "Stop after this many messages.")
+    @Option(names = "--count", description = "Stop after this many messages (0 or more).")
     Long count;
 
-    @Option(names = "--idle-exit", paramLabel = "SECONDS", description = "Stop when no message arrives for this long.")
+    @Option(names = "--idle-exit", paramLabel = "SECONDS",
+        description = "Stop when no message arrives for this long (0 or more).")
     Double idleExit;
 
     /** How long a signal waits for the consumer to be closed before the JVM ends anyway. */
@@ -86,6 +87,15 @@ public final class TailCommand implements Callable<Integer>
         if (null != name && null != group)
         {
             throw new ParameterException(spec.commandLine(), "--name and --group cannot be used together");
+        }
+        if (null != count && count < 0)
+        {
+            throw new ParameterException(spec.commandLine(), "--count must be 0 or more, not " + count);
+        }
+        if (null != idleExit && !(idleExit >= 0))
+        {
+            throw new ParameterException(spec.commandLine(),
+                "--idle-exit must be 0 or more seconds, not " + PublishCommand.seconds(idleExit));
         }
         final long idleNanos = null == idleExit ? Long.MAX_VALUE : (long)(idleExit * 1e9);
         final Thread onSignal = new Thread(this::stopOnSignal, "mmq-tail-signal");

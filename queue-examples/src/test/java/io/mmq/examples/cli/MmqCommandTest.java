@@ -251,6 +251,16 @@ class MmqCommandTest
     }
 
     @Test
+    void anInputThatCannotBeReadIsNamed() throws Exception
+    {
+        final String file = directory.resolve("q.mmq").toString();
+        assertEquals(0, mmq("create", file, "--capacity", "64k"));
+        assertOneLineError("mmq: " + directory + ": is a directory, not a file of lines",
+            "publish", file, "--input", directory.toString());
+        assertEquals(List.of(), messages(file));
+    }
+
+    @Test
     void aRingThatStaysFullStopsThePublishSayingHowManyWerePublished() throws Exception
     {
         final String file = directory.resolve("full.mmq").toString();
@@ -273,13 +283,15 @@ class MmqCommandTest
     }
 
     @Test
-    void anInputThatCannotBeReadIsNamed() throws Exception
+    void negativeCountsAndTimesAreRefusedNamingTheOption() throws Exception
     {
         final String file = directory.resolve("q.mmq").toString();
         assertEquals(0, mmq("create", file, "--capacity", "64k"));
-        assertOneLineError("mmq: " + directory + ": is a directory, not a file of lines",
-            "publish", file, "--input", directory.toString());
-        assertEquals(List.of(), messages(file));
+        assertOneLineError("mmq: --count must be 0 or more, not -1", "tail", file, "--count", "-1");
+        assertOneLineError("mmq: --idle-exit must be 0 or more seconds, not -1 ", "tail", file, "--idle-exit", "-1");
+        assertOneLineError("mmq: --timeout must be 0 or more seconds, not -1 ", "publish", file, "--timeout", "-1",
+            "--input", writeLines("a").toString());
+        assertEquals(List.of(), messages(file), "nothing was published");
     }
 
     @Test
