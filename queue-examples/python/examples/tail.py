@@ -2,6 +2,8 @@
 """Print each message of an mmq queue as it arrives (a Python `mmq tail`).
 
     python3 examples/tail.py QUEUE_FILE [--from earliest|latest] [--count N] [--timeout S]
+
+--from takes either case (EARLIEST, as `mmq tail` writes it, works too).
 """
 import argparse
 import os
@@ -15,7 +17,8 @@ import mmq  # noqa: E402
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("queue")
-    ap.add_argument("--from", dest="start", default="latest", choices=["latest", "earliest"])
+    ap.add_argument("--from", dest="start", default="latest", type=str.lower, choices=["latest", "earliest"],
+                    help="where a new consumer starts, in either case (default: latest)")
     ap.add_argument("--count", type=int, default=None, help="stop after N messages")
     ap.add_argument("--timeout", type=float, default=None,
                     help="stop when no message arrives for this many seconds")

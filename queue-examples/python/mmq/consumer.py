@@ -452,8 +452,9 @@ def open_consumer(path, start="latest", sleep_interval=0.1, name=None, commit="a
     """Join the queue at ``path`` as a consumer.
 
     ``start``: ``"latest"`` (only messages published from now on) or
-    ``"earliest"`` (the oldest history the producer still keeps); for a named
-    consumer, only where a new name starts.
+    ``"earliest"`` (the oldest history the producer still keeps), in either
+    case (``"EARLIEST"`` as Java spells it); for a named consumer, only where
+    a new name starts.
     ``sleep_interval``: longest single sleep while waiting in ``read`` and
     iteration (see :meth:`Consumer._wait`); capped at 0.1 s as format.md requires.
     ``name``: open the named consumer ``name`` (format version 4): resume where

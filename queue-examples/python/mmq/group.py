@@ -508,9 +508,10 @@ class GroupMember(SlotHolder):
 def open_group_member(path, group, start="latest", batch=64, sleep_interval=0.1):
     """Join the consumer group ``group`` of the queue at ``path`` (format version 5, no eviction lag).
 
-    The first member creates the group at ``start`` (``"latest"`` or ``"earliest"``); an existing
-    group goes on where it is. Each message goes to one member; a member claims ``batch`` messages at
-    a time. A member that closes or dies leaves its unfinished claim to the next member without one.
+    The first member creates the group at ``start`` (``"latest"`` or ``"earliest"``, in either
+    case); an existing group goes on where it is. Each message goes to one member; a member claims
+    ``batch`` messages at a time. A member that closes or dies leaves its unfinished claim to the next
+    member without one.
     Raises :class:`MmqError` in an older or evicting queue, or if ``group`` names a named consumer.
     """
     return GroupMember(path, group, start, batch, sleep_interval)

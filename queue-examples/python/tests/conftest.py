@@ -62,7 +62,7 @@ def lines_input(lines):
 
 def publish(path, lines):
     out = mmq_cmd("publish", path, input=lines_input(lines))
-    assert "published %d messages" % len(lines) in out, out
+    assert "published %d message%s to" % (len(lines), "" if len(lines) == 1 else "s") in out, out
     return out
 
 

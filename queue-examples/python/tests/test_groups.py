@@ -97,6 +97,15 @@ def test_a_new_group_starts_at_latest_or_earliest_and_an_existing_one_goes_on(tm
         assert take(again) == messages(5, 6), "the group kept its place; start is for new groups"
 
 
+def test_the_start_of_a_new_group_is_taken_in_either_case(tmp_path):
+    q = group_queue(tmp_path)
+    publish(q, messages(0, 2))
+    with mmq.open_group_member(q, "early", start="EARLIEST") as early, \
+            mmq.open_group_member(q, "late", start="Latest") as late:
+        assert take(early) == messages(0, 2)
+        assert take(late) == []
+
+
 def test_read_and_iteration_deliver_the_members_share(tmp_path):
     q = group_queue(tmp_path)
     with mmq.open_group_member(q, "it", start="earliest") as member:

@@ -1,9 +1,11 @@
+import subprocess
+import sys
 import time
 
 import pytest
 
 import mmq
-from conftest import (active_slots, producer_position, publish, publish_async,
+from conftest import (PY_ROOT, active_slots, producer_position, publish, publish_async,
                       requires_launcher, stat)
 
 pytestmark = requires_launcher
@@ -47,6 +49,24 @@ def test_latest_skips_history_and_earliest_keeps_it(queue):
         publish(q, [b"new 1", b"new 2"])
         assert [late.read(timeout=10) for _ in range(2)] == [b"new 1", b"new 2"]
         assert drain(early) == [b"old 1", b"old 2", b"new 1", b"new 2"]
+
+
+def test_start_is_taken_in_either_case_as_java_spells_it_too(queue):
+    q = queue()
+    publish(q, [b"old"])
+    with mmq.open_consumer(q, start="EARLIEST") as early, \
+            mmq.open_consumer(q, start="Latest") as late:
+        assert drain(early) == [b"old"]
+        assert late.position == producer_position(q)
+
+
+def test_the_tail_example_takes_from_in_either_case(queue):
+    q = queue()
+    publish(q, [b"one", b"two"])
+    for start in ("EARLIEST", "earliest"):
+        r = subprocess.run([sys.executable, str(PY_ROOT / "examples" / "tail.py"), str(q), "--from", start,
+                            "--count", "2", "--timeout", "10"], capture_output=True, timeout=60)
+        assert (r.returncode, r.stdout, r.stderr) == (0, b"one\ntwo\n", b""), start
 
 
 def test_position_and_lag(queue):

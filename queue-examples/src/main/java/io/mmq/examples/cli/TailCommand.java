@@ -3,6 +3,7 @@ package io.mmq.examples.cli;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import io.mmq.Consumer;
@@ -13,6 +14,8 @@ import io.mmq.StartPosition;
 import io.mmq.mmap.MappedQueue;
 import org.agrona.DirectBuffer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
@@ -20,7 +23,9 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "tail", mixinStandardHelpOptions = true,
-    description = "Print messages as they arrive, as a consumer of the queue.")
+    description = {"Print messages as they arrive, as a consumer of the queue.",
+        "Ctrl-C or SIGTERM stops it as --count and --idle-exit do: the consumer leaves the queue cleanly (a named " +
+            "one keeps its place after the last message printed)."})
 public final class TailCommand implements Callable<Integer>
 {
     @Spec
@@ -34,7 +39,8 @@ public final class TailCommand implements Callable<Integer>
     @Option(names = "--format", defaultValue = "text", description = "text, hex or length (default: ${DEFAULT-VALUE}).")
     Format format;
 
-    @Option(names = "--from", defaultValue = "LATEST", description = "LATEST or EARLIEST (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--from", defaultValue = "LATEST", converter = StartPositionConverter.class,
+        description = "LATEST or EARLIEST, in either case (default: ${DEFAULT-VALUE}).")
     StartPosition from;
 
     @Option(names = "--name", description = "Read as the named consumer NAME: resume where it stopped, and keep " +
@@ -45,13 +51,19 @@ public final class TailCommand implements Callable<Integer>
         "its other members, each message going to one of them (a new group starts at --from).")
     String group;
 
-    @Option(names = "--count", description = "Stop after this many messages.")
+    @Option(names = "--count", description = "Stop after this many messages (0 or more).")
     Long count;
 
-    @Option(names = "--idle-exit", paramLabel = "SECONDS", description = "Stop when no message arrives for this long.")
+    @Option(names = "--idle-exit", paramLabel = "SECONDS",
+        description = "Stop when no message arrives for this long (0 or more).")
     Double idleExit;
 
+    /** How long a signal waits for the consumer to be closed before the JVM ends anyway. */
+    private static final long SIGNAL_WAIT_SECONDS = 5;
+
     private long printed;
+    private volatile boolean stopping;
+    private final CountDownLatch stopped = new CountDownLatch(1);
 
     /** A named consumer that was lapped while away says so once, on standard error, and goes on. */
     private int pollReportingLaps(final Consumer consumer, final int limit)
@@ -72,30 +84,79 @@ public final class TailCommand implements Callable<Integer>
     public Integer call()
     {
         out = spec.commandLine().getOut();
-        final long idleNanos = null == idleExit ? Long.MAX_VALUE : (long)(idleExit * 1e9);
         if (null != name && null != group)
         {
             throw new ParameterException(spec.commandLine(), "--name and --group cannot be used together");
         }
-        try (MappedQueue queue = MappedQueue.open(file); Consumer consumer = open(queue))
+        if (null != count && count < 0)
         {
-            long idleSince = System.nanoTime();
-            while (null == count || printed < count)
+            throw new ParameterException(spec.commandLine(), "--count must be 0 or more, not " + count);
+        }
+        if (null != idleExit && !(idleExit >= 0))
+        {
+            throw new ParameterException(spec.commandLine(),
+                "--idle-exit must be 0 or more seconds, not " + PublishCommand.seconds(idleExit));
+        }
+        final long idleNanos = null == idleExit ? Long.MAX_VALUE : (long)(idleExit * 1e9);
+        final Thread onSignal = new Thread(this::stopOnSignal, "mmq-tail-signal");
+        Runtime.getRuntime().addShutdownHook(onSignal);
+        try
+        {
+            try (MappedQueue queue = MappedQueue.open(file); Consumer consumer = open(queue))
             {
-                final int limit = null == count ? 1024 : (int)Math.min(1024, count - printed);
-                if (pollReportingLaps(consumer, limit) > 0)
+                long idleSince = System.nanoTime();
+                while (!stopping && (null == count || printed < count))
                 {
-                    out.flush();
-                    idleSince = System.nanoTime();
-                }
-                else if (System.nanoTime() - idleSince >= idleNanos)
-                {
-                    break;
+                    final int limit = null == count ? 1024 : (int)Math.min(1024, count - printed);
+                    if (pollReportingLaps(consumer, limit) > 0)
+                    {
+                        out.flush();
+                        idleSince = System.nanoTime();
+                    }
+                    else if (System.nanoTime() - idleSince >= idleNanos)
+                    {
+                        break;
+                    }
                 }
             }
+            out.flush();
         }
-        out.flush();
+        finally
+        {
+            stopped.countDown();
+            removeHook(onSignal);
+        }
         return 0;
+    }
+
+    /**
+     * The shutdown hook: a signal (Ctrl-C, SIGTERM) asks the main thread, which owns the consumer, to stop
+     * and close it, and waits for that (a poll wakes within its 100 ms timeout), so that the slot is left
+     * free, or a named consumer dormant at the position it printed up to, instead of held by a dead process.
+     */
+    private void stopOnSignal()
+    {
+        stopping = true;
+        try
+        {
+            stopped.await(SIGNAL_WAIT_SECONDS, TimeUnit.SECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void removeHook(final Thread hook)
+    {
+        try
+        {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        }
+        catch (final IllegalStateException shuttingDown)
+        {
+            // The hook runs, or has run, and has found the consumer closed.
+        }
     }
 
     private Consumer open(final MappedQueue queue)
@@ -107,6 +168,24 @@ public final class TailCommand implements Callable<Integer>
             return queue.groupMember(GroupOptions.member(group).startingAt(from).withBatch(batch));
         }
         return null == name ? queue.consumer(from) : queue.consumer(ConsumerOptions.named(name).startingAt(from));
+    }
+
+    /** LATEST or EARLIEST in either case, as the Python reader takes them. */
+    static final class StartPositionConverter implements ITypeConverter<StartPosition>
+    {
+        @Override
+        public StartPosition convert(final String value)
+        {
+            for (final StartPosition position : StartPosition.values())
+            {
+                if (position.name().equalsIgnoreCase(value))
+                {
+                    return position;
+                }
+            }
+            throw new TypeConversionException("expected one of " + java.util.Arrays.toString(StartPosition.values()) +
+                " (in either case), not '" + value + "'");
+        }
     }
 
     private void print(final DirectBuffer buffer, final int offset, final int length)

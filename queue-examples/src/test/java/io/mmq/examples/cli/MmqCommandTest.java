@@ -4,8 +4,11 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
+import io.mmq.Consumer;
+import io.mmq.StartPosition;
 import io.mmq.examples.Mmq;
 import io.mmq.mmap.MappedQueue;
 import org.junit.jupiter.api.Test;
@@ -204,13 +207,116 @@ class MmqCommandTest
     }
 
     @Test
-    void aLineLongerThanTheMaximumMessageIsRefusedWithItsNumber() throws Exception
+    void aLineLongerThanTheLargestMessageStopsThePublishNamingTheQueueAndWhatWasPublishedBeforeIt() throws Exception
     {
         final String file = directory.resolve("small.mmq").toString();
         assertEquals(0, mmq("create", file, "--capacity", "4k"));
         final Path lines = directory.resolve("long.txt");
-        Files.write(lines, List.of("short", "x".repeat(1000)));
-        assertOneLineError("line 2 is 1000 bytes", "publish", file, "--input", lines.toString());
+        Files.write(lines, List.of("short", "x".repeat(1000), "after"));
+        assertOneLineError("mmq: " + file + ": line 2 is 1000 bytes, more than the queue's largest message (512 bytes); " +
+            "published 1 message before it", "publish", file, "--input", lines.toString());
+        assertEquals(List.of("short"), messages(file), "the lines before it are in the queue, none after");
+    }
+
+    @Test
+    void publishedLinesAreTheirBytesUnchangedWithoutTheNewline() throws Exception
+    {
+        final String file = directory.resolve("bytes.mmq").toString();
+        assertEquals(0, mmq("create", file, "--capacity", "64k"));
+        final Path lines = directory.resolve("bytes.bin");
+        Files.write(lines, new byte[] {(byte)0xff, (byte)0xfe, '\n', 'a', '\r', '\n', '\n', 'z', (byte)0xc3});
+        assertEquals(0, mmq("publish", file, "--input", lines.toString()), err.toString());
+        assertEquals("published 4 messages to " + file, err.toString().strip());
+        try (MappedQueue queue = MappedQueue.open(Path.of(file)); Consumer consumer = queue.consumer(StartPosition.EARLIEST))
+        {
+            final List<String> hex = new ArrayList<>();
+            consumer.poll((buffer, offset, length) ->
+            {
+                final byte[] bytes = new byte[length];
+                buffer.getBytes(offset, bytes);
+                hex.add(java.util.HexFormat.of().formatHex(bytes));
+            }, 10);
+            assertEquals(List.of("fffe", "610d", "", "7ac3"), hex,
+                "invalid UTF-8 kept, '\\r' kept, an empty line, a last line without a newline");
+        }
+    }
+
+    @Test
+    void oneMessageIsOneMessage() throws Exception
+    {
+        final String file = directory.resolve("one.mmq").toString();
+        assertEquals(0, mmq("create", file, "--capacity", "64k"));
+        assertEquals(0, mmq("publish", file, "--input", writeLines("only").toString()));
+        assertEquals("published 1 message to " + file, err.toString().strip());
+    }
+
+    @Test
+    void anInputThatCannotBeReadIsNamed() throws Exception
+    {
+        final String file = directory.resolve("q.mmq").toString();
+        assertEquals(0, mmq("create", file, "--capacity", "64k"));
+        assertOneLineError("mmq: " + directory + ": is a directory, not a file of lines",
+            "publish", file, "--input", directory.toString());
+        assertEquals(List.of(), messages(file));
+    }
+
+    @Test
+    void aRingThatStaysFullStopsThePublishSayingHowManyWerePublished() throws Exception
+    {
+        final String file = directory.resolve("full.mmq").toString();
+        assertEquals(0, mmq("create", file, "--capacity", "4k"));
+        final String[] lines = new String[100];
+        java.util.Arrays.fill(lines, "y".repeat(100));
+        try (MappedQueue queue = MappedQueue.open(Path.of(file)); Consumer stalled = queue.consumer(StartPosition.LATEST))
+        {
+            assertEquals(Mmq.USER_ERROR, mmq("publish", file, "--input", writeLines(lines).toString(), "--timeout", "0.2"));
+            final java.util.regex.Matcher error = java.util.regex.Pattern.compile(
+                "mmq: " + java.util.regex.Pattern.quote(file) + ": the ring stayed full for 0.2 s at line (\\d+); " +
+                    "published (\\d+) messages before it; are its consumers reading\\?").matcher(err.toString().strip());
+            assertTrue(error.matches(), err.toString());
+            final int published = Integer.parseInt(error.group(2));
+            assertEquals(published + 1, Integer.parseInt(error.group(1)));
+            assertEquals(published, stalled.poll((buffer, offset, length) -> { }, 1000),
+                "the count is what the ring holds");
+            assertTrue(published > 1 && published < 100, err.toString());
+        }
+    }
+
+    @Test
+    void negativeCountsAndTimesAreRefusedNamingTheOption() throws Exception
+    {
+        final String file = directory.resolve("q.mmq").toString();
+        assertEquals(0, mmq("create", file, "--capacity", "64k"));
+        assertOneLineError("mmq: --count must be 0 or more, not -1", "tail", file, "--count", "-1");
+        assertOneLineError("mmq: --idle-exit must be 0 or more seconds, not -1 ", "tail", file, "--idle-exit", "-1");
+        assertOneLineError("mmq: --timeout must be 0 or more seconds, not -1 ", "publish", file, "--timeout", "-1",
+            "--input", writeLines("a").toString());
+        assertEquals(List.of(), messages(file), "nothing was published");
+    }
+
+    @Test
+    void tailTakesTheStartPositionInEitherCase() throws Exception
+    {
+        final String file = directory.resolve("q.mmq").toString();
+        assertEquals(0, mmq("create", file, "--capacity", "64k"));
+        assertEquals(0, mmq("publish", file, "--input", writeLines("a", "b").toString()));
+        assertEquals(0, mmq("tail", file, "--from", "earliest", "--count", "2"), err.toString());
+        assertEquals(List.of("a", "b"), out.toString().lines().toList());
+        assertEquals(0, mmq("tail", file, "--from", "Latest", "--idle-exit", "0"), err.toString());
+        assertEquals(List.of(), out.toString().lines().toList());
+        assertOneLineError("mmq: Invalid value for option '--from': expected one of [LATEST, EARLIEST] (in either case), " +
+            "not 'middle'", "tail", file, "--from", "middle");
+    }
+
+    /** Every message in the queue file, as UTF-8 text. */
+    private static List<String> messages(final String file)
+    {
+        try (MappedQueue queue = MappedQueue.open(Path.of(file)); Consumer consumer = queue.consumer(StartPosition.EARLIEST))
+        {
+            final List<String> messages = new ArrayList<>();
+            consumer.poll((buffer, offset, length) -> messages.add(buffer.getStringWithoutLengthUtf8(offset, length)), 1000);
+            return messages;
+        }
     }
 
     private void assertOneLineError(final String expected, final String... args)
