@@ -373,8 +373,9 @@ public final class UdpOutbound implements RunnableBridge
      * Aeron's service interval, Aeron closes the client at its next duty cycle; until then the publication
      * still takes offers, which nobody would send: messages committed and lost. So the duty cycle runs first,
      * and a closed client stops the bridge with this message uncommitted. The clock is read only every
-     * {@link #MESSAGES_PER_CLOCK_READ} messages (a read costs tens of nanoseconds), so up
-     * to that many less one may still be offered after a stall; the inbound bridge reports them in its gap.
+     * {@link #MESSAGES_PER_CLOCK_READ} messages (a read costs tens of nanoseconds), so up to that many (the one
+     * being offered when the process stopped, and those after it until the next read) may still be offered
+     * after a stall; the inbound bridge reports them in its gap.
      */
     private void requireClientAfterStall()
     {

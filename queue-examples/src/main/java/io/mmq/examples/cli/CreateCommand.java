@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import io.mmq.QueueOptions;
 import io.mmq.SlowConsumerPolicy;
 import io.mmq.mmap.MappedQueue;
+import io.mmq.mmap.layout.FrameLayout;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -82,7 +83,7 @@ public final class CreateCommand implements Callable<Integer>
             .withConsumerSlots(consumers).withPermissions(permissions());
         if (null != evictAfterLag)
         {
-            final long largestFrame = (8L + max + 7) & ~7L;
+            final int largestFrame = FrameLayout.alignedLength(FrameLayout.maxFrameLength(max));
             if (evictAfterLag < largestFrame || evictAfterLag > capacity)
             {
                 throw mistake("--evict-after-lag must be from one largest message with its header (" + largestFrame +

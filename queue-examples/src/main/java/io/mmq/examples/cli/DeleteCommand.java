@@ -84,7 +84,15 @@ public final class DeleteCommand implements Callable<Integer>
     private Set<Long> liveUsers(final MappedQueue queue)
     {
         final Set<Long> users = new TreeSet<>();
-        final LockHolders holders = LockHolders.of(file);
+        final LockHolders holders;
+        try
+        {
+            holders = LockHolders.of(file);
+        }
+        catch (final MmqException cannotAsk)
+        {
+            return users; // only a warning hangs on it, never the delete
+        }
         if (null == holders)
         {
             return users;

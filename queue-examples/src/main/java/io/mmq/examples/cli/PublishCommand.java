@@ -101,7 +101,7 @@ public final class PublishCommand implements Callable<Integer>
         }
         finally
         {
-            removeHook(onSignal);
+            ShutdownHooks.remove(onSignal);
         }
         return 0;
     }
@@ -166,18 +166,6 @@ public final class PublishCommand implements Callable<Integer>
             reported = true;
             spec.commandLine().getErr().println("mmq: " + file + ": interrupted; published " + messages(published));
             spec.commandLine().getErr().flush();
-        }
-    }
-
-    private static void removeHook(final Thread hook)
-    {
-        try
-        {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        }
-        catch (final IllegalStateException shuttingDown)
-        {
-            // The hook runs, or has run: it reports the count.
         }
     }
 

@@ -33,6 +33,8 @@ public final class StatCommand implements Callable<Integer>
         description = "Refresh every SECONDS (at least 0.1) until interrupted.")
     Double watch;
 
+    private static final String DEAD = " (dead, not reaped yet)";
+
     /** Who holds the queue's locks, or null where the kernel cannot be asked (then slot locks are tried). */
     private LockHolders holders;
 
@@ -95,11 +97,10 @@ public final class StatCommand implements Callable<Integer>
                     Instant.ofEpochMilli(counters.consumerJoinedAt(slot)));
                 case "MEMBER" ->
                 {
-                    final boolean alive = alive(counters, slot);
-                    anyConsumerAlive |= alive;
-                    spec.commandLine().getOut().printf("member   %4d of '%s'  %s  pid %d%s  since %s%n",
-                        slot, groupName(counters, slot), describeClaim(counters, slot, position),
-                        counters.consumerPid(slot), alive ? " (alive)" : " (dead, not reaped yet)",
+                    final String holder = holder(counters, slot);
+                    anyConsumerAlive |= !holder.endsWith(DEAD);
+                    spec.commandLine().getOut().printf("member   %4d of '%s'  %s  %s  since %s%n",
+                        slot, groupName(counters, slot), describeClaim(counters, slot, position), holder,
                         Instant.ofEpochMilli(counters.consumerJoinedAt(slot)));
                 }
                 case "ORPHANED" -> spec.commandLine().getOut().printf(
@@ -109,12 +110,10 @@ public final class StatCommand implements Callable<Integer>
                 default ->
                 {
                     final boolean absent = "DORMANT".equals(state) || "LAPPED".equals(state);
-                    final boolean alive = !absent && alive(counters, slot);
-                    anyConsumerAlive |= alive;
+                    final String holder = absent ? "nobody holds it" : holder(counters, slot);
+                    anyConsumerAlive |= !absent && !holder.endsWith(DEAD);
                     spec.commandLine().getOut().printf("consumer %4d%s  position %,d  lag %,d B  %s  since %s%s%n", slot,
-                        null == name ? "" : " '" + name + "'", position, producerPosition - position,
-                        absent ? "nobody holds it" : "pid " + counters.consumerPid(slot) +
-                            (alive ? " (alive)" : " (dead, not reaped yet)"),
+                        null == name ? "" : " '" + name + "'", position, producerPosition - position, holder,
                         Instant.ofEpochMilli(counters.consumerJoinedAt(slot)), describe(state));
                 }
             }
@@ -158,10 +157,24 @@ public final class StatCommand implements Callable<Integer>
             "pid " + holder + " (alive)";
     }
 
-    /** Whether a live process holds {@code slot}'s lock: asked of the kernel, or, where it cannot be, tried. */
-    private boolean alive(final QueueCounters counters, final int slot)
+    /**
+     * Who holds {@code slot}: the process the kernel names as its lock's holder (it sees through pid namespaces,
+     * where the pid a consumer wrote in its slot may be its container's 1), or, where the kernel cannot be asked,
+     * the recorded pid and whether its lock could be taken.
+     */
+    private String holder(final QueueCounters counters, final int slot)
     {
-        return null == holders ? counters.consumerAlive(slot) : holders.holder(LockId.slot(slot)) != LockHolders.FREE;
+        final long recorded = counters.consumerPid(slot);
+        if (null == holders)
+        {
+            return "pid " + recorded + (counters.consumerAlive(slot) ? " (alive)" : DEAD);
+        }
+        final long holder = holders.holder(LockId.slot(slot));
+        if (holder == LockHolders.FREE)
+        {
+            return "pid " + recorded + DEAD;
+        }
+        return 0 == holder ? "pid " + recorded + " (alive, in a pid namespace this one cannot see)" : "pid " + holder + " (alive)";
     }
 
     /** The group of a member or orphan, which may have left between two reads of a queue in use. */

@@ -36,7 +36,9 @@ public final class TailCommand implements Callable<Integer>
     @Parameters(paramLabel = "FILE", description = "The queue file.")
     Path file;
 
-    @Option(names = "--format", defaultValue = "text", description = "text, hex or length (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--format", defaultValue = "text",
+        description = "text (each message as UTF-8, a byte that is not shown as U+FFFD), hex (the bytes exactly) or " +
+            "length (default: ${DEFAULT-VALUE}).")
     Format format;
 
     @Option(names = "--from", defaultValue = "LATEST", converter = StartPositionConverter.class,
@@ -124,7 +126,7 @@ public final class TailCommand implements Callable<Integer>
         finally
         {
             stopped.countDown();
-            removeHook(onSignal);
+            ShutdownHooks.remove(onSignal);
         }
         return 0;
     }
@@ -144,18 +146,6 @@ public final class TailCommand implements Callable<Integer>
         catch (final InterruptedException ex)
         {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void removeHook(final Thread hook)
-    {
-        try
-        {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        }
-        catch (final IllegalStateException shuttingDown)
-        {
-            // The hook runs, or has run, and has found the consumer closed.
         }
     }
 

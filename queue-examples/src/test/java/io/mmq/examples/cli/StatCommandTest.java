@@ -10,6 +10,7 @@ import io.mmq.examples.Mmq;
 import io.mmq.mmap.MappedQueue;
 import io.mmq.mmap.process.Child;
 import io.mmq.mmap.process.SleepingConsumerProcess;
+import io.mmq.mmap.process.TakeProducerProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -50,6 +51,13 @@ class StatCommandTest
             try (Producer producer = queue.producer())
             {
                 assertTrue(stat(file).contains("producer  position 0  join 0  reclaim 0  pid " + self + " (alive)"), out.toString());
+                // Asking dropped none of this JVM's locks (closing any descriptor of the file would have): another
+                // process is still refused the producer.
+                try (Child other = Child.start("other-producer", TakeProducerProcess.class, file))
+                {
+                    assertEquals(2, other.awaitExit(60), other.output().toString());
+                    assertTrue(other.output().stream().anyMatch(line -> line.startsWith("BUSY")), other.output().toString());
+                }
             }
             assertTrue(stat(file).contains("no producer (the last was pid " + self + ")"), out.toString());
             // Asking took no lock: a producer can still be made (a lock tried and kept would refuse it).

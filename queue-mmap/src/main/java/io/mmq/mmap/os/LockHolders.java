@@ -20,8 +20,9 @@ import io.mmq.mmap.layout.LockLayout;
  * a JVM that holds the producer and asks is told so. The holder's process id comes back for the record locks
  * mmq takes ({@code F_SETLK}, Java's and Python's).
  *
- * <p><b>The descriptor is never closed</b>, one per file for the life of the JVM: POSIX drops every record
- * lock a process holds on a file when it closes any descriptor of that file, this one included.
+ * <p><b>The descriptor is never closed</b>, one per file for the life of the JVM (and one more each time the
+ * name turns out to lead to another file, deleted and created again): POSIX drops every record lock a process
+ * holds on a file when it closes any descriptor of that file, this one included.
  *
  * <p>Linux on x86-64 and AArch64 only (kernel 3.15 or later), where {@code struct flock} is 32 bytes:
  * {@code short l_type}, {@code short l_whence}, {@code off_t l_start} (at 8), {@code off_t l_len} (at 16),
@@ -47,7 +48,11 @@ public final class LockHolders
         int open(String path, int flags);
 
         int fcntl(int descriptor, int command, Memory lock);
+
+        String strerror(int errno);
     }
+
+    private static final int EINVAL = 22;
 
     private static final java.util.Map<Path, LockHolders> OPEN = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -62,8 +67,9 @@ public final class LockHolders
     }
 
     /**
-     * @return the lock holders of the queue at {@code file} (the same object for the same path, all through
-     *         the JVM's life), or null where this cannot be asked (not Linux on x86-64 or AArch64).
+     * @return the lock holders of the queue at {@code file} (the same object while the path names the same
+     *         file, for the JVM's life), or null where this cannot be asked: not Linux on x86-64 or AArch64, no
+     *         C library for JNA, or a kernel without {@code F_OFD_GETLK} (before 3.15).
      * @throws MmqException naming the file if it cannot be opened for reading.
      */
     public static LockHolders of(final Path file)
@@ -73,16 +79,45 @@ public final class LockHolders
         {
             return null;
         }
-        return OPEN.computeIfAbsent(file.toAbsolutePath().normalize(), absolute ->
+        final Path absolute = file.toAbsolutePath().normalize();
+        try
         {
-            final int descriptor = LibC.INSTANCE.open(absolute.toString(), O_RDONLY | O_CLOEXEC);
-            if (descriptor < 0)
-            {
-                throw new MmqException(file + ": cannot open the queue to look at its locks: errno " +
-                    Native.getLastError());
-            }
-            return new LockHolders(file, descriptor);
-        });
+            // A file deleted or replaced under the same name is not the one the cached descriptor sees.
+            return OPEN.compute(absolute, (name, known) -> null != known && known.describes(name) ? known : open(file, name));
+        }
+        catch (final LinkageError noLibrary)
+        {
+            return null;
+        }
+        catch (final UnsupportedOperationException oldKernel)
+        {
+            return null;
+        }
+    }
+
+    private static LockHolders open(final Path file, final Path absolute)
+    {
+        final int descriptor = LibC.INSTANCE.open(absolute.toString(), O_RDONLY | O_CLOEXEC);
+        if (descriptor < 0)
+        {
+            throw new MmqException(file + ": cannot open the queue to look at its locks: " + error(Native.getLastError()));
+        }
+        final LockHolders holders = new LockHolders(file, descriptor);
+        holders.holder(LockId.producer()); // an older kernel refuses F_OFD_GETLK at once: then null, above
+        return holders;
+    }
+
+    /** Whether this descriptor still reads the file {@code path} names (same device and inode). */
+    private boolean describes(final Path path)
+    {
+        try
+        {
+            return java.nio.file.Files.isSameFile(Path.of("/proc/self/fd/" + descriptor), path);
+        }
+        catch (final java.io.IOException ex)
+        {
+            return false;
+        }
     }
 
     /**
@@ -99,9 +134,18 @@ public final class LockHolders
         lock.setLong(16, LockLayout.LOCK_LENGTH);
         if (LibC.INSTANCE.fcntl(descriptor, F_OFD_GETLK, lock) < 0)
         {
-            throw new MmqException(file + ": cannot ask who holds its " + id.name() + " lock: errno " +
-                Native.getLastError());
+            final int errno = Native.getLastError();
+            if (EINVAL == errno)
+            {
+                throw new UnsupportedOperationException("F_OFD_GETLK");
+            }
+            throw new MmqException(file + ": cannot ask who holds its " + id.name() + " lock: " + error(errno));
         }
         return lock.getShort(0) == F_UNLCK ? FREE : Math.max(0, lock.getInt(24)); // an OFD lock's l_pid is -1
+    }
+
+    private static String error(final int errno)
+    {
+        return LibC.INSTANCE.strerror(errno).toLowerCase(java.util.Locale.ROOT) + " (errno " + errno + ")";
     }
 }
