@@ -155,6 +155,10 @@ class Consumer(SlotHolder):
                         i32[(base + L.SLOT_NAME_LENGTH) >> 2] = len(name)
                     i32[(base + L.SLOT_FLAGS) >> 2] = \
                         L.FLAG_LAP_WHEN_ABSENT if self._lap_when_absent and self._name else 0
+                    if not resumed:
+                        # A FREE slot's bytes mean nothing: these may be a group's from before.
+                        i32[(base + L.SLOT_ORPHANS) >> 2] = 0
+                        i32[(base + L.SLOT_GROUP_SLOT) >> 2] = 0
                     # 4. plain stores, then Position (volatile), then State (volatile)
                     i64[(base + L.SLOT_OWNER_PID) >> 3] = os.getpid()
                     i64[(base + L.SLOT_JOINED_AT) >> 3] = int(time.time() * 1000)
