@@ -110,6 +110,7 @@ public final class UdpOutbound implements RunnableBridge
     private io.mmq.Consumer consumer;
     private long reservedValue;
     private long previousEnd;
+    private boolean identityNotConnected;
     private long clockReadNs;
     private int messagesInPoll;
     private volatile boolean stopping;
@@ -294,7 +295,13 @@ public final class UdpOutbound implements RunnableBridge
                 {
                     // Refused (not connected, back-pressured): read nothing before the queue is named.
                     idle.idle(client.invoke());
-                    if (System.nanoTime() - lastMessage >= idleNanos)
+                    final long now = System.nanoTime();
+                    if (now - lastLook >= 10_000_000L)
+                    {
+                        lastLook = now;
+                        updateCounters(); // what waits in the queue meanwhile is lag, as the progress line says
+                    }
+                    if (now - lastMessage >= idleNanos)
                     {
                         return;
                     }
@@ -329,15 +336,20 @@ public final class UdpOutbound implements RunnableBridge
             if (now - lastLook >= 10_000_000L || 0 == polled)
             {
                 lastLook = now;
-                counters.producerPosition.set(consumer.position() + consumer.lag());
-                counters.unsent.set(unsent());
-                counters.connected = publication.isConnected();
+                updateCounters();
             }
             if (0 == polled && now - lastMessage >= idleNanos)
             {
                 return;
             }
         }
+    }
+
+    private void updateCounters()
+    {
+        counters.producerPosition.set(consumer.position() + consumer.lag());
+        counters.unsent.set(unsent());
+        counters.connected = publication.isConnected();
     }
 
     private void onMessage(final DirectBuffer buffer, final int offset, final int length)
@@ -396,7 +408,13 @@ public final class UdpOutbound implements RunnableBridge
         reservedValue = SourcePosition.IDENTITY;
         final long result = publication.offer(identity, 0, SourcePosition.IDENTITY_LENGTH, reservedValues);
         requireOpen(result);
-        counters.connected = result != Publication.NOT_CONNECTED;
+        final boolean notConnected = result == Publication.NOT_CONNECTED;
+        if (notConnected && !identityNotConnected)
+        {
+            counters.notConnected.increment(); // once per stretch without a receiver, as for a message's offer
+        }
+        identityNotConnected = notConnected;
+        counters.connected = !notConnected;
         return result > 0;
     }
 

@@ -751,6 +751,36 @@ class AeronUdpBridgeTest
     }
 
     @Test
+    void anOutboundWhoseReceiverIsGoneCountsItAndShowsWhatWaitsInTheQueueAsLag() throws Exception
+    {
+        final int maxMessage = 256;
+        final Path a = createQueue("a.mmq", 64 * 1024, maxMessage);
+        final Path b = createQueue("b.mmq", 64 * 1024, maxMessage);
+        final String endpoint = endpoint();
+        try (FarReader far = new FarReader(b))
+        {
+            final Child in = inbound("in", endpoint, b, List.of());
+            in.awaitLine("session", 60);
+            final Child out = outbound("out", a, endpoint);
+            out.awaitLine("session", 60);
+            produce("producer-1", a, maxMessage, 0, 10).awaitLine("DONE", 60);
+            far.readUntil(10, 30);
+
+            sigterm(in);
+            assertEquals(SIGTERM_EXIT, in.awaitExit(30), in.errors());
+            awaitLine(out, "progress", line -> line.contains("connected=false"), 20); // Aeron's 5 s peer timeout
+            final long lagBefore = field(out.awaitLine("progress", 5), "lag");
+            assertEquals(0, lagBefore, "everything sent before the receiver went");
+
+            // With nobody to send to, the bridge reads nothing: what is published meanwhile is its lag.
+            produce("producer-2", a, maxMessage, 10, 3).awaitLine("DONE", 60);
+            awaitProgress(out, "lag", 1, 10);
+            awaitProgress(out, "notconnected", 1, 10);
+            assertEquals(10, field(out.awaitLine("progress", 5), "forwarded"));
+        }
+    }
+
+    @Test
     void twoSourceQueuesSendingAtOnceStopTheInboundBridgeWithOneLineNamingBothAndNothingOfTheSecondIsApplied()
         throws Exception
     {
