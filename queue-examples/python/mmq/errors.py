@@ -20,13 +20,15 @@ class ClosedError(MmqError):
 
 
 class QueueBusyError(MmqError):
-    """Every consumer slot of the queue is held by a live consumer."""
+    """Every consumer slot of the queue is held: by a live consumer, or by a named consumer or group that
+    keeps its place while away (``mmq delete-consumer`` frees one)."""
 
     def __init__(self, path, slots):
         self.path = str(path)
         self.slots = slots
         super().__init__(
-            "%s: all %d consumer slots are in use" % (self.path, slots))
+            "%s: all %d consumer slots are in use, by live consumers or by named consumers or groups that keep "
+            "their place while away (mmq delete-consumer frees one)" % (self.path, slots))
 
 
 class QueueFormatError(MmqError):

@@ -99,7 +99,7 @@ public final class ConsumerSlots
      * Claims a free slot, reaping dead holders first if every slot is taken, and sets it ACTIVE at the
      * position {@code start} gives (read under the table lock).
      *
-     * @throws QueueBusyException if every slot is held by a live consumer.
+     * @throws QueueBusyException if every slot is held: by a live consumer, or by a named consumer or group.
      */
     public Claim claim(final LongSupplier start)
     {
@@ -112,7 +112,9 @@ public final class ConsumerSlots
             }
             if (null == claim)
             {
-                throw new QueueBusyException(path, allSlotsHeld() + " by live consumers; close one or create the queue with more slots");
+                throw new QueueBusyException(path, allSlotsHeld() + ", by live consumers or by named consumers or " +
+                    "groups that keep their place while away (mmq delete-consumer frees one); close or delete one, or " +
+                    "create the queue with more slots");
             }
             return claim;
         });
