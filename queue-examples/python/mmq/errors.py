@@ -99,8 +99,8 @@ class ConsumerNameTakenError(MmqError):
         self.name = name
         self.pid = pid
         super().__init__(
-            "%s: the consumer named %r is open in a live process (pid %d); a name has one "
-            "holder at a time" % (self.path, name, pid))
+            "%s: the consumer named %s is open in a live process (pid %d); a name has one "
+            "holder at a time" % (self.path, _shown(name), pid))
 
 
 class ConsumerLappedError(MmqError):
@@ -117,6 +117,12 @@ class ConsumerLappedError(MmqError):
         self.missed_from = missed_from
         self.resumes_at = resumes_at
         super().__init__(
-            "%s: the consumer named %r was lapped while away: it missed the messages from "
+            "%s: the consumer named %s was lapped while away: it missed the messages from "
             "position %d to %d (%d bytes) and goes on from %d"
-            % (self.path, name, missed_from, resumes_at, resumes_at - missed_from, resumes_at))
+            % (self.path, _shown(name), missed_from, resumes_at, resumes_at - missed_from, resumes_at))
+
+
+def _shown(name):
+    """A consumer or group name as the Java side shows it: its text in single quotes."""
+    text = name.decode("utf-8", "replace") if isinstance(name, (bytes, bytearray)) else str(name)
+    return "'%s'" % text

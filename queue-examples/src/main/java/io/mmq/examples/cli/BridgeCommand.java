@@ -51,9 +51,9 @@ import picocli.CommandLine.Spec;
             "checkpoint), backpressured. --start says where to begin while the queue has no checkpoint; --name, " +
             "--no-create-topic, --batch and --queue-id are outbound only.",
         "",
-        "On host A, then on host B (10.0.0.2):",
-        "  mmq bridge --from /dev/shm/orders.mmq --to 'aeron:udp?endpoint=10.0.0.2:40123'",
+        "On host B (10.0.0.2), then, within --timeout, on host A:",
         "  mmq bridge --from 'aeron:udp?endpoint=10.0.0.2:40123' --to /dev/shm/orders.mmq",
+        "  mmq bridge --from /dev/shm/orders.mmq --to 'aeron:udp?endpoint=10.0.0.2:40123'",
         "",
         "Aeron: each bridge runs its own media driver (--aeron-dir). The outbound bridge reads the queue as a " +
             "named consumer (bridge:aeron:HOST:PORT, or --name) that commits what Aeron took, so a stalled far side " +
@@ -137,7 +137,8 @@ public final class BridgeCommand implements Callable<Integer>
         }
         if (!KafkaUri.isKafka(to))
         {
-            throw new IllegalArgumentException("--to must be a Kafka URI (kafka://HOST:PORT/TOPIC): " + to);
+            throw new IllegalArgumentException("--to must be a Kafka URI (kafka://HOST:PORT/TOPIC) or an Aeron one " +
+                "('aeron:udp?endpoint=HOST:PORT') when --from is a queue file: " + to);
         }
         final KafkaUri target = KafkaUri.parse(to);
         checkKafkaOptions();
