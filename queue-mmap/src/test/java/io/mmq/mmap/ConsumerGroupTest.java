@@ -186,7 +186,8 @@ class ConsumerGroupTest
     void aGroupIsDeletedOnlyWithoutLiveMembersAndThenFreesTheProducer()
     {
         final Consumer member = queue.groupMember(GroupOptions.member("doomed"));
-        assertThrows(ConsumerNameTakenException.class, () -> queue.deleteConsumer("doomed"));
+        assertTrue(assertThrows(ConsumerNameTakenException.class, () -> queue.deleteConsumer("doomed")).getMessage()
+            .contains("the consumer group 'doomed' has a live member (pid "));
         member.close();
         while (publish(1) == 1 && sequence < 10_000)
         {

@@ -25,11 +25,26 @@ public final class DeleteConsumerCommand implements Callable<Integer>
     @Override
     public Integer call()
     {
+        final String what;
         try (MappedQueue queue = MappedQueue.open(file))
         {
+            what = isGroup(queue) ? "consumer group" : "consumer";
             queue.deleteConsumer(name);
         }
-        spec.commandLine().getOut().println("deleted consumer '" + name + "' of " + file);
+        spec.commandLine().getOut().println("deleted " + what + " '" + name + "' of " + file);
         return 0;
+    }
+
+    private boolean isGroup(final MappedQueue queue)
+    {
+        final io.mmq.mmap.QueueCounters counters = queue.counters();
+        for (int slot = 0; slot < counters.consumerSlots(); slot++)
+        {
+            if ("GROUP".equals(counters.consumerState(slot)) && name.equals(counters.consumerName(slot)))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -81,6 +81,7 @@ class MmqCommandTest
         assertEquals(0, mmq("stat", file));
         assertTrue(out.toString().contains("group       0 'workers'  unclaimed from 160  lag 0 B  orphaned claims 0"), out.toString());
         assertEquals(0, mmq("delete-consumer", file, "workers"));
+        assertEquals("deleted consumer group 'workers' of " + file, out.toString().strip());
         assertEquals(0, mmq("stat", file));
         assertTrue(out.toString().contains("0 of 4 consumer slots held"), out.toString());
         assertOneLineError("cannot be used together", "tail", file, "--group", "g", "--name", "n");

@@ -507,7 +507,7 @@ public final class ConsumerSlots
                 final HeldLock lock = locks.tryLock(LockId.slot(slot));
                 if (null == lock)
                 {
-                    throw new ConsumerNameTakenException(path, name, buffer.getLong(offset + OWNER_PID_OFFSET));
+                    throw ConsumerNameTakenException.groupInUse(path, name, buffer.getLong(offset + OWNER_PID_OFFSET));
                 }
                 lock.release(); // a dead member's: freed below
             }
