@@ -41,6 +41,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AeronUdpBridgeTest
 {
     private static final long SEED = 1213;
+    /** The largest message of the two-sources tests' queues. */
+    private static final int TWO_SOURCES_MAX_MESSAGE = 256;
     /** A JVM ended by SIGTERM exits 128 + 15 once its shutdown hooks (the bridge's clean stop) have run. */
     private static final int SIGTERM_EXIT = 143;
 
@@ -784,9 +786,8 @@ class AeronUdpBridgeTest
     void twoSourceQueuesSendingAtOnceStopTheInboundBridgeWithOneLineNamingBothAndNothingOfTheSecondIsApplied()
         throws Exception
     {
-        final int maxMessage = 256;
+        final int maxMessage = TWO_SOURCES_MAX_MESSAGE;
         final CheckedMessages messages = new CheckedMessages(SEED, maxMessage);
-        final long secondFirst = 1_000_000; // the second queue's messages: none of them can pass for the first's
         final Path a1 = createQueue("a1.mmq", 8 << 20, maxMessage);
         final Path a2 = createQueue("a2.mmq", 8 << 20, maxMessage);
         final Path b = createQueue("b.mmq", 8 << 20, maxMessage);
@@ -796,19 +797,9 @@ class AeronUdpBridgeTest
         final String endpoint = endpoint();
         try (FarReader far = new FarReader(b))
         {
-            final Child in = inbound("in", endpoint, b, List.of());
-            in.awaitLine("session", 60);
-            final Child out1 = outbound("out-1", a1, endpoint);
-            out1.awaitLine("session", 60);
-            // The first source streams throughout (1,000 a second): its image is live and sending when the second comes.
-            onA("producer-1", ReportingProducerProcess.class, a1, SEED, maxMessage, 0, 20_000, 1_000);
-            far.readUntil(1_000, 60);
-
-            // The second source queue, with messages waiting, gets a bridge to the same endpoint.
-            produce("producer-2", a2, maxMessage, secondFirst, 500).awaitLine("DONE", 60);
-            final Child out2 = outbound("out-2", a2, endpoint);
-            out2.awaitLine("session", 60);
-            awaitLine(in, "sender", line -> line.endsWith(" source=" + second), 30);
+            // The first source streams throughout: its image is live and sending when the second comes.
+            final Child in = firstSourceStreaming(a1, b, endpoint, far, 20_000);
+            secondSourceNamed(in, a2, endpoint);
             final long secondNamed = System.nanoTime();
 
             assertEquals(2, in.awaitExit(30), "the inbound bridge stops, exit 2: " + in.output());
@@ -820,6 +811,35 @@ class AeronUdpBridgeTest
                 "queue, with %,d messages of the first%n", hosts.isNamespaces() ? "namespaces" : "LOOPBACK", stoppedAfter,
                 far.messages().size());
         }
+    }
+
+    /**
+     * The start of a two-sources test: an inbound bridge into queue B, and the first source queue streaming
+     * {@code count} messages (1,000 a second) through an outbound bridge, 1,000 of them read from queue B.
+     *
+     * @return the inbound bridge.
+     */
+    private Child firstSourceStreaming(final Path a1, final Path b, final String endpoint, final FarReader far,
+        final long count) throws Exception
+    {
+        final Child in = inbound("in", endpoint, b, List.of());
+        in.awaitLine("session", 60);
+        outbound("out-1", a1, endpoint).awaitLine("session", 60);
+        onA("producer-1", ReportingProducerProcess.class, a1, SEED, TWO_SOURCES_MAX_MESSAGE, 0, count, 1_000);
+        far.readUntil(1_000, 60);
+        return in;
+    }
+
+    /**
+     * The second source queue, with 500 messages waiting (numbered from 1,000,000, so that none can pass for the
+     * first's), gets a bridge to the same endpoint; returns once the inbound has heard it name its queue.
+     */
+    private void secondSourceNamed(final Child in, final Path a2, final String endpoint) throws Exception
+    {
+        produce("producer-2", a2, TWO_SOURCES_MAX_MESSAGE, 1_000_000, 500).awaitLine("DONE", 60);
+        outbound("out-2", a2, endpoint).awaitLine("session", 60);
+        final String second = String.format("%016x", creationId(a2));
+        awaitLine(in, "sender", line -> line.endsWith(" source=" + second), 30);
     }
 
     /**
@@ -852,29 +872,20 @@ class AeronUdpBridgeTest
     @Test
     void theWaitForTheOlderSourceToEndPausesWhileTheFarQueueIsFullForNoOlderImageCanDeliverMeanwhile() throws Exception
     {
-        final int maxMessage = 256;
+        final int maxMessage = TWO_SOURCES_MAX_MESSAGE;
         final CheckedMessages messages = new CheckedMessages(SEED, maxMessage);
         final Path a1 = createQueue("a1.mmq", 8 << 20, maxMessage);
         final Path a2 = createQueue("a2.mmq", 8 << 20, maxMessage);
         final Path b = createQueue("b.mmq", 64 * 1024, maxMessage); // full within a second of the far side stalling
-        final String second = String.format("%016x", creationId(a2));
         final String endpoint = endpoint();
         try (FarReader far = new FarReader(b))
         {
-            final Child in = inbound("in", endpoint, b, List.of());
-            in.awaitLine("session", 60);
-            final Child out1 = outbound("out-1", a1, endpoint);
-            out1.awaitLine("session", 60);
-            // 1,000 a second for a minute: queue A1 (8 MiB) keeps taking them while the far side stalls.
-            onA("producer-1", ReportingProducerProcess.class, a1, SEED, maxMessage, 0, 60_000, 1_000);
-            far.readUntil(1_000, 60);
+            // A minute of messages: queue A1 (8 MiB) keeps taking them while the far side stalls.
+            final Child in = firstSourceStreaming(a1, b, endpoint, far, 60_000);
 
             // The far side stalls: queue B fills and the first source's image waits on it.
             awaitProgress(in, "backpressured", 30);
-            produce("producer-2", a2, maxMessage, 1_000_000, 500).awaitLine("DONE", 60);
-            final Child out2 = outbound("out-2", a2, endpoint);
-            out2.awaitLine("session", 60);
-            awaitLine(in, "sender", line -> line.endsWith(" source=" + second), 30);
+            secondSourceNamed(in, a2, endpoint);
 
             // Longer than the 10 s wait: none of it counts while queue B is full.
             assertFalse(in.process().waitFor(12, TimeUnit.SECONDS),

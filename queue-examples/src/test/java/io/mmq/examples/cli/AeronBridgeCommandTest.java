@@ -1,7 +1,5 @@
 package io.mmq.examples.cli;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,14 +22,11 @@ class AeronBridgeCommandTest
     @TempDir
     Path directory;
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final MmqRun run = new MmqRun();
 
     private int mmq(final String... args)
     {
-        out.getBuffer().setLength(0);
-        err.getBuffer().setLength(0);
-        return Mmq.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return run.run(args);
     }
 
     private Path queueWithTwoMessages() throws Exception
@@ -46,9 +41,9 @@ class AeronBridgeCommandTest
 
     private void assertOneLineError(final String expected, final String... args)
     {
-        assertEquals(Mmq.USER_ERROR, mmq(args), String.join(" ", args) + ": " + err);
-        final List<String> lines = err.toString().lines().toList();
-        assertEquals(1, lines.size(), "one line: " + err);
+        assertEquals(Mmq.USER_ERROR, mmq(args), String.join(" ", args) + ": " + run.err());
+        final List<String> lines = run.err().lines().toList();
+        assertEquals(1, lines.size(), "one line: " + run.err());
         assertTrue(lines.get(0).startsWith("mmq: ") && lines.get(0).contains(expected), lines.get(0));
     }
 
@@ -68,11 +63,11 @@ class AeronBridgeCommandTest
             "bridge", "--from", queue.toString(), "--to", "aeron:udp?endpoint=127.0.0.1:" + port, "--timeout", "1",
             "--aeron-dir", aeronDirectory.toString());
         assertTrue(System.nanoTime() - began < 10_000_000_000L, "it gave up after about the timeout");
-        assertTrue(out.toString().isEmpty(), out.toString());
+        assertTrue(run.out().isEmpty(), run.out());
         assertArrayEquals(before, Files.readAllBytes(queue), "no named consumer was made, nothing was written");
         assertFalse(Files.exists(aeronDirectory), "the bridge's driver went with its directory");
         assertEquals(0, mmq("stat", queue.toString()));
-        assertFalse(out.toString().contains("bridge:aeron"), out.toString());
+        assertFalse(run.out().contains("bridge:aeron"), run.out());
     }
 
     @Test

@@ -1,7 +1,5 @@
 package io.mmq.examples.cli;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -24,14 +22,11 @@ class CreateCommandTest
     @TempDir
     Path directory;
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final MmqRun run = new MmqRun();
 
     private int mmq(final String... args)
     {
-        out.getBuffer().setLength(0);
-        err.getBuffer().setLength(0);
-        return Mmq.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return run.run(args);
     }
 
     @Test
@@ -39,15 +34,15 @@ class CreateCommandTest
     void permissionsAreTakenAsLsShowsThemOrInOctal() throws Exception
     {
         final Path octal = directory.resolve("octal.mmq");
-        assertEquals(0, mmq("create", octal.toString(), "--capacity", "4k", "--permissions", "0640"), err.toString());
+        assertEquals(0, mmq("create", octal.toString(), "--capacity", "4k", "--permissions", "0640"), run.err());
         assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(octal)));
 
         final Path threeDigits = directory.resolve("three.mmq");
-        assertEquals(0, mmq("create", threeDigits.toString(), "--capacity", "4k", "--permissions", "664"), err.toString());
+        assertEquals(0, mmq("create", threeDigits.toString(), "--capacity", "4k", "--permissions", "664"), run.err());
         assertEquals("rw-rw-r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(threeDigits)));
 
         final Path likeLs = directory.resolve("ls.mmq");
-        assertEquals(0, mmq("create", likeLs.toString(), "--capacity", "4k", "--permissions", "rw-rw----"), err.toString());
+        assertEquals(0, mmq("create", likeLs.toString(), "--capacity", "4k", "--permissions", "rw-rw----"), run.err());
         assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(likeLs)));
     }
 
@@ -64,21 +59,21 @@ class CreateCommandTest
     void aSubcommandsVersionIsMmqs() throws Exception
     {
         assertEquals(0, mmq("--version"));
-        final String version = out.toString().strip();
+        final String version = run.out().strip();
         assertTrue(version.startsWith("mmq "), version);
         for (final List<String> command : List.of(List.of("create"), List.of("stat"), List.of("example", "pub-sub")))
         {
             final List<String> args = new java.util.ArrayList<>(command);
             args.add("--version");
-            assertEquals(0, mmq(args.toArray(String[]::new)), String.join(" ", args) + ": " + err);
-            assertEquals(version, out.toString().strip(), String.join(" ", args));
+            assertEquals(0, mmq(args.toArray(String[]::new)), String.join(" ", args) + ": " + run.err());
+            assertEquals(version, run.out().strip(), String.join(" ", args));
         }
     }
 
     private void assertOneLine(final String expected, final String... args)
     {
-        assertEquals(Mmq.USER_ERROR, mmq(args), String.join(" ", args) + ": " + err);
-        final List<String> lines = err.toString().lines().toList();
+        assertEquals(Mmq.USER_ERROR, mmq(args), String.join(" ", args) + ": " + run.err());
+        final List<String> lines = run.err().lines().toList();
         assertEquals(List.of("mmq: " + expected), lines);
     }
 }

@@ -1,7 +1,5 @@
 package io.mmq.examples.cli;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,14 +23,11 @@ class MmqCommandTest
     @TempDir
     Path directory;
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final MmqRun run = new MmqRun();
 
     private int mmq(final String... args)
     {
-        out.getBuffer().setLength(0);
-        err.getBuffer().setLength(0);
-        return Mmq.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return run.run(args);
     }
 
     @Test
@@ -40,28 +35,28 @@ class MmqCommandTest
     {
         final String file = directory.resolve("q.mmq").toString();
         assertEquals(0, mmq("create", file, "--capacity", "64k", "--consumers", "4"));
-        assertTrue(out.toString().contains("65536-byte ring, messages up to 8192 bytes, 4 consumer slots"), out.toString());
+        assertTrue(run.out().contains("65536-byte ring, messages up to 8192 bytes, 4 consumer slots"), run.out());
 
         final Path lines = directory.resolve("lines.txt");
         Files.write(lines, List.of("hello", "", "wörld"));
         assertEquals(0, mmq("publish", file, "--input", lines.toString()));
-        assertTrue(err.toString().contains("published 3 messages"), err.toString());
+        assertTrue(run.err().contains("published 3 messages"), run.err());
 
         assertEquals(0, mmq("tail", file, "--from", "EARLIEST", "--count", "3"));
-        assertEquals(List.of("hello", "", "wörld"), out.toString().lines().toList());
+        assertEquals(List.of("hello", "", "wörld"), run.out().lines().toList());
         assertEquals(0, mmq("tail", file, "--from", "EARLIEST", "--count", "3", "--format", "length"));
-        assertEquals(List.of("5", "0", "6"), out.toString().lines().toList());
+        assertEquals(List.of("5", "0", "6"), run.out().lines().toList());
         assertEquals(0, mmq("tail", file, "--from", "EARLIEST", "--count", "1", "--format", "hex"));
-        assertEquals(List.of("68 65 6c 6c 6f"), out.toString().lines().toList());
+        assertEquals(List.of("68 65 6c 6c 6f"), run.out().lines().toList());
 
         assertEquals(0, mmq("stat", file));
-        assertTrue(out.toString().contains("format 7  ring 65,536 B  max message 8,192 B  slots 4  slow consumers: block  id "), out.toString());
+        assertTrue(run.out().contains("format 7  ring 65,536 B  max message 8,192 B  slots 4  slow consumers: block  id "), run.out());
         try (MappedQueue queue = MappedQueue.open(Path.of(file)))
         {
-            assertTrue(out.toString().contains(String.format("  id %016x%n", queue.creationId())), out.toString());
+            assertTrue(run.out().contains(String.format("  id %016x%n", queue.creationId())), run.out());
         }
-        assertTrue(out.toString().contains("producer  position 40"), out.toString());
-        assertTrue(out.toString().contains("0 of 4 consumer slots held"), out.toString());
+        assertTrue(run.out().contains("producer  position 40"), run.out());
+        assertTrue(run.out().contains("0 of 4 consumer slots held"), run.out());
 
         assertEquals(0, mmq("delete", file));
         assertFalse(Files.exists(Path.of(file)));
@@ -74,16 +69,16 @@ class MmqCommandTest
         assertEquals(0, mmq("create", file, "--capacity", "64k", "--consumers", "4"));
         assertEquals(0, mmq("flood", file, "--messages", "10", "--size", "8"));
         assertEquals(0, mmq("tail", file, "--group", "workers", "--from", "EARLIEST", "--count", "4", "--format", "length"));
-        assertEquals(4, out.toString().lines().count());
+        assertEquals(4, run.out().lines().count());
         assertEquals(0, mmq("tail", file, "--group", "workers", "--count", "6", "--format", "length"));
-        assertEquals(6, out.toString().lines().count(), "the next member goes on where the group is, whatever --from says");
+        assertEquals(6, run.out().lines().count(), "the next member goes on where the group is, whatever --from says");
 
         assertEquals(0, mmq("stat", file));
-        assertTrue(out.toString().contains("group       0 'workers'  unclaimed from 160  lag 0 B  orphaned claims 0"), out.toString());
+        assertTrue(run.out().contains("group       0 'workers'  unclaimed from 160  lag 0 B  orphaned claims 0"), run.out());
         assertEquals(0, mmq("delete-consumer", file, "workers"));
-        assertEquals("deleted consumer group 'workers' of " + file, out.toString().strip());
+        assertEquals("deleted consumer group 'workers' of " + file, run.out().strip());
         assertEquals(0, mmq("stat", file));
-        assertTrue(out.toString().contains("0 of 4 consumer slots held"), out.toString());
+        assertTrue(run.out().contains("0 of 4 consumer slots held"), run.out());
         assertOneLineError("cannot be used together", "tail", file, "--group", "g", "--name", "n");
     }
 
@@ -93,9 +88,9 @@ class MmqCommandTest
         final String file = directory.resolve("flood.mmq").toString();
         assertEquals(0, mmq("create", file, "--capacity", "64k"));
         assertEquals(0, mmq("flood", file, "--messages", "100", "--size", "32"));
-        assertTrue(out.toString().startsWith("published 100 messages of 32 bytes"), out.toString());
+        assertTrue(run.out().startsWith("published 100 messages of 32 bytes"), run.out());
         assertEquals(0, mmq("tail", file, "--from", "EARLIEST", "--count", "100", "--format", "length"));
-        assertEquals(100, out.toString().lines().filter("32"::equals).count());
+        assertEquals(100, run.out().lines().filter("32"::equals).count());
     }
 
     @Test
@@ -133,10 +128,10 @@ class MmqCommandTest
         }
         assertOneLineError("cannot reach Kafka at 127.0.0.1:" + closedPort + " within 1 s",
             "bridge", "--from", queue.toString(), "--to", "kafka://127.0.0.1:" + closedPort + "/orders", "--timeout", "1");
-        assertTrue(out.toString().isEmpty(), out.toString());
+        assertTrue(run.out().isEmpty(), run.out());
         assertArrayEquals(before, Files.readAllBytes(queue), "no named consumer was left, nothing was written");
         assertEquals(0, mmq("stat", queue.toString()));
-        assertFalse(out.toString().contains("bridge:orders"), out.toString());
+        assertFalse(run.out().contains("bridge:orders"), run.out());
     }
 
     @Test
@@ -153,7 +148,7 @@ class MmqCommandTest
         }
         assertOneLineError("mmq: cannot reach Kafka at 127.0.0.1:" + closedPort + " within 1 s (is a broker there?)",
             "bridge", "--from", "kafka://127.0.0.1:" + closedPort + "/orders", "--to", queue.toString(), "--timeout", "1");
-        assertTrue(out.toString().isEmpty(), out.toString());
+        assertTrue(run.out().isEmpty(), run.out());
         assertArrayEquals(before, Files.readAllBytes(queue), "the bridge did not become the producer: nothing was written");
 
         // A queue of format 5 keeps no checkpoint: refused before Kafka is asked anything (the port is closed
@@ -189,21 +184,21 @@ class MmqCommandTest
     {
         final String file = directory.resolve("bridged.mmq").toString();
         assertEquals(0, mmq("create", file, "--capacity", "64k"));
-        final io.mmq.bridge.BridgeStatus status = io.mmq.bridge.BridgeStatus.start(Path.of(file), "bridge:orders", "out",
+        final io.mmq.bridge.BridgeStatus status = io.mmq.bridge.BridgeStatus.start(Path.of(file), "bridge:orders", "run.out()",
             file, "kafka://127.0.0.1:9092/orders");
         status.update("forwarded=7 inflight=1 lag=64");
 
         assertEquals(0, mmq("stat", file));
-        assertTrue(out.toString().contains("bridge   'bridge:orders'  out " + file + " -> kafka://127.0.0.1:9092/orders  running, pid " +
-            ProcessHandle.current().pid()), out.toString());
-        assertTrue(out.toString().contains("forwarded=7 inflight=1 lag=64"), out.toString());
+        assertTrue(run.out().contains("bridge   'bridge:orders'  run.out() " + file + " -> kafka://127.0.0.1:9092/orders  running, pid " +
+            ProcessHandle.current().pid()), run.out());
+        assertTrue(run.out().contains("forwarded=7 inflight=1 lag=64"), run.out());
 
         status.stop("forwarded=8 inflight=0 lag=0");
         assertEquals(0, mmq("stat", file));
-        assertTrue(out.toString().contains("kafka://127.0.0.1:9092/orders  stopped, pid"), out.toString());
+        assertTrue(run.out().contains("kafka://127.0.0.1:9092/orders  stopped, pid"), run.out());
 
         assertEquals(0, mmq("delete", file));
-        assertTrue(out.toString().contains("deleted the status files of 1 bridge(s)"), out.toString());
+        assertTrue(run.out().contains("deleted the status files of 1 bridge(s)"), run.out());
         assertFalse(Files.exists(io.mmq.bridge.BridgeStatus.directoryOf(Path.of(file))));
     }
 
@@ -226,8 +221,8 @@ class MmqCommandTest
         assertEquals(0, mmq("create", file, "--capacity", "64k"));
         final Path lines = directory.resolve("bytes.bin");
         Files.write(lines, new byte[] {(byte)0xff, (byte)0xfe, '\n', 'a', '\r', '\n', '\n', 'z', (byte)0xc3});
-        assertEquals(0, mmq("publish", file, "--input", lines.toString()), err.toString());
-        assertEquals("published 4 messages to " + file, err.toString().strip());
+        assertEquals(0, mmq("publish", file, "--input", lines.toString()), run.err());
+        assertEquals("published 4 messages to " + file, run.err().strip());
         try (MappedQueue queue = MappedQueue.open(Path.of(file)); Consumer consumer = queue.consumer(StartPosition.EARLIEST))
         {
             final List<String> hex = new ArrayList<>();
@@ -248,7 +243,7 @@ class MmqCommandTest
         final String file = directory.resolve("one.mmq").toString();
         assertEquals(0, mmq("create", file, "--capacity", "64k"));
         assertEquals(0, mmq("publish", file, "--input", writeLines("only").toString()));
-        assertEquals("published 1 message to " + file, err.toString().strip());
+        assertEquals("published 1 message to " + file, run.err().strip());
     }
 
     @Test
@@ -273,13 +268,13 @@ class MmqCommandTest
             assertEquals(Mmq.USER_ERROR, mmq("publish", file, "--input", writeLines(lines).toString(), "--timeout", "0.2"));
             final java.util.regex.Matcher error = java.util.regex.Pattern.compile(
                 "mmq: " + java.util.regex.Pattern.quote(file) + ": the ring stayed full for 0.2 s at line (\\d+); " +
-                    "published (\\d+) messages before it; are its consumers reading\\?").matcher(err.toString().strip());
-            assertTrue(error.matches(), err.toString());
+                    "published (\\d+) messages before it; are its consumers reading\\?").matcher(run.err().strip());
+            assertTrue(error.matches(), run.err());
             final int published = Integer.parseInt(error.group(2));
             assertEquals(published + 1, Integer.parseInt(error.group(1)));
             assertEquals(published, stalled.poll((buffer, offset, length) -> { }, 1000),
                 "the count is what the ring holds");
-            assertTrue(published > 1 && published < 100, err.toString());
+            assertTrue(published > 1 && published < 100, run.err());
         }
     }
 
@@ -301,10 +296,10 @@ class MmqCommandTest
         final String file = directory.resolve("q.mmq").toString();
         assertEquals(0, mmq("create", file, "--capacity", "64k"));
         assertEquals(0, mmq("publish", file, "--input", writeLines("a", "b").toString()));
-        assertEquals(0, mmq("tail", file, "--from", "earliest", "--count", "2"), err.toString());
-        assertEquals(List.of("a", "b"), out.toString().lines().toList());
-        assertEquals(0, mmq("tail", file, "--from", "Latest", "--idle-exit", "0"), err.toString());
-        assertEquals(List.of(), out.toString().lines().toList());
+        assertEquals(0, mmq("tail", file, "--from", "earliest", "--count", "2"), run.err());
+        assertEquals(List.of("a", "b"), run.out().lines().toList());
+        assertEquals(0, mmq("tail", file, "--from", "Latest", "--idle-exit", "0"), run.err());
+        assertEquals(List.of(), run.out().lines().toList());
         assertOneLineError("mmq: Invalid value for option '--from': expected one of [LATEST, EARLIEST] (in either case), " +
             "not 'middle'", "tail", file, "--from", "middle");
     }
@@ -322,9 +317,9 @@ class MmqCommandTest
 
     private void assertOneLineError(final String expected, final String... args)
     {
-        assertEquals(Mmq.USER_ERROR, mmq(args), String.join(" ", args) + ": " + err);
-        final List<String> lines = err.toString().lines().toList();
-        assertEquals(1, lines.size(), "one line: " + err);
+        assertEquals(Mmq.USER_ERROR, mmq(args), String.join(" ", args) + ": " + run.err());
+        final List<String> lines = run.err().lines().toList();
+        assertEquals(1, lines.size(), "one line: " + run.err());
         assertTrue(lines.get(0).startsWith("mmq: ") && lines.get(0).contains(expected), lines.get(0));
     }
 }

@@ -1,7 +1,5 @@
 package io.mmq.examples.cli;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 
 import io.mmq.Producer;
@@ -29,16 +27,12 @@ class StatCommandTest
     @TempDir
     Path directory;
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final MmqRun run = new MmqRun();
 
     private String stat(final Path queue)
     {
-        out.getBuffer().setLength(0);
-        err.getBuffer().setLength(0);
-        assertEquals(0, Mmq.execute(new PrintWriter(out, true), new PrintWriter(err, true), "stat", queue.toString()),
-            err.toString());
-        return out.toString();
+        assertEquals(0, run.run("stat", queue.toString()), run.err());
+        return run.out();
     }
 
     @Test
@@ -50,7 +44,7 @@ class StatCommandTest
         {
             try (Producer producer = queue.producer())
             {
-                assertTrue(stat(file).contains("producer  position 0  join 0  reclaim 0  pid " + self + " (alive)"), out.toString());
+                assertTrue(stat(file).contains("producer  position 0  join 0  reclaim 0  pid " + self + " (alive)"), run.out());
                 // Asking dropped none of this JVM's locks (closing any descriptor of the file would have): another
                 // process is still refused the producer.
                 try (Child other = Child.start("other-producer", TakeProducerProcess.class, file))
@@ -59,7 +53,7 @@ class StatCommandTest
                     assertTrue(other.output().stream().anyMatch(line -> line.startsWith("BUSY")), other.output().toString());
                 }
             }
-            assertTrue(stat(file).contains("no producer (the last was pid " + self + ")"), out.toString());
+            assertTrue(stat(file).contains("no producer (the last was pid " + self + ")"), run.out());
             // Asking took no lock: a producer can still be made (a lock tried and kept would refuse it).
             queue.producer().close();
         }
@@ -77,10 +71,10 @@ class StatCommandTest
             final long deadline = System.nanoTime() + 30_000_000_000L;
             while (!stat(file).contains("a consumer asked to be woken by the next message"))
             {
-                assertTrue(System.nanoTime() < deadline, "the sleeper asked to be woken: " + out);
+                assertTrue(System.nanoTime() < deadline, "the sleeper asked to be woken: " + run.out());
                 Thread.sleep(10);
             }
-            assertTrue(out.toString().contains(pid), out.toString());
+            assertTrue(run.out().contains(pid), run.out());
 
             sleeper.process().destroyForcibly();
             assertNotEquals(0, sleeper.awaitExit(30));
