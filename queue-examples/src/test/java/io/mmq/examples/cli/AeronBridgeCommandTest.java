@@ -22,28 +22,23 @@ class AeronBridgeCommandTest
     @TempDir
     Path directory;
 
-    private final MmqRun run = new MmqRun();
-
-    private int mmq(final String... args)
-    {
-        return run.run(args);
-    }
+    private final MmqRun mmq = new MmqRun();
 
     private Path queueWithTwoMessages() throws Exception
     {
         final Path queue = directory.resolve("q.mmq");
-        assertEquals(0, mmq("create", queue.toString(), "--capacity", "64k"));
+        assertEquals(0, mmq.run("create", queue.toString(), "--capacity", "64k"));
         final Path lines = directory.resolve("lines.txt");
         Files.write(lines, List.of("a", "b"));
-        assertEquals(0, mmq("publish", queue.toString(), "--input", lines.toString()));
+        assertEquals(0, mmq.run("publish", queue.toString(), "--input", lines.toString()));
         return queue;
     }
 
     private void assertOneLineError(final String expected, final String... args)
     {
-        assertEquals(Mmq.USER_ERROR, mmq(args), String.join(" ", args) + ": " + run.err());
-        final List<String> lines = run.err().lines().toList();
-        assertEquals(1, lines.size(), "one line: " + run.err());
+        assertEquals(Mmq.USER_ERROR, mmq.run(args), String.join(" ", args) + ": " + mmq.err());
+        final List<String> lines = mmq.err().lines().toList();
+        assertEquals(1, lines.size(), "one line: " + mmq.err());
         assertTrue(lines.get(0).startsWith("mmq: ") && lines.get(0).contains(expected), lines.get(0));
     }
 
@@ -63,11 +58,11 @@ class AeronBridgeCommandTest
             "bridge", "--from", queue.toString(), "--to", "aeron:udp?endpoint=127.0.0.1:" + port, "--timeout", "1",
             "--aeron-dir", aeronDirectory.toString());
         assertTrue(System.nanoTime() - began < 10_000_000_000L, "it gave up after about the timeout");
-        assertTrue(run.out().isEmpty(), run.out());
+        assertTrue(mmq.out().isEmpty(), mmq.out());
         assertArrayEquals(before, Files.readAllBytes(queue), "no named consumer was made, nothing was written");
         assertFalse(Files.exists(aeronDirectory), "the bridge's driver went with its directory");
-        assertEquals(0, mmq("stat", queue.toString()));
-        assertFalse(run.out().contains("bridge:aeron"), run.out());
+        assertEquals(0, mmq.run("stat", queue.toString()));
+        assertFalse(mmq.out().contains("bridge:aeron"), mmq.out());
     }
 
     @Test

@@ -22,27 +22,22 @@ class CreateCommandTest
     @TempDir
     Path directory;
 
-    private final MmqRun run = new MmqRun();
-
-    private int mmq(final String... args)
-    {
-        return run.run(args);
-    }
+    private final MmqRun mmq = new MmqRun();
 
     @Test
     @DisabledOnOs(OS.WINDOWS)
     void permissionsAreTakenAsLsShowsThemOrInOctal() throws Exception
     {
         final Path octal = directory.resolve("octal.mmq");
-        assertEquals(0, mmq("create", octal.toString(), "--capacity", "4k", "--permissions", "0640"), run.err());
+        assertEquals(0, mmq.run("create", octal.toString(), "--capacity", "4k", "--permissions", "0640"), mmq.err());
         assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(octal)));
 
         final Path threeDigits = directory.resolve("three.mmq");
-        assertEquals(0, mmq("create", threeDigits.toString(), "--capacity", "4k", "--permissions", "664"), run.err());
+        assertEquals(0, mmq.run("create", threeDigits.toString(), "--capacity", "4k", "--permissions", "664"), mmq.err());
         assertEquals("rw-rw-r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(threeDigits)));
 
         final Path likeLs = directory.resolve("ls.mmq");
-        assertEquals(0, mmq("create", likeLs.toString(), "--capacity", "4k", "--permissions", "rw-rw----"), run.err());
+        assertEquals(0, mmq.run("create", likeLs.toString(), "--capacity", "4k", "--permissions", "rw-rw----"), mmq.err());
         assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(likeLs)));
     }
 
@@ -58,22 +53,22 @@ class CreateCommandTest
     @Test
     void aSubcommandsVersionIsMmqs() throws Exception
     {
-        assertEquals(0, mmq("--version"));
-        final String version = run.out().strip();
+        assertEquals(0, mmq.run("--version"));
+        final String version = mmq.out().strip();
         assertTrue(version.startsWith("mmq "), version);
         for (final List<String> command : List.of(List.of("create"), List.of("stat"), List.of("example", "pub-sub")))
         {
             final List<String> args = new java.util.ArrayList<>(command);
             args.add("--version");
-            assertEquals(0, mmq(args.toArray(String[]::new)), String.join(" ", args) + ": " + run.err());
-            assertEquals(version, run.out().strip(), String.join(" ", args));
+            assertEquals(0, mmq.run(args.toArray(String[]::new)), String.join(" ", args) + ": " + mmq.err());
+            assertEquals(version, mmq.out().strip(), String.join(" ", args));
         }
     }
 
     private void assertOneLine(final String expected, final String... args)
     {
-        assertEquals(Mmq.USER_ERROR, mmq(args), String.join(" ", args) + ": " + run.err());
-        final List<String> lines = run.err().lines().toList();
+        assertEquals(Mmq.USER_ERROR, mmq.run(args), String.join(" ", args) + ": " + mmq.err());
+        final List<String> lines = mmq.err().lines().toList();
         assertEquals(List.of("mmq: " + expected), lines);
     }
 }

@@ -23,42 +23,37 @@ class MmqCommandTest
     @TempDir
     Path directory;
 
-    private final MmqRun run = new MmqRun();
-
-    private int mmq(final String... args)
-    {
-        return run.run(args);
-    }
+    private final MmqRun mmq = new MmqRun();
 
     @Test
     void linesPublishedAreTailedBackAndStatShowsTheQueue() throws Exception
     {
         final String file = directory.resolve("q.mmq").toString();
-        assertEquals(0, mmq("create", file, "--capacity", "64k", "--consumers", "4"));
-        assertTrue(run.out().contains("65536-byte ring, messages up to 8192 bytes, 4 consumer slots"), run.out());
+        assertEquals(0, mmq.run("create", file, "--capacity", "64k", "--consumers", "4"));
+        assertTrue(mmq.out().contains("65536-byte ring, messages up to 8192 bytes, 4 consumer slots"), mmq.out());
 
         final Path lines = directory.resolve("lines.txt");
         Files.write(lines, List.of("hello", "", "wörld"));
-        assertEquals(0, mmq("publish", file, "--input", lines.toString()));
-        assertTrue(run.err().contains("published 3 messages"), run.err());
+        assertEquals(0, mmq.run("publish", file, "--input", lines.toString()));
+        assertTrue(mmq.err().contains("published 3 messages"), mmq.err());
 
-        assertEquals(0, mmq("tail", file, "--from", "EARLIEST", "--count", "3"));
-        assertEquals(List.of("hello", "", "wörld"), run.out().lines().toList());
-        assertEquals(0, mmq("tail", file, "--from", "EARLIEST", "--count", "3", "--format", "length"));
-        assertEquals(List.of("5", "0", "6"), run.out().lines().toList());
-        assertEquals(0, mmq("tail", file, "--from", "EARLIEST", "--count", "1", "--format", "hex"));
-        assertEquals(List.of("68 65 6c 6c 6f"), run.out().lines().toList());
+        assertEquals(0, mmq.run("tail", file, "--from", "EARLIEST", "--count", "3"));
+        assertEquals(List.of("hello", "", "wörld"), mmq.out().lines().toList());
+        assertEquals(0, mmq.run("tail", file, "--from", "EARLIEST", "--count", "3", "--format", "length"));
+        assertEquals(List.of("5", "0", "6"), mmq.out().lines().toList());
+        assertEquals(0, mmq.run("tail", file, "--from", "EARLIEST", "--count", "1", "--format", "hex"));
+        assertEquals(List.of("68 65 6c 6c 6f"), mmq.out().lines().toList());
 
-        assertEquals(0, mmq("stat", file));
-        assertTrue(run.out().contains("format 7  ring 65,536 B  max message 8,192 B  slots 4  slow consumers: block  id "), run.out());
+        assertEquals(0, mmq.run("stat", file));
+        assertTrue(mmq.out().contains("format 7  ring 65,536 B  max message 8,192 B  slots 4  slow consumers: block  id "), mmq.out());
         try (MappedQueue queue = MappedQueue.open(Path.of(file)))
         {
-            assertTrue(run.out().contains(String.format("  id %016x%n", queue.creationId())), run.out());
+            assertTrue(mmq.out().contains(String.format("  id %016x%n", queue.creationId())), mmq.out());
         }
-        assertTrue(run.out().contains("producer  position 40"), run.out());
-        assertTrue(run.out().contains("0 of 4 consumer slots held"), run.out());
+        assertTrue(mmq.out().contains("producer  position 40"), mmq.out());
+        assertTrue(mmq.out().contains("0 of 4 consumer slots held"), mmq.out());
 
-        assertEquals(0, mmq("delete", file));
+        assertEquals(0, mmq.run("delete", file));
         assertFalse(Files.exists(Path.of(file)));
     }
 
@@ -66,19 +61,19 @@ class MmqCommandTest
     void tailAsAGroupMemberSharesTheStreamAndStatShowsTheGroup() throws Exception
     {
         final String file = directory.resolve("group.mmq").toString();
-        assertEquals(0, mmq("create", file, "--capacity", "64k", "--consumers", "4"));
-        assertEquals(0, mmq("flood", file, "--messages", "10", "--size", "8"));
-        assertEquals(0, mmq("tail", file, "--group", "workers", "--from", "EARLIEST", "--count", "4", "--format", "length"));
-        assertEquals(4, run.out().lines().count());
-        assertEquals(0, mmq("tail", file, "--group", "workers", "--count", "6", "--format", "length"));
-        assertEquals(6, run.out().lines().count(), "the next member goes on where the group is, whatever --from says");
+        assertEquals(0, mmq.run("create", file, "--capacity", "64k", "--consumers", "4"));
+        assertEquals(0, mmq.run("flood", file, "--messages", "10", "--size", "8"));
+        assertEquals(0, mmq.run("tail", file, "--group", "workers", "--from", "EARLIEST", "--count", "4", "--format", "length"));
+        assertEquals(4, mmq.out().lines().count());
+        assertEquals(0, mmq.run("tail", file, "--group", "workers", "--count", "6", "--format", "length"));
+        assertEquals(6, mmq.out().lines().count(), "the next member goes on where the group is, whatever --from says");
 
-        assertEquals(0, mmq("stat", file));
-        assertTrue(run.out().contains("group       0 'workers'  unclaimed from 160  lag 0 B  orphaned claims 0"), run.out());
-        assertEquals(0, mmq("delete-consumer", file, "workers"));
-        assertEquals("deleted consumer group 'workers' of " + file, run.out().strip());
-        assertEquals(0, mmq("stat", file));
-        assertTrue(run.out().contains("0 of 4 consumer slots held"), run.out());
+        assertEquals(0, mmq.run("stat", file));
+        assertTrue(mmq.out().contains("group       0 'workers'  unclaimed from 160  lag 0 B  orphaned claims 0"), mmq.out());
+        assertEquals(0, mmq.run("delete-consumer", file, "workers"));
+        assertEquals("deleted consumer group 'workers' of " + file, mmq.out().strip());
+        assertEquals(0, mmq.run("stat", file));
+        assertTrue(mmq.out().contains("0 of 4 consumer slots held"), mmq.out());
         assertOneLineError("cannot be used together", "tail", file, "--group", "g", "--name", "n");
     }
 
@@ -86,11 +81,11 @@ class MmqCommandTest
     void floodPublishesFixedSizeMessagesForBenchmarks() throws Exception
     {
         final String file = directory.resolve("flood.mmq").toString();
-        assertEquals(0, mmq("create", file, "--capacity", "64k"));
-        assertEquals(0, mmq("flood", file, "--messages", "100", "--size", "32"));
-        assertTrue(run.out().startsWith("published 100 messages of 32 bytes"), run.out());
-        assertEquals(0, mmq("tail", file, "--from", "EARLIEST", "--count", "100", "--format", "length"));
-        assertEquals(100, run.out().lines().filter("32"::equals).count());
+        assertEquals(0, mmq.run("create", file, "--capacity", "64k"));
+        assertEquals(0, mmq.run("flood", file, "--messages", "100", "--size", "32"));
+        assertTrue(mmq.out().startsWith("published 100 messages of 32 bytes"), mmq.out());
+        assertEquals(0, mmq.run("tail", file, "--from", "EARLIEST", "--count", "100", "--format", "length"));
+        assertEquals(100, mmq.out().lines().filter("32"::equals).count());
     }
 
     @Test
@@ -99,7 +94,7 @@ class MmqCommandTest
         final Path notAQueue = directory.resolve("notes.txt");
         Files.writeString(notAQueue, "not a queue at all, just some text that is longer than nothing\n".repeat(10));
         final String queue = directory.resolve("q.mmq").toString();
-        assertEquals(0, mmq("create", queue));
+        assertEquals(0, mmq.run("create", queue));
 
         assertOneLineError("not an mmq queue", "stat", notAQueue.toString());
         assertOneLineError("not an mmq queue", "delete", notAQueue.toString());
@@ -118,8 +113,8 @@ class MmqCommandTest
     void aBridgeThatCannotReachKafkaIsOneLineAndLeavesTheQueueAsItWas() throws Exception
     {
         final Path queue = directory.resolve("q.mmq");
-        assertEquals(0, mmq("create", queue.toString(), "--capacity", "64k"));
-        assertEquals(0, mmq("publish", queue.toString(), "--input", writeLines("a", "b").toString()));
+        assertEquals(0, mmq.run("create", queue.toString(), "--capacity", "64k"));
+        assertEquals(0, mmq.run("publish", queue.toString(), "--input", writeLines("a", "b").toString()));
         final byte[] before = Files.readAllBytes(queue);
         final int closedPort;
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()))
@@ -128,18 +123,18 @@ class MmqCommandTest
         }
         assertOneLineError("cannot reach Kafka at 127.0.0.1:" + closedPort + " within 1 s",
             "bridge", "--from", queue.toString(), "--to", "kafka://127.0.0.1:" + closedPort + "/orders", "--timeout", "1");
-        assertTrue(run.out().isEmpty(), run.out());
+        assertTrue(mmq.out().isEmpty(), mmq.out());
         assertArrayEquals(before, Files.readAllBytes(queue), "no named consumer was left, nothing was written");
-        assertEquals(0, mmq("stat", queue.toString()));
-        assertFalse(run.out().contains("bridge:orders"), run.out());
+        assertEquals(0, mmq.run("stat", queue.toString()));
+        assertFalse(mmq.out().contains("bridge:orders"), mmq.out());
     }
 
     @Test
     void anInboundBridgeRefusedBeforeKafkaOrByItLeavesTheQueueAsItWas() throws Exception
     {
         final Path queue = directory.resolve("in.mmq");
-        assertEquals(0, mmq("create", queue.toString(), "--capacity", "64k"));
-        assertEquals(0, mmq("publish", queue.toString(), "--input", writeLines("a", "b").toString()));
+        assertEquals(0, mmq.run("create", queue.toString(), "--capacity", "64k"));
+        assertEquals(0, mmq.run("publish", queue.toString(), "--input", writeLines("a", "b").toString()));
         final byte[] before = Files.readAllBytes(queue);
         final int closedPort;
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()))
@@ -148,7 +143,7 @@ class MmqCommandTest
         }
         assertOneLineError("mmq: cannot reach Kafka at 127.0.0.1:" + closedPort + " within 1 s (is a broker there?)",
             "bridge", "--from", "kafka://127.0.0.1:" + closedPort + "/orders", "--to", queue.toString(), "--timeout", "1");
-        assertTrue(run.out().isEmpty(), run.out());
+        assertTrue(mmq.out().isEmpty(), mmq.out());
         assertArrayEquals(before, Files.readAllBytes(queue), "the bridge did not become the producer: nothing was written");
 
         // A queue of format 5 keeps no checkpoint: refused before Kafka is asked anything (the port is closed
@@ -183,22 +178,22 @@ class MmqCommandTest
     void statShowsTheQueuesBridgesFromTheirStatusFiles() throws Exception
     {
         final String file = directory.resolve("bridged.mmq").toString();
-        assertEquals(0, mmq("create", file, "--capacity", "64k"));
-        final io.mmq.bridge.BridgeStatus status = io.mmq.bridge.BridgeStatus.start(Path.of(file), "bridge:orders", "run.out()",
+        assertEquals(0, mmq.run("create", file, "--capacity", "64k"));
+        final io.mmq.bridge.BridgeStatus status = io.mmq.bridge.BridgeStatus.start(Path.of(file), "bridge:orders", "mmq.out()",
             file, "kafka://127.0.0.1:9092/orders");
         status.update("forwarded=7 inflight=1 lag=64");
 
-        assertEquals(0, mmq("stat", file));
-        assertTrue(run.out().contains("bridge   'bridge:orders'  run.out() " + file + " -> kafka://127.0.0.1:9092/orders  running, pid " +
-            ProcessHandle.current().pid()), run.out());
-        assertTrue(run.out().contains("forwarded=7 inflight=1 lag=64"), run.out());
+        assertEquals(0, mmq.run("stat", file));
+        assertTrue(mmq.out().contains("bridge   'bridge:orders'  mmq.out() " + file + " -> kafka://127.0.0.1:9092/orders  running, pid " +
+            ProcessHandle.current().pid()), mmq.out());
+        assertTrue(mmq.out().contains("forwarded=7 inflight=1 lag=64"), mmq.out());
 
         status.stop("forwarded=8 inflight=0 lag=0");
-        assertEquals(0, mmq("stat", file));
-        assertTrue(run.out().contains("kafka://127.0.0.1:9092/orders  stopped, pid"), run.out());
+        assertEquals(0, mmq.run("stat", file));
+        assertTrue(mmq.out().contains("kafka://127.0.0.1:9092/orders  stopped, pid"), mmq.out());
 
-        assertEquals(0, mmq("delete", file));
-        assertTrue(run.out().contains("deleted the status files of 1 bridge(s)"), run.out());
+        assertEquals(0, mmq.run("delete", file));
+        assertTrue(mmq.out().contains("deleted the status files of 1 bridge(s)"), mmq.out());
         assertFalse(Files.exists(io.mmq.bridge.BridgeStatus.directoryOf(Path.of(file))));
     }
 
@@ -206,7 +201,7 @@ class MmqCommandTest
     void aLineLongerThanTheLargestMessageStopsThePublishNamingTheQueueAndWhatWasPublishedBeforeIt() throws Exception
     {
         final String file = directory.resolve("small.mmq").toString();
-        assertEquals(0, mmq("create", file, "--capacity", "4k"));
+        assertEquals(0, mmq.run("create", file, "--capacity", "4k"));
         final Path lines = directory.resolve("long.txt");
         Files.write(lines, List.of("short", "x".repeat(1000), "after"));
         assertOneLineError("mmq: " + file + ": line 2 is 1000 bytes, more than the queue's largest message (512 bytes); " +
@@ -218,11 +213,11 @@ class MmqCommandTest
     void publishedLinesAreTheirBytesUnchangedWithoutTheNewline() throws Exception
     {
         final String file = directory.resolve("bytes.mmq").toString();
-        assertEquals(0, mmq("create", file, "--capacity", "64k"));
+        assertEquals(0, mmq.run("create", file, "--capacity", "64k"));
         final Path lines = directory.resolve("bytes.bin");
         Files.write(lines, new byte[] {(byte)0xff, (byte)0xfe, '\n', 'a', '\r', '\n', '\n', 'z', (byte)0xc3});
-        assertEquals(0, mmq("publish", file, "--input", lines.toString()), run.err());
-        assertEquals("published 4 messages to " + file, run.err().strip());
+        assertEquals(0, mmq.run("publish", file, "--input", lines.toString()), mmq.err());
+        assertEquals("published 4 messages to " + file, mmq.err().strip());
         try (MappedQueue queue = MappedQueue.open(Path.of(file)); Consumer consumer = queue.consumer(StartPosition.EARLIEST))
         {
             final List<String> hex = new ArrayList<>();
@@ -241,16 +236,16 @@ class MmqCommandTest
     void oneMessageIsOneMessage() throws Exception
     {
         final String file = directory.resolve("one.mmq").toString();
-        assertEquals(0, mmq("create", file, "--capacity", "64k"));
-        assertEquals(0, mmq("publish", file, "--input", writeLines("only").toString()));
-        assertEquals("published 1 message to " + file, run.err().strip());
+        assertEquals(0, mmq.run("create", file, "--capacity", "64k"));
+        assertEquals(0, mmq.run("publish", file, "--input", writeLines("only").toString()));
+        assertEquals("published 1 message to " + file, mmq.err().strip());
     }
 
     @Test
     void anInputThatCannotBeReadIsNamed() throws Exception
     {
         final String file = directory.resolve("q.mmq").toString();
-        assertEquals(0, mmq("create", file, "--capacity", "64k"));
+        assertEquals(0, mmq.run("create", file, "--capacity", "64k"));
         assertOneLineError("mmq: " + directory + ": is a directory, not a file of lines",
             "publish", file, "--input", directory.toString());
         assertEquals(List.of(), messages(file));
@@ -260,21 +255,21 @@ class MmqCommandTest
     void aRingThatStaysFullStopsThePublishSayingHowManyWerePublished() throws Exception
     {
         final String file = directory.resolve("full.mmq").toString();
-        assertEquals(0, mmq("create", file, "--capacity", "4k"));
+        assertEquals(0, mmq.run("create", file, "--capacity", "4k"));
         final String[] lines = new String[100];
         java.util.Arrays.fill(lines, "y".repeat(100));
         try (MappedQueue queue = MappedQueue.open(Path.of(file)); Consumer stalled = queue.consumer(StartPosition.LATEST))
         {
-            assertEquals(Mmq.USER_ERROR, mmq("publish", file, "--input", writeLines(lines).toString(), "--timeout", "0.2"));
+            assertEquals(Mmq.USER_ERROR, mmq.run("publish", file, "--input", writeLines(lines).toString(), "--timeout", "0.2"));
             final java.util.regex.Matcher error = java.util.regex.Pattern.compile(
                 "mmq: " + java.util.regex.Pattern.quote(file) + ": the ring stayed full for 0.2 s at line (\\d+); " +
-                    "published (\\d+) messages before it; are its consumers reading\\?").matcher(run.err().strip());
-            assertTrue(error.matches(), run.err());
+                    "published (\\d+) messages before it; are its consumers reading\\?").matcher(mmq.err().strip());
+            assertTrue(error.matches(), mmq.err());
             final int published = Integer.parseInt(error.group(2));
             assertEquals(published + 1, Integer.parseInt(error.group(1)));
             assertEquals(published, stalled.poll((buffer, offset, length) -> { }, 1000),
                 "the count is what the ring holds");
-            assertTrue(published > 1 && published < 100, run.err());
+            assertTrue(published > 1 && published < 100, mmq.err());
         }
     }
 
@@ -282,7 +277,7 @@ class MmqCommandTest
     void negativeCountsAndTimesAreRefusedNamingTheOption() throws Exception
     {
         final String file = directory.resolve("q.mmq").toString();
-        assertEquals(0, mmq("create", file, "--capacity", "64k"));
+        assertEquals(0, mmq.run("create", file, "--capacity", "64k"));
         assertOneLineError("mmq: --count must be 0 or more, not -1", "tail", file, "--count", "-1");
         assertOneLineError("mmq: --idle-exit must be 0 or more seconds, not -1 ", "tail", file, "--idle-exit", "-1");
         assertOneLineError("mmq: --timeout must be 0 or more seconds, not -1 ", "publish", file, "--timeout", "-1",
@@ -294,12 +289,12 @@ class MmqCommandTest
     void tailTakesTheStartPositionInEitherCase() throws Exception
     {
         final String file = directory.resolve("q.mmq").toString();
-        assertEquals(0, mmq("create", file, "--capacity", "64k"));
-        assertEquals(0, mmq("publish", file, "--input", writeLines("a", "b").toString()));
-        assertEquals(0, mmq("tail", file, "--from", "earliest", "--count", "2"), run.err());
-        assertEquals(List.of("a", "b"), run.out().lines().toList());
-        assertEquals(0, mmq("tail", file, "--from", "Latest", "--idle-exit", "0"), run.err());
-        assertEquals(List.of(), run.out().lines().toList());
+        assertEquals(0, mmq.run("create", file, "--capacity", "64k"));
+        assertEquals(0, mmq.run("publish", file, "--input", writeLines("a", "b").toString()));
+        assertEquals(0, mmq.run("tail", file, "--from", "earliest", "--count", "2"), mmq.err());
+        assertEquals(List.of("a", "b"), mmq.out().lines().toList());
+        assertEquals(0, mmq.run("tail", file, "--from", "Latest", "--idle-exit", "0"), mmq.err());
+        assertEquals(List.of(), mmq.out().lines().toList());
         assertOneLineError("mmq: Invalid value for option '--from': expected one of [LATEST, EARLIEST] (in either case), " +
             "not 'middle'", "tail", file, "--from", "middle");
     }
@@ -317,9 +312,9 @@ class MmqCommandTest
 
     private void assertOneLineError(final String expected, final String... args)
     {
-        assertEquals(Mmq.USER_ERROR, mmq(args), String.join(" ", args) + ": " + run.err());
-        final List<String> lines = run.err().lines().toList();
-        assertEquals(1, lines.size(), "one line: " + run.err());
+        assertEquals(Mmq.USER_ERROR, mmq.run(args), String.join(" ", args) + ": " + mmq.err());
+        final List<String> lines = mmq.err().lines().toList();
+        assertEquals(1, lines.size(), "one line: " + mmq.err());
         assertTrue(lines.get(0).startsWith("mmq: ") && lines.get(0).contains(expected), lines.get(0));
     }
 }

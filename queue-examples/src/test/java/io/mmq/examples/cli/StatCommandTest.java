@@ -27,12 +27,12 @@ class StatCommandTest
     @TempDir
     Path directory;
 
-    private final MmqRun run = new MmqRun();
+    private final MmqRun mmq = new MmqRun();
 
     private String stat(final Path queue)
     {
-        assertEquals(0, run.run("stat", queue.toString()), run.err());
-        return run.out();
+        assertEquals(0, mmq.run("stat", queue.toString()), mmq.err());
+        return mmq.out();
     }
 
     @Test
@@ -44,7 +44,7 @@ class StatCommandTest
         {
             try (Producer producer = queue.producer())
             {
-                assertTrue(stat(file).contains("producer  position 0  join 0  reclaim 0  pid " + self + " (alive)"), run.out());
+                assertTrue(stat(file).contains("producer  position 0  join 0  reclaim 0  pid " + self + " (alive)"), mmq.out());
                 // Asking dropped none of this JVM's locks (closing any descriptor of the file would have): another
                 // process is still refused the producer.
                 try (Child other = Child.start("other-producer", TakeProducerProcess.class, file))
@@ -53,7 +53,7 @@ class StatCommandTest
                     assertTrue(other.output().stream().anyMatch(line -> line.startsWith("BUSY")), other.output().toString());
                 }
             }
-            assertTrue(stat(file).contains("no producer (the last was pid " + self + ")"), run.out());
+            assertTrue(stat(file).contains("no producer (the last was pid " + self + ")"), mmq.out());
             // Asking took no lock: a producer can still be made (a lock tried and kept would refuse it).
             queue.producer().close();
         }
@@ -71,10 +71,10 @@ class StatCommandTest
             final long deadline = System.nanoTime() + 30_000_000_000L;
             while (!stat(file).contains("a consumer asked to be woken by the next message"))
             {
-                assertTrue(System.nanoTime() < deadline, "the sleeper asked to be woken: " + run.out());
+                assertTrue(System.nanoTime() < deadline, "the sleeper asked to be woken: " + mmq.out());
                 Thread.sleep(10);
             }
-            assertTrue(run.out().contains(pid), run.out());
+            assertTrue(mmq.out().contains(pid), mmq.out());
 
             sleeper.process().destroyForcibly();
             assertNotEquals(0, sleeper.awaitExit(30));
