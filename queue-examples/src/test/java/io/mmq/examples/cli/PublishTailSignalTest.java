@@ -14,6 +14,7 @@ import io.mmq.Producer;
 import io.mmq.QueueOptions;
 import io.mmq.StartPosition;
 import io.mmq.examples.Mmq;
+import io.mmq.examples.Requirement;
 import io.mmq.mmap.MappedQueue;
 import io.mmq.mmap.QueueCounters;
 import io.mmq.mmap.process.Child;
@@ -24,7 +25,6 @@ import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.*;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /**
  * {@code mmq tail} and {@code mmq publish} in their own processes, stopped by a signal as Ctrl-C or a
@@ -197,8 +197,8 @@ class PublishTailSignalTest
         {
             // A job that a shell without job control put in the background (mvn ... &) starts with SIGINT ignored,
             // and so do its children: their JVM then never hears Ctrl-C, and there is nothing to test.
-            assumeFalse(ignoresSigint(child.process().pid()), "this test's processes start with SIGINT ignored " +
-                "(Maven was started in the background by a shell without job control): Ctrl-C cannot be tested here");
+            Requirement.require(!ignoresSigint(child.process().pid()), "this test's processes start with SIGINT " +
+                "ignored (Maven was started in the background by a shell without job control): Ctrl-C cannot be tested here");
         }
         final Process kill = new ProcessBuilder("kill", "-s", signal, Long.toString(child.process().pid()))
             .redirectErrorStream(true).start();

@@ -20,6 +20,7 @@ import io.mmq.QueueFormatException;
 import io.mmq.QueueOptions;
 import io.mmq.SlowConsumerPolicy;
 import io.mmq.StartPosition;
+import io.mmq.examples.Requirement;
 import io.mmq.mmap.CheckedMessages;
 import io.mmq.mmap.FileBytes;
 import io.mmq.mmap.MappedQueue;
@@ -39,7 +40,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import static io.mmq.mmap.process.Child.field;
 import static org.junit.jupiter.api.Assertions.*;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * docs/format.md against the Java implementation: {@code src/test/c/mmq_read.c}, a reader written in C from
@@ -49,7 +49,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * the document and the implementation have drifted apart: decide which is right from the document, and fix
  * the C reader only to follow the document (its header comment says so).
  *
- * <p>Needs gcc (skipped, with the reason, without it; CI has it). Linux only: the C reader sleeps on a futex.
+ * <p>Needs gcc (skipped, with the reason, without it; failed in CI, which has it). Linux only: the C reader sleeps on a futex.
  */
 @EnabledOnOs(value = OS.LINUX, disabledReason = "the C reader calls Linux's futex (docs/windows.md)")
 class CReaderConformanceTest
@@ -94,7 +94,7 @@ class CReaderConformanceTest
         }
         catch (final IOException noGcc)
         {
-            assumeTrue(false, "gcc is not installed, so the C reader of docs/format.md cannot be checked: " + noGcc);
+            Requirement.require(false, "gcc is not installed, so the C reader of docs/format.md cannot be checked: " + noGcc);
             return;
         }
         final String output = new String(gcc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

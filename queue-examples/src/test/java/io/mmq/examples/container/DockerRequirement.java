@@ -1,6 +1,7 @@
 package io.mmq.examples.container;
 
 import com.github.dockerjava.api.exception.NotFoundException;
+import io.mmq.examples.Requirement;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -35,7 +36,7 @@ public final class DockerRequirement implements ExecutionCondition
 
     private static boolean required()
     {
-        return "true".equalsIgnoreCase(System.getenv("CI")) || "true".equalsIgnoreCase(System.getenv("MMQ_REQUIRE_DOCKER"));
+        return Requirement.isCi() || "true".equalsIgnoreCase(System.getenv("MMQ_REQUIRE_DOCKER"));
     }
 
     /**
