@@ -39,6 +39,7 @@ public final class LockHolders
     private static final short F_WRLCK = 1;
     private static final short F_UNLCK = 2;
     private static final short SEEK_SET = 0;
+    private static final int EINVAL = 22;
     private static final int FLOCK_LENGTH = 32;
 
     interface LibC extends Library
@@ -51,8 +52,6 @@ public final class LockHolders
 
         String strerror(int errno);
     }
-
-    private static final int EINVAL = 22;
 
     private static final java.util.Map<Path, LockHolders> OPEN = new java.util.concurrent.ConcurrentHashMap<>();
 
