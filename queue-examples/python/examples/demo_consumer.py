@@ -6,7 +6,10 @@ Prints the demo's protocol lines: JOINED, PROGRESS received=N lag=L, then SUMMAR
 With a results directory, the latency distribution also goes there as an HdrHistogram percentile file
 (latency-consumer-SLOT-python.hgrm, microseconds), beside the Java consumers' files.
 
-Usage: demo_consumer.py QUEUE_FILE [RESULTS_DIRECTORY]
+Waiting for messages: `blocking` (the default) sleeps in the kernel until the producer wakes it;
+`busy-spin` polls without pause, for a machine with a core to spare for it.
+
+Usage: demo_consumer.py QUEUE_FILE [RESULTS_DIRECTORY [blocking|busy-spin]]
 """
 import bisect
 import math
@@ -42,11 +45,14 @@ def main():
         else:
             state["ended"] = True
 
+    idle = sys.argv[3] if len(sys.argv) > 3 else "blocking"
+    if idle not in ("blocking", "busy-spin"):
+        sys.exit("the idle mode must be blocking or busy-spin: %s" % idle)
     with mmq.open_consumer(sys.argv[1], start="latest") as consumer:
         print("JOINED slot=%d" % consumer.slot, flush=True)
         next_report = time.monotonic() + 0.2
         while not state["ended"] and state["failure"] is None:
-            if consumer.poll(on_message, 1024) == 0:
+            if consumer.poll(on_message, 1024) == 0 and idle == "blocking":
                 message = consumer.read(timeout=0.2)
                 if message is not None:
                     on_message(memoryview(message))

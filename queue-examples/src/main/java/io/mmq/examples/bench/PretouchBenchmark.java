@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.mmq.examples.demo.Demo;
+import io.mmq.examples.demo.DemoIdle;
 import io.mmq.examples.demo.DemoPlan;
 
 /**
@@ -34,7 +35,7 @@ public final class PretouchBenchmark
         final List<String> rows = new ArrayList<>();
         for (final boolean pretouch : new boolean[] {false, true})
         {
-            final Demo demo = new Demo(new DemoPlan(0, SIZE, 1, lap, rate, CAPACITY, pretouch,
+            final Demo demo = new Demo(new DemoPlan(0, SIZE, 1, lap, rate, DemoIdle.BUSY_SPIN, CAPACITY, pretouch,
                 results.resolve(pretouch ? "pretouched" : "not-pretouched"), null));
             if (demo.run() != 0)
             {

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 import io.mmq.examples.demo.Demo;
+import io.mmq.examples.demo.DemoIdle;
 import io.mmq.examples.demo.DemoPlan;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,11 +22,16 @@ public final class DemoCommand implements Callable<Integer>
     @Option(names = "--consumers", defaultValue = "2", description = "Consumer processes (default: ${DEFAULT-VALUE}).")
     int consumers;
 
-    @Option(names = "--latency-messages", defaultValue = "200000", description = "Messages in the paced latency phase (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--latency-messages", defaultValue = "100000", description = "Messages in the paced latency phase (default: ${DEFAULT-VALUE}).")
     long latencyMessages;
 
-    @Option(names = "--rate", defaultValue = "100000", description = "Messages per second in the latency phase (default: ${DEFAULT-VALUE}).")
-    long rate;
+    @Option(names = "--rate", description = "Messages per second in the latency phase (default: 100000 busy-spin, 20000 blocking).")
+    Long rate;
+
+    @Option(names = "--idle", defaultValue = "auto", paramLabel = "MODE",
+        description = "How processes wait for messages: busy-spin, blocking, or auto: busy-spin when there is a core " +
+            "for each process and one to spare, else blocking (default: ${DEFAULT-VALUE}).")
+    String idle;
 
     @Option(names = "--results", defaultValue = "mmq-demo-results", description = "Where latency percentile files go (default: ${DEFAULT-VALUE}).")
     Path results;
@@ -63,7 +69,11 @@ public final class DemoCommand implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
-        return new Demo(DemoPlan.of(messages, size, consumers, latencyMessages, rate, results)
-            .withPython(pythonDirectory())).run();
+        final Path python = pythonDirectory();
+        final int processes = 1 + consumers + (null == python ? 0 : 1);
+        final DemoIdle mode = "auto".equalsIgnoreCase(idle) ?
+            DemoIdle.forMachine(processes, Runtime.getRuntime().availableProcessors()) : DemoIdle.named(idle);
+        return new Demo(DemoPlan.of(messages, size, consumers, latencyMessages, null == rate ? mode.defaultRate() : rate,
+            mode, results).withPython(python)).run();
     }
 }

@@ -50,12 +50,13 @@ public final class Demo
         final QueueOptions options = plan.queueOptions();
         final int consumers = plan.consumers();
         MappedQueue.create(file, options).close();
-        System.out.printf("mmq demo: 1 producer and %d Java consumers, each its own JVM, sharing %s (%d KiB ring)%n",
-            consumers, file, options.capacity() / 1024);
+        System.out.printf("mmq demo: 1 producer and %d Java consumer%s, each its own JVM, sharing %s (%d KiB ring)%n",
+            consumers, consumers == 1 ? "" : "s", file, options.capacity() / 1024);
         System.out.printf("  phase 1: %,d messages of %d bytes, as fast as the slowest consumer reads%n",
             plan.messages(), plan.size());
-        System.out.printf("  phase 2: %,d messages at %,d per second, one-way latency measured by each consumer%s%n%n",
+        System.out.printf("  phase 2: %,d messages at %,d per second, one-way latency measured by each consumer%s%n",
             plan.latencyMessages(), plan.rate(), plan.pretouch() ? "" : " (ring not pretouched)");
+        System.out.printf("  waiting: %s%n%n", plan.idle().explain(plan.processes(), Runtime.getRuntime().availableProcessors()));
 
         final List<ChildProcess> readers = new ArrayList<>();
         ChildProcess writer = null;
@@ -64,7 +65,7 @@ public final class Demo
             for (int i = 0; i < consumers; i++)
             {
                 final ChildProcess reader = ChildProcess.start("consumer-" + i, "demo-consumer", file,
-                    options.capacity(), options.consumerSlots(), plan.pretouch(), plan.results());
+                    options.capacity(), options.consumerSlots(), plan.pretouch(), plan.results(), plan.idle());
                 readers.add(reader);
                 if (!reader.awaitJoined(60))
                 {
@@ -72,7 +73,7 @@ public final class Demo
                 }
             }
             final ChildProcess python = null == plan.pythonDirectory() ? null :
-                ChildProcess.startPython("python", plan.pythonDirectory(), file, plan.results());
+                ChildProcess.startPython("python", plan.pythonDirectory(), file, plan.results(), plan.idle());
             if (null != python)
             {
                 readers.add(python);
@@ -90,7 +91,7 @@ public final class Demo
             final long total = plan.messages() + plan.latencyMessages() + 1;
             writer = ChildProcess.start("producer", "demo-producer", file,
                 options.capacity(), options.consumerSlots(), plan.pretouch(),
-                plan.messages(), plan.size(), plan.latencyMessages(), plan.rate());
+                plan.messages(), plan.size(), plan.latencyMessages(), plan.rate(), plan.idle());
             showProgress(writer, readers, total);
             return summarise(writer, readers, total);
         }

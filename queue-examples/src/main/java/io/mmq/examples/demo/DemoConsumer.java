@@ -5,15 +5,15 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 
 import io.mmq.Consumer;
+import io.mmq.MessageHandler;
 import io.mmq.StartPosition;
 import io.mmq.QueueOptions;
 import io.mmq.mmap.MappedQueue;
 import org.HdrHistogram.Histogram;
 import org.agrona.DirectBuffer;
-import org.agrona.concurrent.IdleStrategy;
-import org.agrona.concurrent.BackoffIdleStrategy;
 
 import static io.mmq.examples.demo.DemoMessage.*;
 
@@ -27,6 +27,10 @@ import static io.mmq.examples.demo.DemoMessage.*;
  */
 final class DemoConsumer
 {
+    private static final int POLL_LIMIT = 1024;
+    /** A blocked poll returns this often with nothing read, so that progress is still reported. */
+    private static final long PROGRESS_WAIT_MILLIS = 200;
+
     private final Histogram latency = new Histogram(3_600_000_000_000L, 3);
     private long expected;
     private long throughputStart = -1;
@@ -39,21 +43,26 @@ final class DemoConsumer
     {
     }
 
-    static void run(final Path file, final QueueOptions options, final Path results) throws IOException
+    static void run(final Path file, final QueueOptions options, final Path results, final DemoIdle idle)
+        throws IOException
     {
         try (MappedQueue queue = MappedQueue.open(file, options); Consumer consumer = queue.consumer(StartPosition.LATEST))
         {
             System.out.println("JOINED slot=" + consumer.slot());
             final DemoConsumer demo = new DemoConsumer();
-            // Spin, yield, then park: on a machine with fewer cores than busy processes, idle readers
-            // must give up the CPU. Blocking wake-ups without parking come with the coordination work.
-            final IdleStrategy idle = new BackoffIdleStrategy();
+            final MessageHandler handler = demo::onMessage;
             final Progress progress = new Progress("PROGRESS received=");
             while (!demo.ended && null == demo.failure)
             {
-                final int read = consumer.poll(demo::onMessage, 1024);
-                progress.maybeReport(demo.expected, " lag=" + consumer.lag());
-                idle.idle(read);
+                if (idle == DemoIdle.BLOCKING)
+                {
+                    consumer.poll(handler, POLL_LIMIT, PROGRESS_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+                }
+                else
+                {
+                    consumer.poll(handler, POLL_LIMIT);
+                }
+                progress.maybeReport(demo.expected, consumer);
             }
             if (null != demo.failure)
             {

@@ -1,6 +1,7 @@
 package io.mmq.examples.demo;
 
 import java.nio.file.Path;
+import java.util.Objects;
 
 import io.mmq.QueueOptions;
 
@@ -12,14 +13,15 @@ import io.mmq.QueueOptions;
  * @param consumers        consumer processes.
  * @param latencyMessages  messages in the paced latency phase.
  * @param rate             messages per second in the latency phase.
+ * @param idle             how the processes wait for one another.
  * @param capacity         ring capacity in bytes.
  * @param pretouch         whether producer and consumers pretouch the ring when they open it.
  * @param results          where latency percentile files go.
  * @param pythonDirectory  the mmq Python package's directory, to add a Python consumer; {@code null} for none.
  */
 public record DemoPlan(
-    long messages, int size, int consumers, long latencyMessages, long rate, int capacity, boolean pretouch,
-    Path results, Path pythonDirectory)
+    long messages, int size, int consumers, long latencyMessages, long rate, DemoIdle idle, int capacity,
+    boolean pretouch, Path results, Path pythonDirectory)
 {
     public DemoPlan
     {
@@ -37,6 +39,7 @@ public record DemoPlan(
             throw new IllegalArgumentException(
                 "--messages and --latency-messages must not be negative, --rate must be positive");
         }
+        Objects.requireNonNull(idle, "idle");
     }
 
     /**
@@ -44,9 +47,9 @@ public record DemoPlan(
      */
     public static DemoPlan of(
         final long messages, final int size, final int consumers, final long latencyMessages, final long rate,
-        final Path results)
+        final DemoIdle idle, final Path results)
     {
-        return new DemoPlan(messages, size, consumers, latencyMessages, rate, 1 << 20, true, results, null);
+        return new DemoPlan(messages, size, consumers, latencyMessages, rate, idle, 1 << 20, true, results, null);
     }
 
     /**
@@ -54,8 +57,16 @@ public record DemoPlan(
      */
     public DemoPlan withPython(final Path pythonDirectory)
     {
-        return new DemoPlan(messages, size, consumers, latencyMessages, rate, capacity, pretouch, results,
+        return new DemoPlan(messages, size, consumers, latencyMessages, rate, idle, capacity, pretouch, results,
             pythonDirectory);
+    }
+
+    /**
+     * @return the processes that share the queue: the producer, the Java consumers and a Python one if planned.
+     */
+    public int processes()
+    {
+        return 1 + consumers + (null == pythonDirectory ? 0 : 1);
     }
 
     QueueOptions queueOptions()

@@ -25,11 +25,11 @@ public final class DemoRoles
         if ("demo-producer".equals(args[0]))
         {
             DemoProducer.run(Path.of(args[1]), options(args), Long.parseLong(args[5]), Integer.parseInt(args[6]),
-                Long.parseLong(args[7]), Long.parseLong(args[8]));
+                Long.parseLong(args[7]), Long.parseLong(args[8]), DemoIdle.named(args[9]));
         }
         else
         {
-            DemoConsumer.run(Path.of(args[1]), options(args), Path.of(args[5]));
+            DemoConsumer.run(Path.of(args[1]), options(args), Path.of(args[5]), DemoIdle.named(args[6]));
         }
         return 0;
     }

@@ -1,5 +1,7 @@
 package io.mmq.examples.demo;
 
+import io.mmq.Consumer;
+
 /**
  * Prints a progress line from a child process at most five times a second, checking the clock only
  * every few thousand calls so that reporting costs the hot loop nothing measurable.
@@ -19,10 +21,24 @@ public final class Progress
 
     public void maybeReport(final long count)
     {
-        maybeReport(count, "");
+        if (due(count))
+        {
+            System.out.println(prefix + count);
+        }
     }
 
-    void maybeReport(final long count, final String suffix)
+    /**
+     * Reports a consumer's count with its lag, read only when a line is due.
+     */
+    void maybeReport(final long count, final Consumer consumer)
+    {
+        if (due(count))
+        {
+            System.out.println(prefix + count + " lag=" + consumer.lag());
+        }
+    }
+
+    private boolean due(final long count)
     {
         if ((++calls & 4095) == 0 || count == 0)
         {
@@ -30,8 +46,9 @@ public final class Progress
             if (now - nextReportAt >= 0)
             {
                 nextReportAt = now + INTERVAL_NANOS;
-                System.out.println(prefix + count + suffix);
+                return true;
             }
         }
+        return false;
     }
 }

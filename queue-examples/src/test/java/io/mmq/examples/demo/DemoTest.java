@@ -24,7 +24,7 @@ class DemoTest
     @Test
     void theDemoRunsAcrossProcessesAndWritesALatencyDistributionPerConsumer() throws Exception
     {
-        final Demo demo = new Demo(DemoPlan.of(200_000, 64, 3, 2_000, 20_000, results));
+        final Demo demo = new Demo(DemoPlan.of(200_000, 64, 3, 2_000, 20_000, DemoIdle.BLOCKING, results));
         assertEquals(0, demo.run());
 
         try (Stream<Path> files = Files.list(results))
@@ -44,7 +44,7 @@ class DemoTest
     @Test
     void aPythonConsumerJoinsTheDemoAndReceivesEverythingToo() throws Exception
     {
-        final Demo demo = new Demo(DemoPlan.of(50_000, 64, 1, 1_000, 20_000, results)
+        final Demo demo = new Demo(DemoPlan.of(50_000, 64, 1, 1_000, 20_000, DemoIdle.BUSY_SPIN, results)
             .withPython(Path.of("python").toAbsolutePath()));
         assertEquals(0, demo.run());
         assertEquals(2, demo.summaries().size(), "the Java consumer's summary and the Python one's");
@@ -72,7 +72,7 @@ class DemoTest
     void badOptionsAreRefusedWithTheirName()
     {
         final IllegalArgumentException error =
-            assertThrows(IllegalArgumentException.class, () -> DemoPlan.of(10, 8, 1, 0, 1, results));
+            assertThrows(IllegalArgumentException.class, () -> DemoPlan.of(10, 8, 1, 0, 1, DemoIdle.BLOCKING, results));
         assertTrue(error.getMessage().contains("--size"), error.getMessage());
     }
 }
