@@ -17,7 +17,6 @@ import io.mmq.MessageQueue;
 import io.mmq.MmqException;
 import io.mmq.Producer;
 import io.mmq.QueueOptions;
-import io.mmq.SlowConsumerPolicy;
 import io.mmq.StartPosition;
 import io.mmq.mmap.file.JvmAccess;
 import io.mmq.mmap.file.QueueFile;
@@ -63,8 +62,7 @@ public final class MappedQueue implements MessageQueue
             .withCapacity(geometry.capacity())
             .withMaxMessageLength(geometry.maxMessageLength())
             .withConsumerSlots(geometry.consumerSlots())
-            .withSlowConsumerPolicy(0 == geometry.evictionLag() ?
-                SlowConsumerPolicy.block() : SlowConsumerPolicy.evictAfterLag(geometry.evictionLag()));
+            .withSlowConsumerPolicy(counters().slowConsumerPolicy());
     }
 
     /**
@@ -297,11 +295,7 @@ public final class MappedQueue implements MessageQueue
     @Override
     public long creationId()
     {
-        // Bytes 0 to 63 never change after creation: plain reads see the creator's values. Before
-        // version 7 the id's bytes were reserved and mean nothing.
-        final var header = file.buffer();
-        return header.getInt(HeaderLayout.VERSION_OFFSET) < HeaderLayout.CREATION_ID_VERSION ?
-            NO_CREATION_ID : header.getLong(HeaderLayout.CREATION_ID_OFFSET);
+        return counters().creationId();
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.mmq.mmap;
 
+import io.mmq.SlowConsumerPolicy;
 import io.mmq.mmap.file.QueueFile;
 import io.mmq.mmap.file.QueueGeometry;
 import io.mmq.mmap.layout.ConsumerSlotLayout;
@@ -24,9 +25,14 @@ public final class QueueCounters
 
     QueueCounters(final QueueFile file)
     {
-        this.locks = file.coordination().locks();
-        this.buffer = file.buffer();
-        this.geometry = file.geometry();
+        this(file.buffer(), file.geometry(), file.coordination().locks());
+    }
+
+    QueueCounters(final UnsafeBuffer buffer, final QueueGeometry geometry, final ProcessLocks locks)
+    {
+        this.buffer = buffer;
+        this.geometry = geometry;
+        this.locks = locks;
     }
 
     public long producerPosition()
@@ -198,6 +204,29 @@ public final class QueueCounters
     public int capacity()
     {
         return geometry.capacity();
+    }
+
+    public int maxMessageLength()
+    {
+        return geometry.maxMessageLength();
+    }
+
+    public SlowConsumerPolicy slowConsumerPolicy()
+    {
+        return 0 == geometry.evictionLag() ?
+            SlowConsumerPolicy.block() : SlowConsumerPolicy.evictAfterLag(geometry.evictionLag());
+    }
+
+    /**
+     * @return the id the queue's creator drew (see {@link io.mmq.MessageQueue#creationId()}), or
+     *         {@link io.mmq.MessageQueue#NO_CREATION_ID} for a file of a format before it.
+     */
+    public long creationId()
+    {
+        // Bytes 0 to 63 never change after creation: plain reads see the creator's values. Before
+        // version 7 the id's bytes were reserved and mean nothing.
+        return buffer.getInt(HeaderLayout.VERSION_OFFSET) < HeaderLayout.CREATION_ID_VERSION ?
+            io.mmq.MessageQueue.NO_CREATION_ID : buffer.getLong(HeaderLayout.CREATION_ID_OFFSET);
     }
 
     /**

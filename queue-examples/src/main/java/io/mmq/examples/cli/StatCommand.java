@@ -6,8 +6,8 @@ import java.util.concurrent.Callable;
 
 import io.mmq.MessageQueue;
 import io.mmq.bridge.BridgeStatus;
-import io.mmq.mmap.MappedQueue;
 import io.mmq.mmap.QueueCounters;
+import io.mmq.mmap.QueueView;
 import io.mmq.mmap.os.LockHolders;
 import io.mmq.mmap.os.LockId;
 import picocli.CommandLine.Command;
@@ -18,9 +18,9 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "stat", mixinStandardHelpOptions = true,
     header = "Show a queue's geometry, producer and consumers, without disturbing it.",
-    description = "Show a queue's geometry, producer and consumers, without disturbing it: on Linux it asks the " +
-        "kernel who holds the queue's locks instead of trying them. Like every participant, it needs read and " +
-        "write access to the file (docs/security.md).")
+    description = "Show a queue's geometry, producer and consumers, without disturbing it: it maps the file " +
+        "read-only, so read access is enough, and on Linux it asks the kernel who holds the queue's locks " +
+        "instead of trying them.")
 public final class StatCommand implements Callable<Integer>
 {
     @Spec
@@ -45,13 +45,13 @@ public final class StatCommand implements Callable<Integer>
         {
             throw new IllegalArgumentException("--watch must be at least 0.1 seconds: " + watch);
         }
-        try (MappedQueue queue = MappedQueue.open(file))
+        try (QueueView queue = QueueView.open(file))
         {
             holders = LockHolders.of(file);
             final QueueCounters counters = queue.counters();
             do
             {
-                print(queue, counters);
+                print(counters);
                 if (null != watch)
                 {
                     Thread.sleep((long)(watch * 1000));
@@ -63,13 +63,13 @@ public final class StatCommand implements Callable<Integer>
         return 0;
     }
 
-    private void print(final MappedQueue queue, final QueueCounters counters)
+    private void print(final QueueCounters counters)
     {
         final long producerPosition = counters.producerPosition();
         spec.commandLine().getOut().printf("%s  format %d  ring %,d B  max message %,d B  slots %d  slow consumers: %s%s%n",
-            file, counters.formatVersion(), counters.capacity(), queue.options().maxMessageLength(), counters.consumerSlots(),
-            queue.options().slowConsumerPolicy(),
-            queue.creationId() == MessageQueue.NO_CREATION_ID ? "" : String.format("  id %016x", queue.creationId()));
+            file, counters.formatVersion(), counters.capacity(), counters.maxMessageLength(), counters.consumerSlots(),
+            counters.slowConsumerPolicy(),
+            counters.creationId() == MessageQueue.NO_CREATION_ID ? "" : String.format("  id %016x", counters.creationId()));
         final long checkpoint = counters.lastCheckpoint();
         final long producer = null == holders ? LockHolders.FREE : holders.holder(LockId.producer());
         final boolean producing = null == holders || producer != LockHolders.FREE;

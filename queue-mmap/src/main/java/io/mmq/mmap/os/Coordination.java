@@ -6,6 +6,7 @@ import java.util.Locale;
 
 import io.mmq.mmap.os.windows.JnaKernel32;
 import io.mmq.mmap.os.windows.WindowsCoordination;
+import io.mmq.mmap.os.windows.WindowsMutexLocks;
 import io.mmq.mmap.os.windows.WindowsObjectNames;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -44,6 +45,20 @@ public interface Coordination extends AutoCloseable
             return new WindowsCoordination(new JnaKernel32(), WindowsObjectNames.prefixFor(path), buffer);
         }
         return new PosixCoordination(new FileRangeLocks(path, channel), buffer, os.contains("linux") && futexAvailable());
+    }
+
+    /**
+     * Locks for a process that only looks at the queue, through a channel opened for reading: enough to
+     * tell whether a live process holds a lock (see {@link FileRangeLocks#forLooking}; on Windows the named
+     * mutexes need no access to the file at all).
+     */
+    static ProcessLocks locksForLooking(final Path path, final FileChannel readOnlyChannel)
+    {
+        if (System.getProperty("os.name").toLowerCase(Locale.ROOT).startsWith("windows"))
+        {
+            return new WindowsMutexLocks(new JnaKernel32(), WindowsObjectNames.prefixFor(path));
+        }
+        return FileRangeLocks.forLooking(path, readOnlyChannel);
     }
 
     private static boolean futexAvailable()

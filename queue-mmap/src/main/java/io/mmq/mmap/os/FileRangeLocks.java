@@ -22,11 +22,31 @@ public final class FileRangeLocks implements ProcessLocks
 {
     private final Path path;
     private final FileChannel channel;
+    private final boolean shared;
 
     public FileRangeLocks(final Path path, final FileChannel channel)
     {
+        this(path, channel, false);
+    }
+
+    private FileRangeLocks(final Path path, final FileChannel channel, final boolean shared)
+    {
         this.path = path;
         this.channel = channel;
+        this.shared = shared;
+    }
+
+    /**
+     * Locks for a process that only looks: each try takes a shared ({@code F_RDLCK}) lock, which a read-only
+     * channel may take, and which is refused exactly when a live process holds the exclusive lock that
+     * participants take. So it answers "is anyone alive holding this?" without write access; what it hands
+     * out excludes nobody but a would-be holder trying at that instant, who tries again or picks another slot.
+     *
+     * @param readOnlyChannel a channel opened for reading, kept open while any lock is held.
+     */
+    public static ProcessLocks forLooking(final Path path, final FileChannel readOnlyChannel)
+    {
+        return new FileRangeLocks(path, readOnlyChannel, true);
     }
 
     /**
@@ -39,7 +59,7 @@ public final class FileRangeLocks implements ProcessLocks
         final FileLock lock;
         try
         {
-            lock = channel.tryLock(id.offset(), LockLayout.LOCK_LENGTH, false);
+            lock = channel.tryLock(id.offset(), LockLayout.LOCK_LENGTH, shared);
         }
         catch (final OverlappingFileLockException ex)
         {
