@@ -50,6 +50,7 @@ import io.mmq.mmap.ring.MappedProducer;
 public final class MappedQueue implements MessageQueue
 {
     private final QueueFile file;
+    private final QueueCounters counters;
     private final QueueOptions options;
     private final List<AutoCloseable> open = new ArrayList<>();
     private boolean closed;
@@ -57,12 +58,13 @@ public final class MappedQueue implements MessageQueue
     private MappedQueue(final QueueFile file, final QueueOptions requested)
     {
         this.file = file;
+        this.counters = new QueueCounters(file);
         final QueueGeometry geometry = file.geometry();
         this.options = (null == requested ? QueueOptions.defaults() : requested)
             .withCapacity(geometry.capacity())
             .withMaxMessageLength(geometry.maxMessageLength())
             .withConsumerSlots(geometry.consumerSlots())
-            .withSlowConsumerPolicy(counters().slowConsumerPolicy());
+            .withSlowConsumerPolicy(counters.slowConsumerPolicy());
     }
 
     /**
@@ -295,7 +297,7 @@ public final class MappedQueue implements MessageQueue
     @Override
     public long creationId()
     {
-        return counters().creationId();
+        return counters.creationId();
     }
 
     /**
@@ -303,7 +305,7 @@ public final class MappedQueue implements MessageQueue
      */
     public QueueCounters counters()
     {
-        return new QueueCounters(file);
+        return counters;
     }
 
     private void requireOpen()

@@ -1,5 +1,6 @@
 package io.mmq.mmap;
 
+import io.mmq.MessageQueue;
 import io.mmq.SlowConsumerPolicy;
 import io.mmq.mmap.file.QueueFile;
 import io.mmq.mmap.file.QueueGeometry;
@@ -218,15 +219,15 @@ public final class QueueCounters
     }
 
     /**
-     * @return the id the queue's creator drew (see {@link io.mmq.MessageQueue#creationId()}), or
-     *         {@link io.mmq.MessageQueue#NO_CREATION_ID} for a file of a format before it.
+     * @return the id the queue's creator drew (see {@link MessageQueue#creationId()}), or
+     *         {@link MessageQueue#NO_CREATION_ID} for a file of a format before it.
      */
     public long creationId()
     {
         // Bytes 0 to 63 never change after creation: plain reads see the creator's values. Before
         // version 7 the id's bytes were reserved and mean nothing.
         return buffer.getInt(HeaderLayout.VERSION_OFFSET) < HeaderLayout.CREATION_ID_VERSION ?
-            io.mmq.MessageQueue.NO_CREATION_ID : buffer.getLong(HeaderLayout.CREATION_ID_OFFSET);
+            MessageQueue.NO_CREATION_ID : buffer.getLong(HeaderLayout.CREATION_ID_OFFSET);
     }
 
     /**
@@ -254,14 +255,11 @@ public final class QueueCounters
     }
 
     /**
-     * @return the process id of the producer that last took the role (informational).
-     */
-    /**
      * Whether the consumer in {@code slot} belongs to a live process, decided as reaping does: by the
      * slot's OS lock. A dead holder's slot stays taken until a producer or a joining consumer reaps it.
-     * If the lock is free it is taken and released at once, which can only make a joiner pick another
-     * slot or a reaper look again later. (The producer role has no such probe: taking its lock even for
-     * an instant could refuse a producer that is starting.)
+     * If the lock is free it is taken and released at once (shared, through a {@link QueueView}), which
+     * can only make a joiner pick another slot or a reaper look again later. (The producer role has no
+     * such probe: taking its lock even for an instant could refuse a producer that is starting.)
      */
     public boolean consumerAlive(final int slot)
     {
@@ -280,6 +278,9 @@ public final class QueueCounters
         return false;
     }
 
+    /**
+     * @return the process id of the producer that last took the role (informational).
+     */
     public long producerPid()
     {
         return buffer.getLongVolatile(HeaderLayout.PRODUCER_PID_OFFSET);

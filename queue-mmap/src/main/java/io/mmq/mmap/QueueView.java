@@ -10,7 +10,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import io.mmq.MmqException;
 import io.mmq.mmap.file.JvmAccess;
@@ -25,63 +31,75 @@ import org.agrona.concurrent.UnsafeBuffer;
 /**
  * A queue file mapped for reading only, for tools that watch a queue without taking part in it, such as
  * {@code mmq stat}: it needs only read access to the file, and it cannot write a byte of it (the pages are
- * mapped read-only, so no code path can). Everything else is a participant's view: the same header checks as
- * {@link MappedQueue#open}, the same {@link QueueCounters}.
+ * mapped read-only, so no code path can). It checks the header as {@link MappedQueue#open} does and gives
+ * the same {@link QueueCounters}. Only the header and the consumer table are mapped, not the ring.
  *
  * <p>Telling whether a consumer's process is alive takes its slot's lock for an instant, shared (see
  * {@link QueueCounters#consumerAlive}); where the kernel can be asked instead, ask it
  * ({@link io.mmq.mmap.os.LockHolders}).
  *
- * <p><b>The file's descriptor stays open until the JVM exits</b>, one per file, reused by every later view of
- * it: POSIX drops every record lock a process holds on a file when it closes any descriptor of that file, so
- * closing this one would silently release the locks of a producer or consumer this JVM runs on the same queue.
- * Closing a view unmaps its pages.
+ * <p><b>On POSIX the file's descriptor stays open until the JVM exits</b>, one per file, reused by every
+ * later view of it: POSIX drops every record lock a process holds on a file when it closes any descriptor of
+ * that file, so closing this one would silently release the locks of a producer or consumer this JVM runs on
+ * the same queue. (A deleted file's space is therefore freed only when the JVM exits.) For the same reason
+ * the calls that an interrupt would turn into closing the channel run on a thread of their own, which
+ * nobody can interrupt. Closing a view unmaps its pages.
  */
 public final class QueueView implements AutoCloseable
 {
-    /** Read-only channels by file identity; never closed, see the class comment. */
+    private static final boolean WINDOWS =
+        System.getProperty("os.name").toLowerCase(Locale.ROOT).startsWith("windows");
+
+    /**
+     * Read-only channels of queue files by file identity, POSIX only; never closed, see the class comment.
+     * Touched only on the channel-call thread.
+     */
     private static final Map<Object, FileChannel> CHANNELS = new HashMap<>();
+
+    /** Where the channel calls run: an interrupted channel read or map would close the shared channel. */
+    private static final ExecutorService CHANNEL_CALLS = Executors.newSingleThreadExecutor(task ->
+    {
+        final Thread thread = new Thread(task, "mmq-queue-view");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private final Path path;
     private final MappedByteBuffer mapped;
+    private final ProcessLocks locks;
     private final QueueCounters counters;
     private boolean closed;
 
-    private QueueView(final Path path, final MappedByteBuffer mapped, final QueueGeometry geometry, final ProcessLocks locks)
+    private QueueView(final Path path, final Mapping mapping)
     {
         this.path = path;
-        this.mapped = mapped;
-        this.counters = new QueueCounters(new UnsafeBuffer(mapped), geometry, locks);
+        this.mapped = mapping.mapped;
+        this.locks = mapping.locks;
+        this.counters = new QueueCounters(new UnsafeBuffer(mapped), mapping.geometry, locks);
+    }
+
+    private record Mapping(MappedByteBuffer mapped, QueueGeometry geometry, ProcessLocks locks)
+    {
     }
 
     /**
-     * Maps the queue at {@code path} read-only, after checking its header as a participant would.
+     * Maps the queue at {@code path} read-only, after checking its header as a participant would. An
+     * interrupt of the calling thread neither stops this nor is lost: the flag is still set afterwards.
      *
-     * @throws MmqException naming the file if there is none, it cannot be read, or it is not a queue
-     *         ({@link io.mmq.QueueFormatException}).
+     * @throws MmqException naming the file if there is none, it cannot be read, it is not a regular file,
+     *         or it is not a queue ({@link io.mmq.QueueFormatException}).
      */
     public static QueueView open(final Path path)
     {
         JvmAccess.requireAgronaAccess();
+        if (Files.exists(path) && !Files.isRegularFile(path))
+        {
+            // Opening a FIFO for reading would wait for a writer; a directory cannot be mapped.
+            throw new MmqException(path + ": not a queue file: " + (Files.isDirectory(path) ? "is a directory" : "not a regular file"));
+        }
         try
         {
-            final FileChannel channel = channelFor(path);
-            // The header is read through the mapping, not the channel: a thread interrupted in a channel
-            // read closes the channel, and with it this process's locks on the file (see the class comment).
-            final long size = channel.size();
-            final MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
-            final QueueGeometry geometry;
-            try
-            {
-                geometry = QueueFileFormat.validate(path, size,
-                    mapped.slice(0, (int)Math.min(size, HeaderLayout.HEADER_LENGTH)).order(ByteOrder.LITTLE_ENDIAN), null);
-            }
-            catch (final RuntimeException ex)
-            {
-                IoUtil.unmap(mapped);
-                throw ex;
-            }
-            return new QueueView(path, mapped, geometry, Coordination.locksForLooking(path, channel));
+            return new QueueView(path, uninterruptibly(() -> map(path)));
         }
         catch (final NoSuchFileException ex)
         {
@@ -93,22 +111,94 @@ public final class QueueView implements AutoCloseable
         }
     }
 
-    private static FileChannel channelFor(final Path path) throws IOException
+    /** Runs on the channel-call thread, the only one that touches {@link #CHANNELS}. */
+    private static Mapping map(final Path path) throws IOException
     {
-        final Object key = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
-        synchronized (CHANNELS)
+        Object key = keyOf(path);
+        FileChannel channel = WINDOWS ? null : CHANNELS.get(key);
+        final boolean fresh = null == channel;
+        if (fresh)
         {
-            final FileChannel known = null == key ? null : CHANNELS.get(key);
-            if (null != known && known.isOpen())
+            channel = FileChannel.open(path, StandardOpenOption.READ);
+            while (!WINDOWS && !key.equals(keyOf(path)))
             {
-                return known;
+                // Replaced between looking up its identity and opening it: no one here has locks on what
+                // this descriptor names.
+                channel.close();
+                key = keyOf(path);
+                channel = FileChannel.open(path, StandardOpenOption.READ);
             }
-            final FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
-            if (null != key)
+        }
+        try
+        {
+            final QueueGeometry geometry = QueueFileFormat.validate(path, channel, null);
+            final MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, geometry.ringOffset());
+            mapped.order(ByteOrder.LITTLE_ENDIAN);
+            final Mapping mapping = new Mapping(mapped, geometry, Coordination.locksForLooking(path, channel));
+            if (WINDOWS)
             {
+                // No record locks to lose there (named mutexes instead), and a mapping outlives its channel.
+                channel.close();
+            }
+            else if (fresh)
+            {
+                // While this channel is open its file cannot be freed, so no other file takes its identity.
                 CHANNELS.put(key, channel);
             }
-            return channel;
+            return mapping;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            if (fresh)
+            {
+                channel.close(); // not a queue (or not readable as one): mmq holds no locks on it
+            }
+            throw ex;
+        }
+    }
+
+    private static Object keyOf(final Path path) throws IOException
+    {
+        final Object fileKey = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+        return null != fileKey ? fileKey : path.toRealPath();
+    }
+
+    private static <T> T uninterruptibly(final Callable<T> call) throws IOException
+    {
+        final Future<T> result = CHANNEL_CALLS.submit(call);
+        boolean interrupted = false;
+        try
+        {
+            while (true)
+            {
+                try
+                {
+                    return result.get();
+                }
+                catch (final InterruptedException ex)
+                {
+                    interrupted = true;
+                }
+                catch (final ExecutionException ex)
+                {
+                    if (ex.getCause() instanceof IOException io)
+                    {
+                        throw io;
+                    }
+                    if (ex.getCause() instanceof RuntimeException runtime)
+                    {
+                        throw runtime;
+                    }
+                    throw new MmqException("could not map the queue", ex.getCause());
+                }
+            }
+        }
+        finally
+        {
+            if (interrupted)
+            {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -131,8 +221,8 @@ public final class QueueView implements AutoCloseable
     }
 
     /**
-     * Unmaps the pages; the descriptor stays open (see the class comment). Use nothing read from this view
-     * afterwards.
+     * Unmaps the pages; on POSIX the descriptor stays open (see the class comment). Use nothing read from
+     * this view afterwards.
      */
     @Override
     public void close()
@@ -141,6 +231,7 @@ public final class QueueView implements AutoCloseable
         {
             closed = true;
             IoUtil.unmap(mapped);
+            locks.close();
         }
     }
 }

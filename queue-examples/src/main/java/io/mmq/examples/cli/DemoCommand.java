@@ -22,10 +22,10 @@ public final class DemoCommand implements Callable<Integer>
     @Option(names = "--consumers", defaultValue = "2", description = "Consumer processes (default: ${DEFAULT-VALUE}).")
     int consumers;
 
-    @Option(names = "--latency-messages", defaultValue = "100000", description = "Messages in the paced latency phase (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--latency-messages", defaultValue = "50000", description = "Messages in the paced latency phase (default: ${DEFAULT-VALUE}).")
     long latencyMessages;
 
-    @Option(names = "--rate", description = "Messages per second in the latency phase (default: 100000 busy-spin, 20000 blocking).")
+    @Option(names = "--rate", description = "Messages per second in the latency phase (default: 100000 busy-spin, 10000 blocking).")
     Long rate;
 
     @Option(names = "--idle", defaultValue = "auto", paramLabel = "MODE",
@@ -70,9 +70,9 @@ public final class DemoCommand implements Callable<Integer>
     public Integer call() throws Exception
     {
         final Path python = pythonDirectory();
-        final int processes = 1 + consumers + (null == python ? 0 : 1);
         final DemoIdle mode = "auto".equalsIgnoreCase(idle) ?
-            DemoIdle.forMachine(processes, Runtime.getRuntime().availableProcessors()) : DemoIdle.named(idle);
+            DemoIdle.forMachine(DemoPlan.processes(consumers, python), Runtime.getRuntime().availableProcessors()) :
+            DemoIdle.named(idle);
         return new Demo(DemoPlan.of(messages, size, consumers, latencyMessages, null == rate ? mode.defaultRate() : rate,
             mode, results).withPython(python)).run();
     }

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.concurrent.Callable;
 
 import io.mmq.MessageQueue;
+import io.mmq.MmqException;
 import io.mmq.bridge.BridgeStatus;
 import io.mmq.mmap.QueueCounters;
 import io.mmq.mmap.QueueView;
@@ -51,7 +52,7 @@ public final class StatCommand implements Callable<Integer>
             final QueueCounters counters = queue.counters();
             do
             {
-                print(counters);
+                printOrExplain(counters);
                 if (null != watch)
                 {
                     Thread.sleep((long)(watch * 1000));
@@ -61,6 +62,23 @@ public final class StatCommand implements Callable<Integer>
             while (null != watch);
         }
         return 0;
+    }
+
+    /**
+     * Prints, turning the JVM's report of a fault in a mapped read (another process cut the file while it was
+     * mapped) into an error that says so.
+     */
+    private void printOrExplain(final QueueCounters counters)
+    {
+        try
+        {
+            print(counters);
+        }
+        catch (final InternalError fault)
+        {
+            throw new MmqException(file + ": the file was cut short while stat read it (truncated by another " +
+                "process?); it is no longer a whole queue", fault);
+        }
     }
 
     private void print(final QueueCounters counters)

@@ -54,15 +54,10 @@ final class DemoConsumer
             final Progress progress = new Progress("PROGRESS received=");
             while (!demo.ended && null == demo.failure)
             {
-                if (idle == DemoIdle.BLOCKING)
-                {
-                    consumer.poll(handler, POLL_LIMIT, PROGRESS_WAIT_MILLIS, TimeUnit.MILLISECONDS);
-                }
-                else
-                {
+                final int read = idle == DemoIdle.BLOCKING ?
+                    consumer.poll(handler, POLL_LIMIT, PROGRESS_WAIT_MILLIS, TimeUnit.MILLISECONDS) :
                     consumer.poll(handler, POLL_LIMIT);
-                }
-                progress.maybeReport(demo.expected, consumer);
+                progress.maybeReport(demo.expected, consumer, read);
             }
             if (null != demo.failure)
             {

@@ -22,7 +22,7 @@ public enum DemoIdle
      * Consumers wait in the kernel ({@code poll} with a timeout, the Python reader's {@code read}); the
      * producer sleeps between the latency phase's messages and waits in the kernel for room.
      */
-    BLOCKING("blocking", 20_000);
+    BLOCKING("blocking", 10_000);
 
     private final String optionName;
     private final long defaultRate;
@@ -62,9 +62,10 @@ public enum DemoIdle
     }
 
     /**
-     * @return messages per second of the latency phase unless the user chose: as many as this mode
-     *         paces evenly on a small machine (a sleeping producer cannot pace gaps shorter than the
-     *         kernel's timer slack, about 50 us).
+     * @return messages per second of the latency phase unless the user chose. Blocking, the gap (100 us)
+     *         is longer than a sleeping producer's lateness (Linux's timer slack, 50 us) plus a consumer's
+     *         spin before it sleeps, so that nearly every message finds its consumer asleep and each
+     *         latency includes a wake-up, as the banner says.
      */
     public long defaultRate()
     {
@@ -80,8 +81,8 @@ public enum DemoIdle
         final String fit = cores + (cores == 1 ? " core" : " cores") + " for " + processes + " processes";
         if (this == BLOCKING)
         {
-            return "blocking: consumers sleep in the kernel until the producer wakes them, so each latency " +
-                "includes a wake-up" + (cores > processes ? "" : "\n           (busy-spin needs a core per " +
+            return "blocking: consumers sleep until the producer wakes them, so each latency includes a " +
+                "wake-up" + (cores > processes ? "" : "\n           (busy-spin needs a core per " +
                 "process and one to spare: " + fit + ")");
         }
         return "busy-spin: every consumer polls without pause" + (cores > processes ? "" :

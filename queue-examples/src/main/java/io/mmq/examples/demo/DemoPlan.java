@@ -66,6 +66,16 @@ public record DemoPlan(
      */
     public int processes()
     {
+        return processes(consumers, pythonDirectory);
+    }
+
+    /**
+     * @return the processes a plan of {@code consumers} Java consumers shares the queue between: them, the
+     *         producer, and a Python consumer if {@code pythonDirectory} is given (whether or not python3
+     *         turns out to be there).
+     */
+    public static int processes(final int consumers, final Path pythonDirectory)
+    {
         return 1 + consumers + (null == pythonDirectory ? 0 : 1);
     }
 

@@ -84,9 +84,10 @@ final class DemoProducer
     }
 
     /**
-     * Publishes one message stamped with the time of the offer that succeeds, so that waiting for room
-     * behind a slow consumer counts against that consumer's throughput, not the latency phase's
-     * measurement (a latency-phase message waits for room only if a consumer is still catching up).
+     * Publishes one message stamped just before the offer that succeeds. Busy-spinning, a wait for room
+     * behind a slow consumer is between offers and so not measured; blocking, it happens inside the offer
+     * and counts as latency. Either way a latency-phase message waits for room only while a consumer is
+     * still catching up with the throughput phase.
      */
     private void publish(final long seq, final int phase)
     {

@@ -28,11 +28,12 @@ public final class Progress
     }
 
     /**
-     * Reports a consumer's count with its lag, read only when a line is due.
+     * Reports a consumer's count with its lag, read only when a line is due. A poll that read nothing
+     * checks the clock too: a blocked consumer's polls are few, and a line is due after each wait.
      */
-    void maybeReport(final long count, final Consumer consumer)
+    void maybeReport(final long count, final Consumer consumer, final int read)
     {
-        if (due(count))
+        if (due(count, read == 0))
         {
             System.out.println(prefix + count + " lag=" + consumer.lag());
         }
@@ -40,7 +41,12 @@ public final class Progress
 
     private boolean due(final long count)
     {
-        if ((++calls & 4095) == 0 || count == 0)
+        return due(count, false);
+    }
+
+    private boolean due(final long count, final boolean idle)
+    {
+        if ((++calls & 4095) == 0 || count == 0 || idle)
         {
             final long now = System.nanoTime();
             if (now - nextReportAt >= 0)

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,10 +23,11 @@ class DemoTest
     @TempDir
     Path results;
 
-    @Test
-    void theDemoRunsAcrossProcessesAndWritesALatencyDistributionPerConsumer() throws Exception
+    @ParameterizedTest
+    @EnumSource(DemoIdle.class)
+    void theDemoRunsAcrossProcessesAndWritesALatencyDistributionPerConsumer(final DemoIdle idle) throws Exception
     {
-        final Demo demo = new Demo(DemoPlan.of(200_000, 64, 3, 2_000, 20_000, DemoIdle.BLOCKING, results));
+        final Demo demo = new Demo(DemoPlan.of(200_000, 64, 3, 2_000, 20_000, idle, results));
         assertEquals(0, demo.run());
 
         try (Stream<Path> files = Files.list(results))
@@ -44,7 +47,7 @@ class DemoTest
     @Test
     void aPythonConsumerJoinsTheDemoAndReceivesEverythingToo() throws Exception
     {
-        final Demo demo = new Demo(DemoPlan.of(50_000, 64, 1, 1_000, 20_000, DemoIdle.BUSY_SPIN, results)
+        final Demo demo = new Demo(DemoPlan.of(50_000, 64, 1, 1_000, 10_000, DemoIdle.BLOCKING, results)
             .withPython(Path.of("python").toAbsolutePath()));
         assertEquals(0, demo.run());
         assertEquals(2, demo.summaries().size(), "the Java consumer's summary and the Python one's");

@@ -15,8 +15,9 @@ import io.mmq.mmap.layout.LockLayout;
  * Python reader takes the same bytes with {@code fcntl.lockf}.
  *
  * <p>POSIX record locks belong to the process, and closing any descriptor of the file drops all of them:
- * the channel given here must be the only one this process keeps on the file, and must stay open while
- * any lock is held.
+ * the channel given here must stay open while any lock is held, and this process must close no other
+ * descriptor of the file meanwhile (the participants' channel is the one {@code QueueFile} keeps; a
+ * {@code QueueView}'s read-only one is never closed).
  */
 public final class FileRangeLocks implements ProcessLocks
 {
@@ -84,7 +85,7 @@ public final class FileRangeLocks implements ProcessLocks
         }
     }
 
-    /** Nothing to free: the locks go with the channel, which the queue file closes. */
+    /** Nothing to free: the locks go with the channel, which its owner (the queue file, or a view) keeps. */
     @Override
     public void close()
     {
