@@ -1,11 +1,13 @@
 package io.mmq.bridge.aeron;
 
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import io.aeron.ControlledFragmentAssembler;
 import io.aeron.Image;
 import io.aeron.Subscription;
 import io.aeron.driver.ThreadingMode;
+import io.aeron.driver.status.SystemCounterDescriptor;
 import io.aeron.exceptions.AeronException;
 import io.aeron.logbuffer.ControlledFragmentHandler.Action;
 import io.aeron.logbuffer.Header;
@@ -18,6 +20,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.status.CountersReader;
 
 /**
  * The inbound Aeron UDP bridge: an Aeron subscription on {@code aeron:udp?endpoint=HOST:PORT} (stream
@@ -201,9 +204,10 @@ public final class UdpInbound implements RunnableBridge
     }
 
     /**
-     * Publishes what arrives until {@link #stop()} or the idle exit; then closes the producer, the
-     * subscription, the client and the driver. A message is applied whole or not at all: a stop between two
-     * polls leaves what was not polled to the sender's next receiver (it is reported as a gap there if lost).
+     * Publishes what arrives until {@link #stop()} or the idle exit; then tells each sender that this receiver
+     * is gone (an end-of-stream status message, so that it stops sending at once) and closes the producer, the
+     * subscription, the client and the driver. A message is applied whole or not at all: what was received and
+     * not polled at a stop, and what the sender sent before it heard, are reported as a gap by the next bridge.
      *
      * @param events {@code session ...} when it starts, {@code images count=N} when a sender connects or goes,
      *               {@code first from=F to=T ...} for the first message applied to a queue with no
@@ -259,14 +263,46 @@ public final class UdpInbound implements RunnableBridge
                 }
                 else if (now - lastMessage >= idleNanos)
                 {
-                    return;
+                    break;
                 }
                 idle.idle(held ? 0 : fragments + driverWork);
             }
+            tellSendersWeAreGone();
         }
         finally
         {
             CloseHelper.quietCloseAll(producer, client, driver);
+        }
+    }
+
+    /**
+     * A clean stop (SIGTERM, the idle exit) tells each sender at once that this receiver is gone, so that its
+     * publication stops being connected now instead of after Aeron's peer timeout (5 s), in which it would go
+     * on sending a receiver window (half a term) that nobody applies. Closing the subscription makes the driver
+     * end its images, and each sends its sender a status message with Aeron's end-of-stream flag at the next
+     * duty cycle: the sender drops this receiver at once ({@code NetworkPublication.onStatusMessage}). Nothing
+     * goes out unless the driver runs after the close, which closing the client and the driver does not do:
+     * so it runs here until the driver counts as many status messages sent as there were images, for a second
+     * at most. Runs once, off the message path.
+     */
+    private void tellSendersWeAreGone()
+    {
+        final int images = subscription.imageCount();
+        if (0 == images || subscription.isClosed())
+        {
+            return;
+        }
+        final CountersReader counters = client.aeron().countersReader();
+        final int statusMessagesSent = SystemCounterDescriptor.STATUS_MESSAGES_SENT.id();
+        final long before = counters.getCounterValue(statusMessagesSent);
+        subscription.close();
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        while (counters.getCounterValue(statusMessagesSent) - before < images && System.nanoTime() - deadline < 0)
+        {
+            if (0 == client.invoke())
+            {
+                Thread.onSpinWait();
+            }
         }
     }
 

@@ -111,6 +111,8 @@ public final class UdpOutbound implements RunnableBridge
     private long reservedValue;
     private long previousEnd;
     private boolean identityNotConnected;
+    /** Whether the next message's offer names the source queue first: the publication was not connected since it last did. */
+    private boolean nameFirst;
     private long clockReadNs;
     private int messagesInPoll;
     private volatile boolean stopping;
@@ -415,6 +417,10 @@ public final class UdpOutbound implements RunnableBridge
         }
         identityNotConnected = notConnected;
         counters.connected = !notConnected;
+        if (result > 0)
+        {
+            nameFirst = false; // named: the next message need not be preceded by another identity frame
+        }
         return result > 0;
     }
 
@@ -443,7 +449,7 @@ public final class UdpOutbound implements RunnableBridge
         boolean backPressured = false;
         boolean notConnected = false;
         long result;
-        while ((result = publication.offer(buffer, offset, length, reservedValues)) < 0)
+        while ((result = offerNamedFirst(buffer, offset, length)) < 0)
         {
             requireOpen(result);
             if (result == Publication.BACK_PRESSURED && !backPressured)
@@ -456,6 +462,7 @@ public final class UdpOutbound implements RunnableBridge
                 notConnected = true;
                 counters.notConnected.increment();
                 counters.connected = false;
+                nameFirst = true;
             }
             if (stopping)
             {
@@ -465,6 +472,34 @@ public final class UdpOutbound implements RunnableBridge
             idle.idle(client.invoke()); // the driver sends, and learns the far side's window, only when invoked
         }
         counters.connected = true;
+    }
+
+    /**
+     * Offers the message, after the frame that names the source queue if the publication was not connected
+     * since that was last offered. A receiver that joins after a stretch without one (an inbound bridge
+     * started again) starts its image where the sender is, and drops what comes before the queue is named:
+     * without this, the rest of the poll this message is in (up to {@link #POLL_LIMIT} messages) would come
+     * first, and be lost. No allocation: the message's reserved value is kept in a local while the identity's
+     * is offered.
+     *
+     * @return the publication's answer: to the identity frame if that was refused (the message was not offered),
+     *         else to the message.
+     */
+    private long offerNamedFirst(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (nameFirst)
+        {
+            final long messageValue = reservedValue;
+            reservedValue = SourcePosition.IDENTITY;
+            final long named = publication.offer(identity, 0, SourcePosition.IDENTITY_LENGTH, reservedValues);
+            reservedValue = messageValue;
+            if (named < 0)
+            {
+                return named;
+            }
+            nameFirst = false;
+        }
+        return publication.offer(buffer, offset, length, reservedValues);
     }
 
     private long reservedValue(final DirectBuffer termBuffer, final int termOffset, final int frameLength)

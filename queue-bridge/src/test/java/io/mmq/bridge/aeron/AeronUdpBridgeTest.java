@@ -740,16 +740,32 @@ class AeronUdpBridgeTest
         assertEquals(0, holder.awaitExit(30), holder.errors());
     }
 
+    /**
+     * The most a SIGTERM of the inbound may lose, in source bytes: what the sender sent before it heard the
+     * receiver's end-of-stream status message (a one-way trip and a duty cycle of each side: a few messages
+     * in the runs) and what the stopped bridge had received and not applied. A quarter of the receiver window
+     * (half the 64 KiB term of these 256-byte messages): before the inbound said goodbye, the sender went on
+     * to the end of the window the receiver last granted, 24 to 32 KiB (33,440 bytes in a run), and its
+     * successor dropped the rest of a poll (up to 64 messages) that came before the sender named its queue.
+     */
+    private static final long SIGTERM_LOSS_LIMIT = 8 * 1024;
+
     @Test
-    void anInboundBridgeStoppedBySigtermMidStreamAppliesNothingTwiceAndItsSuccessorReportsExactlyWhatIsMissing()
+    void anInboundBridgeStoppedBySigtermMidStreamTellsTheSenderAtOnceAndItsSuccessorLosesOnlyWhatWasInFlight()
         throws Exception
     {
-        // Paced (5,000 a second, 4 s in all), so that the stop lands mid-stream.
-        inboundStoppedMidStreamThenASuccessorLosesOnlyAReportedGap("SIGTERM", 20_000, 5_000, (in1, endpoint) ->
-        {
-            sigterm(in1);
-            assertEquals(SIGTERM_EXIT, in1.awaitExit(30), in1.errors());
-        });
+        // Paced (2,000 a second, 4 s in all), so that the stop lands mid-stream.
+        final Restarted restarted = inboundStoppedMidStreamThenASuccessorLosesOnlyAReportedGap("SIGTERM", 8_000, 2_000,
+            (in1, endpoint) ->
+            {
+                sigterm(in1);
+                assertEquals(SIGTERM_EXIT, in1.awaitExit(30), in1.errors());
+            });
+        final long lost = restarted.gaps().stream().mapToLong(gap -> gap.to() - gap.from()).sum();
+        assertTrue(lost <= SIGTERM_LOSS_LIMIT, "the stopped inbound told the sender at once: it lost " + lost +
+            " bytes, at most " + SIGTERM_LOSS_LIMIT + " (a quarter of the receiver window) were allowed: " + restarted.gaps());
+        assertEquals(0, field(restarted.in2().awaitLine("stopped", 5), "unnamed"),
+            "the sender named its queue before anything else once a receiver was back: " + restarted.in2().output());
     }
 
     @Test
@@ -770,7 +786,7 @@ class AeronUdpBridgeTest
 
             sigterm(in);
             assertEquals(SIGTERM_EXIT, in.awaitExit(30), in.errors());
-            awaitLine(out, "progress", line -> line.contains("connected=false"), 20); // Aeron's 5 s peer timeout
+            awaitLine(out, "progress", line -> line.contains("connected=false"), 20); // at once: the inbound said goodbye
             final long lagBefore = field(out.awaitLine("progress", 5), "lag");
             assertEquals(0, lagBefore, "everything sent before the receiver went");
 
@@ -971,6 +987,11 @@ class AeronUdpBridgeTest
         });
     }
 
+    /** What a stopped inbound's successor reported: its gaps, and the successor, exited. */
+    private record Restarted(List<SourceWalk.Gap> gaps, Child in2)
+    {
+    }
+
     /** How a test stops the first inbound bridge (listening at {@code endpoint}) mid-stream, and what it checks of that. */
     private interface InboundStop
     {
@@ -983,7 +1004,7 @@ class AeronUdpBridgeTest
      * directory resumes after the last message the first applied; at the end, queue B walked against queue A
      * has each message once, in order, and at most one reported gap, starting where the first stopped.
      */
-    private void inboundStoppedMidStreamThenASuccessorLosesOnlyAReportedGap(final String what, final long count,
+    private Restarted inboundStoppedMidStreamThenASuccessorLosesOnlyAReportedGap(final String what, final long count,
         final int rate, final InboundStop stop) throws Exception
     {
         final int maxMessage = 256;
@@ -1022,6 +1043,7 @@ class AeronUdpBridgeTest
             assertTrue(gaps.size() <= 1 && gaps.stream().allMatch(gap -> gap.from() == stoppedAt),
                 "at most one loss, starting where the first inbound stopped (" + stoppedAt + "): " + gaps);
             printLoss("inbound " + what, new SourceWalk(a).check(far.messages(), messages, gaps), count, gaps);
+            return new Restarted(gaps, in2);
         }
     }
 
