@@ -95,7 +95,7 @@ public final class QueueView implements AutoCloseable
         if (Files.exists(path) && !Files.isRegularFile(path))
         {
             // Opening a FIFO for reading would wait for a writer; a directory cannot be mapped.
-            throw new MmqException(path + ": not a queue file: " + (Files.isDirectory(path) ? "is a directory" : "not a regular file"));
+            throw new MmqException(path + ": cannot open the queue: " + (Files.isDirectory(path) ? "is a directory" : "not a regular file"));
         }
         try
         {

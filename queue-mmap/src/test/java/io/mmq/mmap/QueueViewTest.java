@@ -149,7 +149,7 @@ class QueueViewTest
         assertTrue(notAQueue.getMessage().startsWith(text.toString()), notAQueue.getMessage());
         assertEquals("not a queue at all, but long enough ".repeat(20), Files.readString(text), "left as it was");
 
-        assertEquals(directory + ": not a queue file: is a directory",
+        assertEquals(directory + ": cannot open the queue: is a directory",
             assertThrows(MmqException.class, () -> QueueView.open(directory)).getMessage());
     }
 
