@@ -16,7 +16,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import io.mmq.MmqException;
 import io.mmq.mmap.file.JvmAccess;
@@ -25,6 +24,7 @@ import io.mmq.mmap.file.QueueGeometry;
 import io.mmq.mmap.layout.HeaderLayout;
 import io.mmq.mmap.os.Coordination;
 import io.mmq.mmap.os.ProcessLocks;
+import io.mmq.mmap.os.Uninterruptibly;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -165,40 +165,21 @@ public final class QueueView implements AutoCloseable
 
     private static <T> T uninterruptibly(final Callable<T> call) throws IOException
     {
-        final Future<T> result = CHANNEL_CALLS.submit(call);
-        boolean interrupted = false;
         try
         {
-            while (true)
-            {
-                try
-                {
-                    return result.get();
-                }
-                catch (final InterruptedException ex)
-                {
-                    interrupted = true;
-                }
-                catch (final ExecutionException ex)
-                {
-                    if (ex.getCause() instanceof IOException io)
-                    {
-                        throw io;
-                    }
-                    if (ex.getCause() instanceof RuntimeException runtime)
-                    {
-                        throw runtime;
-                    }
-                    throw new MmqException("could not map the queue", ex.getCause());
-                }
-            }
+            return Uninterruptibly.get(CHANNEL_CALLS.submit(call));
         }
-        finally
+        catch (final ExecutionException ex)
         {
-            if (interrupted)
+            if (ex.getCause() instanceof IOException io)
             {
-                Thread.currentThread().interrupt();
+                throw io;
             }
+            if (ex.getCause() instanceof RuntimeException runtime)
+            {
+                throw runtime;
+            }
+            throw new MmqException("could not map the queue", ex.getCause());
         }
     }
 

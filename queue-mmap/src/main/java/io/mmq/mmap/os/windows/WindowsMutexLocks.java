@@ -6,12 +6,12 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import io.mmq.MmqException;
 import io.mmq.mmap.os.HeldLock;
 import io.mmq.mmap.os.LockId;
 import io.mmq.mmap.os.ProcessLocks;
+import io.mmq.mmap.os.Uninterruptibly;
 
 import static io.mmq.mmap.os.windows.Kernel32Api.WAIT_ABANDONED;
 import static io.mmq.mmap.os.windows.Kernel32Api.WAIT_OBJECT_0;
@@ -139,36 +139,17 @@ public final class WindowsMutexLocks implements ProcessLocks
      */
     private <T> T onKeeper(final Callable<T> call)
     {
-        final Future<T> result = keeper.submit(call);
-        boolean interrupted = false;
         try
         {
-            while (true)
-            {
-                try
-                {
-                    return result.get();
-                }
-                catch (final InterruptedException ex)
-                {
-                    interrupted = true;
-                }
-                catch (final ExecutionException ex)
-                {
-                    if (ex.getCause() instanceof RuntimeException runtime)
-                    {
-                        throw runtime;
-                    }
-                    throw new MmqException("the mutex keeper of " + prefix + " failed", ex.getCause());
-                }
-            }
+            return Uninterruptibly.get(keeper.submit(call));
         }
-        finally
+        catch (final ExecutionException ex)
         {
-            if (interrupted)
+            if (ex.getCause() instanceof RuntimeException runtime)
             {
-                Thread.currentThread().interrupt();
+                throw runtime;
             }
+            throw new MmqException("the mutex keeper of " + prefix + " failed", ex.getCause());
         }
     }
 }
