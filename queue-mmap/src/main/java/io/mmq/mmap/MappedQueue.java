@@ -1,6 +1,7 @@
 package io.mmq.mmap;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -134,6 +135,11 @@ public final class MappedQueue implements MessageQueue
         catch (final NoSuchFileException ex)
         {
             throw new MmqException(path + ": no queue file there", ex);
+        }
+        catch (final AccessDeniedException ex)
+        {
+            throw new MmqException(path + ": cannot open the queue: permission denied (a producer or consumer " +
+                "needs read and write access to the file; watching it, as mmq stat does, needs only read)", ex);
         }
         catch (final IOException ex)
         {

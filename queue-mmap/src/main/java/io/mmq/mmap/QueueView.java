@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 import io.mmq.MmqException;
+import io.mmq.QueueTruncatedException;
 import io.mmq.mmap.file.JvmAccess;
 import io.mmq.mmap.file.QueueFileFormat;
 import io.mmq.mmap.file.QueueGeometry;
@@ -65,6 +66,7 @@ public final class QueueView implements AutoCloseable
     });
 
     private final Path path;
+    private final long fileLength;
     private final MappedByteBuffer mapped;
     private final ProcessLocks locks;
     private final QueueCounters counters;
@@ -73,6 +75,7 @@ public final class QueueView implements AutoCloseable
     private QueueView(final Path path, final Mapping mapping)
     {
         this.path = path;
+        this.fileLength = mapping.geometry.fileLength();
         this.mapped = mapping.mapped;
         this.locks = mapping.locks;
         this.counters = new QueueCounters(new UnsafeBuffer(mapped), mapping.geometry, locks);
@@ -186,6 +189,31 @@ public final class QueueView implements AutoCloseable
     public Path path()
     {
         return path;
+    }
+
+    /**
+     * Checks that the file still has its full size. A file cut short under a mapping reads as zeros up to
+     * the end of its last page and faults beyond: counters read from it would be made up. Call it before
+     * each look at a queue others may damage; a look that faults anyway ends in an {@link InternalError}
+     * from the JVM.
+     *
+     * @throws QueueTruncatedException if the file at this view's path is shorter than the queue it was.
+     */
+    public void requireWhole()
+    {
+        long size;
+        try
+        {
+            size = Files.size(path);
+        }
+        catch (final IOException gone)
+        {
+            size = 0;
+        }
+        if (size < fileLength)
+        {
+            throw new QueueTruncatedException(path, size, fileLength, null);
+        }
     }
 
     /**

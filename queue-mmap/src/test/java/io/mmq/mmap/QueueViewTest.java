@@ -11,6 +11,7 @@ import io.mmq.MmqException;
 import io.mmq.Producer;
 import io.mmq.QueueFormatException;
 import io.mmq.QueueOptions;
+import io.mmq.QueueTruncatedException;
 import io.mmq.mmap.process.Child;
 import io.mmq.mmap.process.SleepingConsumerProcess;
 import io.mmq.mmap.process.TakeProducerProcess;
@@ -151,6 +152,36 @@ class QueueViewTest
 
         assertEquals(directory + ": cannot open the queue: is a directory",
             assertThrows(MmqException.class, () -> QueueView.open(directory)).getMessage());
+    }
+
+    @Test
+    void aFileCutShortUnderTheViewIsToldBeforeItsZerosAreRead() throws Exception
+    {
+        final Path file = directory.resolve("q.mmq");
+        MappedQueue.create(file, SMALL).close();
+        try (QueueView view = QueueView.open(file))
+        {
+            view.requireWhole();
+            try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file,
+                java.nio.file.StandardOpenOption.WRITE))
+            {
+                channel.truncate(100);
+            }
+            final QueueTruncatedException cut = assertThrows(QueueTruncatedException.class, view::requireWhole);
+            assertTrue(cut.getMessage().startsWith(file + ": the queue file was cut to 100 bytes"), cut.getMessage());
+        }
+    }
+
+    @EnabledOnOs(value = OS.LINUX, disabledReason = "makes a FIFO with mkfifo")
+    @Test
+    void aFifoIsRefusedWithoutWaitingForAWriterByViewsAndParticipantsAlike() throws Exception
+    {
+        final Path fifo = directory.resolve("fifo");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor());
+        assertEquals(fifo + ": cannot open the queue: not a regular file",
+            assertThrows(MmqException.class, () -> QueueView.open(fifo)).getMessage());
+        assertEquals(fifo + ": cannot open the queue: not a regular file",
+            assertThrows(MmqException.class, () -> MappedQueue.open(fifo)).getMessage());
     }
 
     /** The access mode of each descriptor this process has on {@code file}, from /proc/self/fdinfo. */

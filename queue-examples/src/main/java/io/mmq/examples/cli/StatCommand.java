@@ -2,6 +2,8 @@ package io.mmq.examples.cli;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
 import java.util.concurrent.Callable;
 
 import io.mmq.MessageQueue;
@@ -52,11 +54,12 @@ public final class StatCommand implements Callable<Integer>
             final QueueCounters counters = queue.counters();
             do
             {
+                queue.requireWhole();
                 printOrExplain(counters);
                 if (null != watch)
                 {
                     Thread.sleep((long)(watch * 1000));
-                    spec.commandLine().getOut().println();
+                    spec.commandLine().getOut().printf("%n%s%n", LocalTime.now().truncatedTo(ChronoUnit.MILLIS));
                 }
             }
             while (null != watch);

@@ -50,8 +50,9 @@ public final class Demo
         final QueueOptions options = plan.queueOptions();
         final int consumers = plan.consumers();
         MappedQueue.create(file, options).close();
-        System.out.printf("mmq demo: 1 producer and %d Java consumer%s, each its own JVM, sharing %s (%d KiB ring)%n",
-            consumers, consumers == 1 ? "" : "s", file, options.capacity() / 1024);
+        System.out.printf("mmq demo: 1 producer and %d Java consumer%s, each its own JVM%s, sharing %s (%d KiB ring)%n",
+            consumers, consumers == 1 ? "" : "s", null == plan.pythonDirectory() ? "" : ", and a Python consumer",
+            file, options.capacity() / 1024);
         System.out.printf("  phase 1: %,d messages of %d bytes, as fast as the slowest consumer reads%n",
             plan.messages(), plan.size());
         System.out.printf("  phase 2: %,d messages at %,d per second, one-way latency measured by each consumer%s%n",
@@ -81,7 +82,7 @@ public final class Demo
                 {
                     throw new IllegalStateException("the Python consumer did not join: " + python.errors());
                 }
-                System.out.printf("  and a Python consumer (%s)%n%n", plan.pythonDirectory());
+                System.out.printf("  the Python consumer runs the package in %s%n%n", plan.pythonDirectory());
             }
             else if (null != plan.pythonDirectory())
             {
@@ -163,8 +164,12 @@ public final class Demo
         System.out.println();
         if (failures == 0)
         {
-            System.out.printf("Every consumer received all %,d messages, in order. Latency distributions: %s%n",
-                total, plan.results().toAbsolutePath());
+            final boolean python = readers.stream().anyMatch(reader -> reader.name().equals("python"));
+            System.out.printf("Throughput: phase 1, at the slowest consumer's pace, since the producer waits for every consumer%s.%n" +
+                "Latency: phase 2, from publish to receipt.%n",
+                python ? System.lineSeparator() + "(here the Python reader's; --no-python shows the Java consumers')" : "");
+            System.out.printf("Every consumer received all %,d messages (both phases and an end marker), in order. " +
+                "Latency distributions: %s%n", total, plan.results().toAbsolutePath());
             return 0;
         }
         System.out.println(failures + " process(es) failed");

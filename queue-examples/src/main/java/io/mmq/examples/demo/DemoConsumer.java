@@ -57,7 +57,7 @@ final class DemoConsumer
                 final int read = idle == DemoIdle.BLOCKING ?
                     consumer.poll(handler, POLL_LIMIT, PROGRESS_WAIT_MILLIS, TimeUnit.MILLISECONDS) :
                     consumer.poll(handler, POLL_LIMIT);
-                progress.maybeReport(demo.expected, consumer, read);
+                progress.maybeReport(demo.expected, consumer, read == 0 || idle == DemoIdle.BLOCKING);
             }
             if (null != demo.failure)
             {

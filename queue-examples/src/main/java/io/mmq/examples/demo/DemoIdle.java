@@ -81,11 +81,11 @@ public enum DemoIdle
         final String fit = cores + (cores == 1 ? " core" : " cores") + " for " + processes + " processes";
         if (this == BLOCKING)
         {
-            return "blocking: consumers sleep until the producer wakes them, so each latency includes a " +
+            return "blocking; consumers sleep until the producer wakes them, so each latency includes a " +
                 "wake-up" + (cores > processes ? "" : "\n           (busy-spin needs a core per " +
                 "process and one to spare: " + fit + ")");
         }
-        return "busy-spin: every consumer polls without pause" + (cores > processes ? "" :
+        return "busy-spin; every consumer polls without pause" + (cores > processes ? "" :
             "\n           (" + fit + ": the percentiles will show the scheduler's time slices)");
     }
 

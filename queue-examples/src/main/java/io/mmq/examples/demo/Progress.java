@@ -28,12 +28,14 @@ public final class Progress
     }
 
     /**
-     * Reports a consumer's count with its lag, read only when a line is due. A poll that read nothing
-     * checks the clock too: a blocked consumer's polls are few, and a line is due after each wait.
+     * Reports a consumer's count with its lag, read only when a line is due.
+     *
+     * @param lookAtTheClock whether to check the time now rather than every few thousand calls: after an
+     *                       empty poll, or always where polls are few (a blocking consumer's).
      */
-    void maybeReport(final long count, final Consumer consumer, final int read)
+    void maybeReport(final long count, final Consumer consumer, final boolean lookAtTheClock)
     {
-        if (due(count, read == 0))
+        if (due(count, lookAtTheClock))
         {
             System.out.println(prefix + count + " lag=" + consumer.lag());
         }
@@ -44,9 +46,9 @@ public final class Progress
         return due(count, false);
     }
 
-    private boolean due(final long count, final boolean idle)
+    private boolean due(final long count, final boolean lookAtTheClock)
     {
-        if ((++calls & 4095) == 0 || count == 0 || idle)
+        if ((++calls & 4095) == 0 || count == 0 || lookAtTheClock)
         {
             final long now = System.nanoTime();
             if (now - nextReportAt >= 0)

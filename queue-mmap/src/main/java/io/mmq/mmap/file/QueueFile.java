@@ -92,6 +92,11 @@ public final class QueueFile
                 return shared;
             }
 
+            if (Files.exists(target) && !Files.isRegularFile(target) && !Files.isDirectory(target))
+            {
+                // A FIFO or a device would open, then look like an empty or endless file.
+                throw new MmqException(path + ": cannot open the queue: not a regular file");
+            }
             // The real path, opened without following a link: a link planted after the check is not followed.
             final FileChannel channel = FileChannel.open(target,
                 StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
