@@ -53,7 +53,7 @@ public final class CreateCommand implements Callable<Integer>
     {
         final QueueOptions options = options();
         MappedQueue.create(file, options.withPretouch(false)).close();
-        spec.commandLine().getOut().printf("created %s: %d-byte ring, messages up to %d bytes, %d consumer slots, slow consumers: %s%n",
+        spec.commandLine().getOut().printf("created %s: ring %,d B, messages up to %,d B, %d consumer slots, slow consumers: %s%n",
             file, options.capacity(), options.maxMessageLength(), options.consumerSlots(), options.slowConsumerPolicy());
         return 0;
     }

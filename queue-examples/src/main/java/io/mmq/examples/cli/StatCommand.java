@@ -21,9 +21,15 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "stat", mixinStandardHelpOptions = true,
     header = "Show a queue's geometry, producer and consumers, without disturbing it.",
-    description = "Show a queue's geometry, producer and consumers, without disturbing it: it maps the file " +
+    description = {"Show a queue's geometry, producer and consumers, without disturbing it: it maps the file " +
         "read-only, so read access is enough, and on Linux it asks the kernel who holds the queue's locks " +
-        "instead of trying them.")
+        "instead of trying them.",
+        "",
+        "Positions are byte offsets in the stream of messages since the queue was created: the producer's " +
+        "'position' is where its next message goes, 'join' the earliest position a new consumer may start at " +
+        "(the oldest message kept), 'reclaim' the position before which the producer may reuse the ring. " +
+        "A consumer's 'lag' is how many bytes it has still to read. A consumer whose process died keeps its " +
+        "slot until the producer is held back by it or a joining consumer needs the slot."})
 public final class StatCommand implements Callable<Integer>
 {
     @Spec
@@ -36,7 +42,7 @@ public final class StatCommand implements Callable<Integer>
         description = "Refresh every SECONDS (at least 0.1) until interrupted.")
     Double watch;
 
-    private static final String DEAD = " (dead, not reaped yet)";
+    private static final String DEAD = " (dead; its slot is freed once it holds the producer back)";
 
     /** Who holds the queue's locks, or null where the kernel cannot be asked (then slot locks are tried). */
     private LockHolders holders;

@@ -30,7 +30,7 @@ class MmqCommandTest
     {
         final String file = directory.resolve("q.mmq").toString();
         assertEquals(0, mmq.run("create", file, "--capacity", "64k", "--consumers", "4"));
-        assertTrue(mmq.out().contains("65536-byte ring, messages up to 8192 bytes, 4 consumer slots"), mmq.out());
+        assertTrue(mmq.out().contains("ring 65,536 B, messages up to 8,192 B, 4 consumer slots"), mmq.out());
 
         final Path lines = directory.resolve("lines.txt");
         Files.write(lines, List.of("hello", "", "wörld"));
