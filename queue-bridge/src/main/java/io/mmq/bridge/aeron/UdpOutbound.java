@@ -352,6 +352,10 @@ public final class UdpOutbound implements RunnableBridge
         counters.producerPosition.set(consumer.position() + consumer.lag());
         counters.unsent.set(unsent());
         counters.connected = publication.isConnected();
+        if (!counters.connected)
+        {
+            nameFirst = true; // a receiver that went while nothing was offered: the next one must hear the name
+        }
     }
 
     private void onMessage(final DirectBuffer buffer, final int offset, final int length)
@@ -457,12 +461,15 @@ public final class UdpOutbound implements RunnableBridge
                 backPressured = true;
                 counters.backPressured.increment();
             }
-            else if (result == Publication.NOT_CONNECTED && !notConnected)
+            else if (result == Publication.NOT_CONNECTED)
             {
-                notConnected = true;
-                counters.notConnected.increment();
-                counters.connected = false;
-                nameFirst = true;
+                nameFirst = true; // every time: the receiver may go again while this message waits
+                if (!notConnected)
+                {
+                    notConnected = true;
+                    counters.notConnected.increment();
+                    counters.connected = false;
+                }
             }
             if (stopping)
             {

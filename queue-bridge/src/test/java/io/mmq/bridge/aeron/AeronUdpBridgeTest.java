@@ -743,12 +743,13 @@ class AeronUdpBridgeTest
     /**
      * The most a SIGTERM of the inbound may lose, in source bytes: what the sender sent before it heard the
      * receiver's end-of-stream status message (a one-way trip and a duty cycle of each side: a few messages
-     * in the runs) and what the stopped bridge had received and not applied. A quarter of the receiver window
-     * (half the 64 KiB term of these 256-byte messages): before the inbound said goodbye, the sender went on
-     * to the end of the window the receiver last granted (up to 32 KiB), and its successor dropped as unnamed
-     * what came before the sender named its queue again: 33,440 and 38,888 bytes lost in two runs.
+     * in the runs: 900 to 1,800 bytes) and what the stopped bridge had received and not applied. Half the
+     * receiver window (half the 64 KiB term of these 256-byte messages), to leave room for a stopped bridge
+     * slowed down on a busy machine: before the inbound said goodbye, the sender went on to the end of the
+     * window the receiver last granted (up to 32 KiB), and its successor dropped as unnamed what came before
+     * the sender named its queue again: 33,440 and 38,888 bytes lost in two runs.
      */
-    private static final long SIGTERM_LOSS_LIMIT = 8 * 1024;
+    private static final long SIGTERM_LOSS_LIMIT = 16 * 1024;
 
     @Test
     void anInboundBridgeStoppedBySigtermMidStreamTellsTheSenderAtOnceAndItsSuccessorLosesOnlyWhatWasInFlight()
@@ -763,7 +764,7 @@ class AeronUdpBridgeTest
             });
         final long lost = restarted.gaps().stream().mapToLong(gap -> gap.to() - gap.from()).sum();
         assertTrue(lost <= SIGTERM_LOSS_LIMIT, "the stopped inbound told the sender at once: it lost " + lost +
-            " bytes, at most " + SIGTERM_LOSS_LIMIT + " (a quarter of the receiver window) were allowed: " + restarted.gaps());
+            " bytes, at most " + SIGTERM_LOSS_LIMIT + " (half the receiver window) were allowed: " + restarted.gaps());
         assertEquals(0, field(restarted.in2().awaitLine("stopped", 5), "unnamed"),
             "the sender named its queue before anything else once a receiver was back: " + restarted.in2().output());
     }
@@ -786,7 +787,8 @@ class AeronUdpBridgeTest
 
             sigterm(in);
             assertEquals(SIGTERM_EXIT, in.awaitExit(30), in.errors());
-            awaitLine(out, "progress", line -> line.contains("connected=false"), 20); // at once: the inbound said goodbye
+            // Within 3 s, before Aeron's 5 s peer timeout could say so: the inbound said goodbye.
+            awaitLine(out, "progress", line -> line.contains("connected=false"), 3);
             final long lagBefore = field(out.awaitLine("progress", 5), "lag");
             assertEquals(0, lagBefore, "everything sent before the receiver went");
 
