@@ -136,15 +136,21 @@ public final class MappedQueue implements MessageQueue
         {
             throw new MmqException(path + ": no queue file there", ex);
         }
-        catch (final AccessDeniedException ex)
-        {
-            throw new MmqException(path + ": cannot open the queue: permission denied (a producer or consumer " +
-                "needs read and write access to the file; watching it, as mmq stat does, needs only read)", ex);
-        }
         catch (final IOException ex)
         {
-            throw new MmqException(path + ": cannot open the queue: " + IoReasons.of(ex), ex);
+            throw cannotOpen(path, ex);
         }
+    }
+
+    private static MmqException cannotOpen(final Path path, final IOException ex)
+    {
+        if (ex instanceof AccessDeniedException)
+        {
+            return new MmqException(path + ": cannot open the queue: permission denied (a producer or consumer " +
+                "needs read and write access to the file, and access to its directories; watching it, as mmq stat " +
+                "does, needs only read)", ex);
+        }
+        return new MmqException(path + ": cannot open the queue: " + IoReasons.of(ex), ex);
     }
 
     /**
@@ -176,7 +182,7 @@ public final class MappedQueue implements MessageQueue
             }
             catch (final IOException ex)
             {
-                throw new MmqException(path + ": cannot open the queue: " + IoReasons.of(ex), ex);
+                throw cannotOpen(path, ex);
             }
         }
         throw new MmqException(path + ": the name exists but no queue file can be opened through it " +

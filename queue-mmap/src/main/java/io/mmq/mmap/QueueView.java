@@ -9,7 +9,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -44,18 +46,19 @@ import org.agrona.concurrent.UnsafeBuffer;
  * that file, so closing this one would silently release the locks of a producer or consumer this JVM runs on
  * the same queue. (A deleted file's space is therefore freed only when the JVM exits.) For the same reason
  * the calls that an interrupt would turn into closing the channel run on a thread of their own, which
- * nobody can interrupt. Closing a view unmaps its pages.
+ * nobody can interrupt, and a channel of a file that turns out not to be a queue is kept too. Closing a
+ * view unmaps its pages.
  */
 public final class QueueView implements AutoCloseable
 {
     private static final boolean WINDOWS =
         System.getProperty("os.name").toLowerCase(Locale.ROOT).startsWith("windows");
 
-    /**
-     * Read-only channels of queue files by file identity, POSIX only; never closed, see the class comment.
-     * Touched only on the channel-call thread.
-     */
+    /** Read-only channels by file identity, POSIX only; never closed, see the class comment. */
     private static final Map<Object, FileChannel> CHANNELS = new HashMap<>();
+
+    /** Channels whose file was replaced while they were opened (guarded by CHANNELS); never closed either. */
+    private static final List<FileChannel> UNKNOWN = new ArrayList<>();
 
     /** Where the channel calls run: an interrupted channel read or map would close the shared channel. */
     private static final ExecutorService CHANNEL_CALLS = Executors.newSingleThreadExecutor(task ->
@@ -66,15 +69,17 @@ public final class QueueView implements AutoCloseable
     });
 
     private final Path path;
+    private final Object key;
     private final long fileLength;
     private final MappedByteBuffer mapped;
     private final ProcessLocks locks;
     private final QueueCounters counters;
     private boolean closed;
 
-    private QueueView(final Path path, final Mapping mapping)
+    private QueueView(final Path path, final Object key, final Mapping mapping)
     {
         this.path = path;
+        this.key = key;
         this.fileLength = mapping.geometry.fileLength();
         this.mapped = mapping.mapped;
         this.locks = mapping.locks;
@@ -102,7 +107,10 @@ public final class QueueView implements AutoCloseable
         }
         try
         {
-            return new QueueView(path, uninterruptibly(() -> map(path)));
+            // Opened here, mapped on the channel-call thread: an open that waits (a FIFO swapped in after the
+            // check above) holds up only this caller, and opening cannot be turned into a close.
+            final Opened opened = channelFor(path);
+            return new QueueView(path, opened.key, uninterruptibly(() -> map(path, opened.channel)));
         }
         catch (final NoSuchFileException ex)
         {
@@ -114,50 +122,58 @@ public final class QueueView implements AutoCloseable
         }
     }
 
-    /** Runs on the channel-call thread, the only one that touches {@link #CHANNELS}. */
-    private static Mapping map(final Path path) throws IOException
+    private record Opened(Object key, FileChannel channel)
     {
-        Object key = keyOf(path);
-        FileChannel channel = WINDOWS ? null : CHANNELS.get(key);
-        final boolean fresh = null == channel;
-        if (fresh)
+    }
+
+    /**
+     * The channel this JVM keeps for the file {@code path} names, opened now if there is none. On POSIX no
+     * channel opened here is ever closed, even one of a file that turns out not to be a queue: this JVM may
+     * hold locks on whatever file it names (a queue it produces into that was since damaged, say), and
+     * closing would drop them. A file replaced between looking up its identity and opening it leaves a
+     * channel of unknown identity behind, kept too; the lookup is made again.
+     */
+    private static Opened channelFor(final Path path) throws IOException
+    {
+        if (WINDOWS)
         {
-            channel = FileChannel.open(path, StandardOpenOption.READ);
-            while (!WINDOWS && !key.equals(keyOf(path)))
+            return new Opened(keyOf(path), FileChannel.open(path, StandardOpenOption.READ));
+        }
+        synchronized (CHANNELS)
+        {
+            while (true)
             {
-                // Replaced between looking up its identity and opening it: no one here has locks on what
-                // this descriptor names.
-                channel.close();
-                key = keyOf(path);
-                channel = FileChannel.open(path, StandardOpenOption.READ);
+                final Object key = keyOf(path);
+                final FileChannel known = CHANNELS.get(key);
+                if (null != known)
+                {
+                    return new Opened(key, known);
+                }
+                final FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
+                if (key.equals(keyOf(path)))
+                {
+                    // While this channel is open its file cannot be freed, so no other file takes its identity.
+                    CHANNELS.put(key, channel);
+                    return new Opened(key, channel);
+                }
+                UNKNOWN.add(channel);
             }
         }
-        try
+    }
+
+    /** Runs on the channel-call thread: an interrupt of a channel's read or map would close the channel. */
+    private static Mapping map(final Path path, final FileChannel channel) throws IOException
+    {
+        final QueueGeometry geometry = QueueFileFormat.validate(path, channel, null);
+        final MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, geometry.ringOffset());
+        mapped.order(ByteOrder.LITTLE_ENDIAN);
+        final Mapping mapping = new Mapping(mapped, geometry, Coordination.locksForLooking(path, channel));
+        if (WINDOWS)
         {
-            final QueueGeometry geometry = QueueFileFormat.validate(path, channel, null);
-            final MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, geometry.ringOffset());
-            mapped.order(ByteOrder.LITTLE_ENDIAN);
-            final Mapping mapping = new Mapping(mapped, geometry, Coordination.locksForLooking(path, channel));
-            if (WINDOWS)
-            {
-                // No record locks to lose there (named mutexes instead), and a mapping outlives its channel.
-                channel.close();
-            }
-            else if (fresh)
-            {
-                // While this channel is open its file cannot be freed, so no other file takes its identity.
-                CHANNELS.put(key, channel);
-            }
-            return mapping;
+            // No record locks to lose there (named mutexes instead), and a mapping outlives its channel.
+            channel.close();
         }
-        catch (final IOException | RuntimeException ex)
-        {
-            if (fresh)
-            {
-                channel.close(); // not a queue (or not readable as one): mmq holds no locks on it
-            }
-            throw ex;
-        }
+        return mapping;
     }
 
     private static Object keyOf(final Path path) throws IOException
@@ -182,6 +198,10 @@ public final class QueueView implements AutoCloseable
             {
                 throw runtime;
             }
+            if (ex.getCause() instanceof Error error)
+            {
+                throw error;
+            }
             throw new MmqException("could not map the queue", ex.getCause());
         }
     }
@@ -192,23 +212,32 @@ public final class QueueView implements AutoCloseable
     }
 
     /**
-     * Checks that the file still has its full size. A file cut short under a mapping reads as zeros up to
-     * the end of its last page and faults beyond: counters read from it would be made up. Call it before
-     * each look at a queue others may damage; a look that faults anyway ends in an {@link InternalError}
-     * from the JVM.
+     * Checks that the file at this view's path is still the queue it mapped, whole. A file cut short under a
+     * mapping reads as zeros up to the end of its last page and faults beyond: counters read from it would
+     * be made up. Call it before each look at a queue others may damage or replace; a look that faults
+     * anyway ends in an {@link InternalError} from the JVM.
      *
-     * @throws QueueTruncatedException if the file at this view's path is shorter than the queue it was.
+     * @throws QueueTruncatedException if the file is shorter than the queue it was.
+     * @throws MmqException if the file was deleted, or replaced by another under the same name.
      */
     public void requireWhole()
     {
-        long size;
+        final long size;
         try
         {
+            if (!key.equals(keyOf(path)))
+            {
+                throw new MmqException(path + ": the queue file was replaced by another one; open the new one to see it");
+            }
             size = Files.size(path);
         }
-        catch (final IOException gone)
+        catch (final NoSuchFileException gone)
         {
-            size = 0;
+            throw new MmqException(path + ": the queue file was deleted", gone);
+        }
+        catch (final IOException ex)
+        {
+            throw new MmqException(path + ": cannot look at the queue file any more: " + IoReasons.of(ex), ex);
         }
         if (size < fileLength)
         {

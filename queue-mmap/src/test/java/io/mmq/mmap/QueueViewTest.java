@@ -16,6 +16,7 @@ import io.mmq.mmap.process.Child;
 import io.mmq.mmap.process.SleepingConsumerProcess;
 import io.mmq.mmap.process.TakeProducerProcess;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
@@ -172,8 +173,26 @@ class QueueViewTest
         }
     }
 
+    @Test
+    void aFileDeletedOrReplacedUnderTheViewIsTold() throws Exception
+    {
+        final Path file = directory.resolve("q.mmq");
+        MappedQueue.create(file, SMALL).close();
+        try (QueueView view = QueueView.open(file))
+        {
+            Files.delete(file);
+            assertEquals(file + ": the queue file was deleted",
+                assertThrows(MmqException.class, view::requireWhole).getMessage());
+
+            MappedQueue.create(file, SMALL).close(); // another queue, same name, same size
+            assertEquals(file + ": the queue file was replaced by another one; open the new one to see it",
+                assertThrows(MmqException.class, view::requireWhole).getMessage());
+        }
+    }
+
     @EnabledOnOs(value = OS.LINUX, disabledReason = "makes a FIFO with mkfifo")
     @Test
+    @Timeout(30) // opening a FIFO for reading waits for a writer: a regression would hang, not fail
     void aFifoIsRefusedWithoutWaitingForAWriterByViewsAndParticipantsAlike() throws Exception
     {
         final Path fifo = directory.resolve("fifo");

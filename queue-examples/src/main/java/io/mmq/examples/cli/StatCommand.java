@@ -26,10 +26,14 @@ import picocli.CommandLine.Parameters;
         "instead of trying them.",
         "",
         "Positions are byte offsets in the stream of messages since the queue was created: the producer's " +
-        "'position' is where its next message goes, 'join' the earliest position a new consumer may start at " +
-        "(the oldest message kept), 'reclaim' the position before which the producer may reuse the ring. " +
-        "A consumer's 'lag' is how many bytes it has still to read. A consumer whose process died keeps its " +
-        "slot until the producer is held back by it or a joining consumer needs the slot."})
+        "'position' is where its next message goes, 'join' the earliest position a new consumer may start at, " +
+        "'reclaim' a position every consumer is at or past (the ring before it may be reused). A consumer's " +
+        "'lag' is how many bytes it has still to read.",
+        "",
+        "A consumer whose process died keeps its slot until a producer held back by a dead consumer, or a " +
+        "consumer joining, notices: an unnamed consumer's slot is then freed; a named one keeps its place " +
+        "(DORMANT) and still holds the producer back until deleted with delete-consumer; a group member's " +
+        "unfinished claim waits for another member (ORPHANED)."})
 public final class StatCommand implements Callable<Integer>
 {
     @Spec
@@ -42,7 +46,7 @@ public final class StatCommand implements Callable<Integer>
         description = "Refresh every SECONDS (at least 0.1) until interrupted.")
     Double watch;
 
-    private static final String DEAD = " (dead; its slot is freed once it holds the producer back)";
+    private static final String DEAD = " (dead; not noticed yet by the producer or a joining consumer)";
 
     /** Who holds the queue's locks, or null where the kernel cannot be asked (then slot locks are tried). */
     private LockHolders holders;

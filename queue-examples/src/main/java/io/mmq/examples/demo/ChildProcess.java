@@ -99,6 +99,23 @@ public final class ChildProcess
     }
 
     /**
+     * @return whether {@link #startPython} can be expected to start: the demo's Python consumer is in
+     *         {@code pythonDirectory} and a {@code python3} is on the PATH.
+     */
+    static boolean pythonCanStart(final Path pythonDirectory)
+    {
+        if (null == pythonDirectory ||
+            !java.nio.file.Files.isRegularFile(pythonDirectory.resolve("examples").resolve("demo_consumer.py")))
+        {
+            return false;
+        }
+        final String path = System.getenv("PATH");
+        return null != path && java.util.Arrays.stream(path.split(java.io.File.pathSeparator))
+            .filter(entry -> !entry.isEmpty())
+            .anyMatch(entry -> java.nio.file.Files.isExecutable(Path.of(entry, "python3")));
+    }
+
+    /**
      * Starts a Python consumer of the demo, if this machine has python3 and the mmq Python package.
      *
      * @return the process, or {@code null} if Python or the package is not there.

@@ -51,7 +51,7 @@ public final class Demo
         final int consumers = plan.consumers();
         MappedQueue.create(file, options).close();
         System.out.printf("mmq demo: 1 producer and %d Java consumer%s, each its own JVM%s, sharing %s (%d KiB ring)%n",
-            consumers, consumers == 1 ? "" : "s", null == plan.pythonDirectory() ? "" : ", and a Python consumer",
+            consumers, consumers == 1 ? "" : "s", ChildProcess.pythonCanStart(plan.pythonDirectory()) ? ", and a Python consumer" : "",
             file, options.capacity() / 1024);
         System.out.printf("  phase 1: %,d messages of %d bytes, as fast as the slowest consumer reads%n",
             plan.messages(), plan.size());

@@ -62,7 +62,7 @@ public record DemoPlan(
     }
 
     /**
-     * @return the processes that share the queue: the producer, the Java consumers and a Python one if planned.
+     * @return the processes that share the queue: the producer, the Java consumers and a Python one if it can start.
      */
     public int processes()
     {
@@ -71,12 +71,11 @@ public record DemoPlan(
 
     /**
      * @return the processes a plan of {@code consumers} Java consumers shares the queue between: them, the
-     *         producer, and a Python consumer if {@code pythonDirectory} is given (whether or not python3
-     *         turns out to be there).
+     *         producer, and a Python consumer if one can start from {@code pythonDirectory}.
      */
     public static int processes(final int consumers, final Path pythonDirectory)
     {
-        return 1 + consumers + (null == pythonDirectory ? 0 : 1);
+        return 1 + consumers + (ChildProcess.pythonCanStart(pythonDirectory) ? 1 : 0);
     }
 
     QueueOptions queueOptions()

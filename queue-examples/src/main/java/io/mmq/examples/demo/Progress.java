@@ -4,7 +4,8 @@ import io.mmq.Consumer;
 
 /**
  * Prints a progress line from a child process at most five times a second, checking the clock only
- * every few thousand calls so that reporting costs the hot loop nothing measurable.
+ * every few thousand calls (or when the caller asks, where calls are few) so that reporting costs the
+ * hot loop nothing measurable.
  */
 public final class Progress
 {
@@ -30,8 +31,8 @@ public final class Progress
     /**
      * Reports a consumer's count with its lag, read only when a line is due.
      *
-     * @param lookAtTheClock whether to check the time now rather than every few thousand calls: after an
-     *                       empty poll, or always where polls are few (a blocking consumer's).
+     * @param lookAtTheClock whether to check the time now rather than every few thousand calls: where
+     *                       polls are few (a blocking consumer's).
      */
     void maybeReport(final long count, final Consumer consumer, final boolean lookAtTheClock)
     {
