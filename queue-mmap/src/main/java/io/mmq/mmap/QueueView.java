@@ -46,8 +46,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * that file, so closing this one would silently release the locks of a producer or consumer this JVM runs on
  * the same queue. (A deleted file's space is therefore freed only when the JVM exits.) For the same reason
  * the calls that an interrupt would turn into closing the channel run on a thread of their own, which
- * nobody can interrupt, and a channel of a file that turns out not to be a queue is kept too. Closing a
- * view unmaps its pages.
+ * nobody can interrupt, a channel of a file that turns out not to be a queue is kept too, and every channel
+ * stays reachable (the JDK closes an unreachable one). Closing a view unmaps its pages.
  */
 public final class QueueView implements AutoCloseable
 {
@@ -57,7 +57,10 @@ public final class QueueView implements AutoCloseable
     /** Read-only channels by file identity, POSIX only; never closed, see the class comment. */
     private static final Map<Object, FileChannel> CHANNELS = new HashMap<>();
 
-    /** Channels whose file was replaced while they were opened (guarded by CHANNELS); never closed either. */
+    /**
+     * Channels opened twice for one file by threads racing, or of a file replaced while they were opened
+     * (guarded by CHANNELS); never closed either.
+     */
     private static final List<FileChannel> UNKNOWN = new ArrayList<>();
 
     /** Where the channel calls run: an interrupted channel read or map would close the shared channel. */
@@ -139,22 +142,40 @@ public final class QueueView implements AutoCloseable
         {
             return new Opened(keyOf(path), FileChannel.open(path, StandardOpenOption.READ));
         }
-        synchronized (CHANNELS)
+        while (true)
         {
-            while (true)
+            final Object key = keyOf(path);
+            synchronized (CHANNELS)
             {
-                final Object key = keyOf(path);
                 final FileChannel known = CHANNELS.get(key);
                 if (null != known)
                 {
                     return new Opened(key, known);
                 }
-                final FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
-                if (key.equals(keyOf(path)))
+            }
+            final FileChannel channel = FileChannel.open(path, StandardOpenOption.READ); // outside the lock: may wait
+            synchronized (CHANNELS)
+            {
+                final Object now;
+                try
+                {
+                    now = keyOf(path);
+                }
+                catch (final IOException gone)
+                {
+                    UNKNOWN.add(channel); // kept reachable: the JDK's cleaner closes a channel nobody holds
+                    throw gone;
+                }
+                if (key.equals(now))
                 {
                     // While this channel is open its file cannot be freed, so no other file takes its identity.
-                    CHANNELS.put(key, channel);
-                    return new Opened(key, channel);
+                    final FileChannel raced = CHANNELS.putIfAbsent(key, channel);
+                    if (null == raced)
+                    {
+                        return new Opened(key, channel);
+                    }
+                    UNKNOWN.add(channel); // another thread opened the same file meanwhile: use its channel
+                    return new Opened(key, raced);
                 }
                 UNKNOWN.add(channel);
             }
