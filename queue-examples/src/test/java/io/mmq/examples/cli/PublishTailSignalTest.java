@@ -7,13 +7,13 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import io.mmq.Consumer;
 import io.mmq.Producer;
 import io.mmq.QueueOptions;
 import io.mmq.StartPosition;
 import io.mmq.examples.Mmq;
+import io.mmq.examples.Await;
 import io.mmq.examples.Requirement;
 import io.mmq.mmap.MappedQueue;
 import io.mmq.mmap.QueueCounters;
@@ -52,10 +52,7 @@ class PublishTailSignalTest
             final QueueCounters counters = queue.counters();
             assertEquals(1, counters.heldSlots(), () -> "the tail holds a slot: " + slots(counters));
 
-            signal(tail, "INT");
-            assertEquals(SIGINT_EXIT, tail.awaitExit(30), tail.errors());
-            assertEquals("", tail.errors());
-            assertEquals(List.of("one", "two", "three"), tail.output());
+            stopQuietly(tail, "INT", List.of("one", "two", "three"));
             assertEquals(0, counters.heldSlots(), () -> "its slot is free, not held by a dead process: " + slots(counters));
         }
     }
@@ -72,10 +69,7 @@ class PublishTailSignalTest
             publish(file, "four", "five");
             tail.awaitLine("five", 60);
 
-            signal(tail, "TERM");
-            assertEquals(SIGTERM_EXIT, tail.awaitExit(30), tail.errors());
-            assertEquals("", tail.errors());
-            assertEquals(List.of("one", "two", "three", "four", "five"), tail.output());
+            stopQuietly(tail, "TERM", List.of("one", "two", "three", "four", "five"));
             final QueueCounters counters = queue.counters();
             final int slot = slotNamed(counters, "reader");
             assertEquals("DORMANT", counters.consumerState(slot), () -> "nobody holds it: " + slots(counters));
@@ -101,10 +95,7 @@ class PublishTailSignalTest
             final QueueCounters counters = queue.counters();
             assertEquals(2, counters.heldSlots(), () -> "the group and its member: " + slots(counters));
 
-            signal(tail, "INT");
-            assertEquals(SIGINT_EXIT, tail.awaitExit(30), tail.errors());
-            assertEquals("", tail.errors());
-            assertEquals(List.of(messages), tail.output());
+            stopQuietly(tail, "INT", List.of(messages));
             final int group = slotNamed(counters, "workers");
             assertEquals("GROUP", counters.consumerState(group));
             assertEquals(1, counters.heldSlots(), () -> "only the group: the member left, no claim orphaned: " + slots(counters));
@@ -123,7 +114,7 @@ class PublishTailSignalTest
             stdin.write(new byte[] {(byte)0xff, (byte)0xfe, '\n', 'a', '\r', '\n', '\n'});
             stdin.flush();
             final List<String> received = new ArrayList<>();
-            awaitCondition(() ->
+            Await.until(() ->
             {
                 reader.poll((buffer, offset, length) ->
                 {
@@ -132,7 +123,7 @@ class PublishTailSignalTest
                     received.add(HexFormat.of().formatHex(bytes));
                 }, 10);
                 return received.size() == 3;
-            }, "the three lines published");
+            }, 60, "the three lines published");
             assertEquals(List.of("fffe", "610d", ""), received, "standard input's bytes, as they were");
 
             signal(publish, "INT");
@@ -156,7 +147,7 @@ class PublishTailSignalTest
             final OutputStream stdin = publish.process().getOutputStream();
             stdin.write(lines.toString().getBytes(StandardCharsets.US_ASCII)); // less than a pipe holds
             stdin.flush();
-            awaitCondition(queue.counters()::producerAwaitsSpace, "the publish to wait on the full ring");
+            Await.until(queue.counters()::producerAwaitsSpace, 60, "the publish to wait on the full ring");
 
             signal(publish, "INT");
             assertEquals(SIGINT_EXIT, publish.awaitExit(30), publish.errors());
@@ -191,6 +182,18 @@ class PublishTailSignalTest
         }
     }
 
+    /**
+     * Stops a tail with {@code signal} (INT or TERM) as a user would: it exits as a shell reports that signal,
+     * says nothing on standard error, and has printed {@code printed}, each line once.
+     */
+    private static void stopQuietly(final Child tail, final String signal, final List<String> printed) throws Exception
+    {
+        signal(tail, signal);
+        assertEquals("INT".equals(signal) ? SIGINT_EXIT : SIGTERM_EXIT, tail.awaitExit(30), tail.errors());
+        assertEquals("", tail.errors());
+        assertEquals(printed, tail.output());
+    }
+
     private static void signal(final Child child, final String signal) throws Exception
     {
         if ("INT".equals(signal))
@@ -221,16 +224,6 @@ class PublishTailSignalTest
             }
         }
         return false;
-    }
-
-    private static void awaitCondition(final BooleanSupplier condition, final String what) throws InterruptedException
-    {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!condition.getAsBoolean())
-        {
-            assertTrue(System.nanoTime() - deadline < 0, "waited 60 s for " + what);
-            Thread.sleep(1);
-        }
     }
 
     private static int slotNamed(final QueueCounters counters, final String name)

@@ -9,12 +9,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import io.mmq.Consumer;
 import io.mmq.Producer;
 import io.mmq.QueueOptions;
 import io.mmq.StartPosition;
+import io.mmq.examples.Await;
 import io.mmq.examples.python.PatternConsumerProcess;
 import io.mmq.examples.python.PatternProducerProcess;
 import io.mmq.mmap.MappedQueue;
@@ -102,7 +102,7 @@ class ContainerQueueIT
             final long killedAt;
             try
             {
-                awaitTrue(counters::producerAwaitsSpace, "the producer asleep on the full ring");
+                Await.until(counters::producerAwaitsSpace, 30, "the producer asleep on the full ring");
                 killedAt = System.nanoTime();
                 stalled.kill(); // docker kill: SIGKILL, no clean-up; the slot stays ACTIVE, its lock goes
             }
@@ -145,7 +145,7 @@ class ContainerQueueIT
             final QueueContainer blocked = container(QueueContainer.java("blocked-producer-in-container", file,
                 BlockedProducerProcess.class));
             blocked.awaitLine("FULL", 60);
-            awaitTrue(queue.counters()::producerAwaitsSpace, "the producer in the container asleep on the full ring");
+            Await.until(queue.counters()::producerAwaitsSpace, 30, "the producer in the container asleep on the full ring");
             while (consumer.poll((buffer, offset, length) -> { }, 1024) > 0)
             {
                 Thread.onSpinWait(); // make room; the consumer's settling wakes the producer
@@ -209,7 +209,7 @@ class ContainerQueueIT
         sleeper.awaitLine("JOINED", 60);
         try (MappedQueue queue = MappedQueue.open(file); Producer producer = queue.producer())
         {
-            awaitTrue(queue.counters()::consumerAwaitsWakeUp, sleeper.name() + " asleep, asking to be woken");
+            Await.until(queue.counters()::consumerAwaitsWakeUp, 30, sleeper.name() + " asleep, asking to be woken");
             final UnsafeBuffer message = new UnsafeBuffer(new byte[8]);
             message.putLong(0, System.nanoTime()); // one clock for host and container: one kernel
             assertTrue(producer.offer(message, 0, 8) > 0);
@@ -230,16 +230,6 @@ class ContainerQueueIT
         MappedQueue.create(file, QueueOptions.defaults().withCapacity(CAPACITY).withMaxMessageLength(MAX_MESSAGE)
             .withConsumerSlots(8).withPermissions(PosixFilePermissions.fromString(permissions))).close();
         return file;
-    }
-
-    private static void awaitTrue(final BooleanSupplier condition, final String what) throws InterruptedException
-    {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean())
-        {
-            assertTrue(System.nanoTime() < deadline, "not within 30 s: " + what);
-            Thread.sleep(1);
-        }
     }
 
     private QueueContainer container(final QueueContainer container)
