@@ -12,10 +12,21 @@ import java.nio.file.Path;
  */
 public class QueueTruncatedException extends MmqException
 {
+    private final long size;
+
     public QueueTruncatedException(final Path file, final long size, final long expectedSize, final Throwable fault)
     {
         super(file + ": the queue file was cut to " + size + " bytes" +
             " by another process while mapped; a queue file of this geometry is " + expectedSize +
             " bytes, so this queue cannot be used any more", fault);
+        this.size = size;
+    }
+
+    /**
+     * @return the size the file was found cut to, in bytes.
+     */
+    public long size()
+    {
+        return size;
     }
 }

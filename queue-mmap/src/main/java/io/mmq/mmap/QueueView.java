@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import io.mmq.MmqException;
 import io.mmq.QueueTruncatedException;
 import io.mmq.mmap.file.JvmAccess;
+import io.mmq.mmap.file.QueueFile;
 import io.mmq.mmap.file.QueueFileFormat;
 import io.mmq.mmap.file.QueueGeometry;
 import io.mmq.mmap.layout.HeaderLayout;
@@ -264,6 +265,18 @@ public final class QueueView implements AutoCloseable
         {
             throw new QueueTruncatedException(path, size, fileLength, null);
         }
+    }
+
+    /**
+     * Explains the JVM's report of a fault in a read of this view's pages, as {@code QueueFile} does for
+     * participants: the file was cut short while mapped.
+     *
+     * @return the exception to throw instead of {@code fault}.
+     * @throws InternalError {@code fault} itself, if the file has its full size and so does not explain it.
+     */
+    public QueueTruncatedException explainFault(final InternalError fault)
+    {
+        return QueueFile.explainFault(path, fileLength, fault);
     }
 
     /**

@@ -7,7 +7,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.concurrent.Callable;
 
 import io.mmq.MessageQueue;
-import io.mmq.MmqException;
 import io.mmq.bridge.BridgeStatus;
 import io.mmq.mmap.QueueCounters;
 import io.mmq.mmap.QueueView;
@@ -65,7 +64,14 @@ public final class StatCommand implements Callable<Integer>
             do
             {
                 queue.requireWhole();
-                printOrExplain(counters);
+                try
+                {
+                    print(counters);
+                }
+                catch (final InternalError fault)
+                {
+                    throw queue.explainFault(fault); // cut short between the check and the reads
+                }
                 if (null != watch)
                 {
                     Thread.sleep((long)(watch * 1000));
@@ -75,23 +81,6 @@ public final class StatCommand implements Callable<Integer>
             while (null != watch);
         }
         return 0;
-    }
-
-    /**
-     * Prints, turning the JVM's report of a fault in a mapped read (another process cut the file while it was
-     * mapped) into an error that says so.
-     */
-    private void printOrExplain(final QueueCounters counters)
-    {
-        try
-        {
-            print(counters);
-        }
-        catch (final InternalError fault)
-        {
-            throw new MmqException(file + ": the file was cut short while stat read it (truncated by another " +
-                "process?); it is no longer a whole queue", fault);
-        }
     }
 
     private void print(final QueueCounters counters)

@@ -221,6 +221,23 @@ public final class QueueFile
      */
     public QueueTruncatedException explainFault(final InternalError fault)
     {
+        final QueueTruncatedException cut = explainFault(path, geometry.fileLength(), fault);
+        if (truncatedTo < 0)
+        {
+            truncatedTo = cut.size();
+        }
+        return cut;
+    }
+
+    /**
+     * Explains a memory fault in an access to a mapping of the queue file at {@code path}, {@code fileLength}
+     * bytes long when mapped, as {@link #explainFault(InternalError)} does; for any mapping of it, a read-only
+     * one too.
+     *
+     * @throws InternalError {@code fault} itself, if the file has its full size and so does not explain it.
+     */
+    public static QueueTruncatedException explainFault(final Path path, final long fileLength, final InternalError fault)
+    {
         long size;
         try
         {
@@ -230,15 +247,11 @@ public final class QueueFile
         {
             size = 0;
         }
-        if (size >= geometry.fileLength())
+        if (size >= fileLength)
         {
             throw fault;
         }
-        if (truncatedTo < 0)
-        {
-            truncatedTo = size;
-        }
-        return new QueueTruncatedException(path, size, geometry.fileLength(), fault);
+        return new QueueTruncatedException(path, size, fileLength, fault);
     }
 
     /**
